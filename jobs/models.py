@@ -1,0 +1,128 @@
+"""Jobs: the database row is the source of truth for every archive, extract and inspect run.
+
+Celery only carries a job id.  A worker claims the row atomically (so a
+duplicate delivery does nothing), writes a heartbeat while it works, and
+records one result per zone.  The reaper ends or re-queues rows whose
+heartbeat went stale, so nothing stays "running" for ever.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Job(models.Model):
+    class Kind(models.TextChoices):
+        ARCHIVE = "archive", "Archive"
+        EXTRACT = "extract", "Extract"
+        INSPECT = "inspect", "Inspect archive"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        PARTIAL = "partial", "Finished with failed zones"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    TERMINAL_STATES = (State.SUCCEEDED, State.PARTIAL, State.FAILED, State.CANCELLED)
+    ACTIVE_STATES = (State.QUEUED, State.RUNNING)
+
+    class Executor(models.TextChoices):
+        LOCAL = "local", "Local folders on the worker"
+        SSH = "ssh", "SSH to the Solaris hosts"
+
+    team = models.ForeignKey("planner.Team", on_delete=models.CASCADE, related_name="jobs")
+    plan = models.ForeignKey("planner.Plan", null=True, blank=True, on_delete=models.CASCADE, related_name="jobs")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED, db_index=True)
+    executor = models.CharField(max_length=8, choices=Executor.choices, default=Executor.LOCAL)
+    params = models.JSONField(default=dict, blank=True)
+    # Zones to run; empty means every zone of the plan (a retry lists only the failed ones).
+    zone_names = models.JSONField(default=list, blank=True)
+    retry_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="retries")
+    archive_path = models.CharField(max_length=1024, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    bytes_done = models.BigIntegerField(default=0)
+    bytes_total = models.BigIntegerField(null=True, blank=True)
+    phase = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True)
+    attempt = models.PositiveSmallIntegerField(default=0)
+    max_attempts = models.PositiveSmallIntegerField(default=3)
+    cancel_requested = models.BooleanField(default=False)
+    worker = models.CharField(max_length=255, blank=True)
+    celery_task_id = models.CharField(max_length=64, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    started = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    heartbeat = models.DateTimeField(null=True, blank=True, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["plan", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} job #{self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in self.ACTIVE_STATES
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.state in self.TERMINAL_STATES
+
+    @property
+    def percent(self) -> int:
+        if self.is_terminal and self.state == self.State.SUCCEEDED:
+            return 100
+        if not self.bytes_total:
+            return 0
+        return min(100, int(self.bytes_done * 100 / self.bytes_total))
+
+
+class ZoneResult(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        RUNNING = "running", "Running"
+        OK = "ok", "OK"
+        WARNING = "warning", "Warning"
+        FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Skipped"
+
+    FINAL_STATES = (State.OK, State.WARNING, State.FAILED, State.SKIPPED)
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="zone_results")
+    zone = models.CharField(max_length=64)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    message = models.TextField(blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["zone"]
+        constraints = [models.UniqueConstraint(fields=["job", "zone"], name="one_result_per_zone")]
+
+    def __str__(self) -> str:
+        return f"{self.zone}: {self.state}"
+
+
+class JobEvent(models.Model):
+    class Level(models.TextChoices):
+        INFO = "info", "Info"
+        WARNING = "warning", "Warning"
+        ERROR = "error", "Error"
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="events")
+    created = models.DateTimeField(auto_now_add=True)
+    level = models.CharField(max_length=8, choices=Level.choices, default=Level.INFO)
+    zone = models.CharField(max_length=64, blank=True)
+    message = models.TextField()
+
+    class Meta:
+        ordering = ["created", "id"]
+
+    def __str__(self) -> str:
+        return self.message

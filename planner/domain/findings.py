@@ -1,0 +1,89 @@
+"""Findings: what the compatibility rules say about a zone or a host.
+
+The codes and their JSON shape are the report's contract (docs/findings.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Severity(str, Enum):
+    INFO = "info"
+    STEP = "step"
+    BLOCKER = "blocker"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.INFO: 0, Severity.STEP: 1, Severity.BLOCKER: 2}
+
+
+class Verdict(str, Enum):
+    READY = "ready"
+    READY_WITH_STEPS = "ready_with_steps"
+    BLOCKED = "blocked"
+
+
+class Code(str, Enum):
+    ZONE_RUNNING = "ZONE_RUNNING"
+    AUTOBOOT_FIRST_BOOT = "AUTOBOOT_FIRST_BOOT"
+    NET_PORT_PRESENT = "NET_PORT_PRESENT"
+    NET_PORT_REMAP = "NET_PORT_REMAP"
+    NET_NO_TARGET = "NET_NO_TARGET"
+    FS_NFS = "FS_NFS"
+    ZONEPATH_ON_NFS = "ZONEPATH_ON_NFS"
+    FS_LOFS = "FS_LOFS"
+    FS_UFS_PRIVATE = "FS_UFS_PRIVATE"
+    FS_UFS_NO_SPACE = "FS_UFS_NO_SPACE"
+    SVM_IN_USE = "SVM_IN_USE"
+    DEVICE_SAME_HARDWARE = "DEVICE_SAME_HARDWARE"
+    DEVICE_REMAP = "DEVICE_REMAP"
+
+
+# The matrix columns of the plan page, and which codes land in each.
+CHECK_COLUMNS: dict[str, tuple[Code, ...]] = {
+    "state": (Code.ZONE_RUNNING,),
+    "autoboot": (Code.AUTOBOOT_FIRST_BOOT,),
+    "net": (Code.NET_PORT_PRESENT, Code.NET_PORT_REMAP, Code.NET_NO_TARGET),
+    "nfs": (Code.FS_NFS, Code.ZONEPATH_ON_NFS),
+    "lofs": (Code.FS_LOFS,),
+    "ufs": (Code.FS_UFS_PRIVATE, Code.FS_UFS_NO_SPACE),
+    "svm": (Code.SVM_IN_USE,),
+    "devices": (Code.DEVICE_SAME_HARDWARE, Code.DEVICE_REMAP),
+}
+
+
+@dataclass
+class Finding:
+    code: str
+    severity: Severity
+    resource: str
+    message: str
+    remedy: str
+    zone: str | None = None  # None for host-level findings
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "resource": self.resource,
+            "message": self.message,
+            "remedy": self.remedy,
+            "zone": self.zone,
+            "details": self.details,
+        }
+
+
+def verdict_of(findings: list[Finding]) -> Verdict:
+    worst = max((f.severity.rank for f in findings), default=0)
+    if worst == Severity.BLOCKER.rank:
+        return Verdict.BLOCKED
+    if worst == Severity.STEP.rank:
+        return Verdict.READY_WITH_STEPS
+    return Verdict.READY

@@ -1,0 +1,116 @@
+"""Turn whatever the user hands us into a HostInventory (pure: no Django).
+
+Accepted inputs, for the web upload and the CLIs alike:
+- a collector bundle: a folder, or a .tar / .tar.gz with one top folder;
+- a single ``zonecfg -z ZONE export`` file (its zone name comes from the file name);
+- a destination hardware spec (JSON, see docs/hardware-spec.md);
+- ``catalog:MODEL[:HOSTNAME]`` for a built-in Sun model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from planner.domain.catalog import catalog_destination
+from planner.solaris.bundle import read_bundle_files, read_hardware_spec, read_zonecfg_only
+from planner.solaris.bundle_archive import BundleLimits, unpack_bundle_bytes
+from planner.solaris.errors import SolarisParseError
+from planner.solaris.inventory import HostInventory
+
+_TAR_MAGIC_OFFSET = 257
+_GZIP_MAGIC = b"\x1f\x8b"
+_ZONENAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+@dataclass
+class LoadedInventory:
+    inventory: HostInventory
+    files: dict[str, str]
+    upload_name: str
+    ignored: list[str]
+
+    @property
+    def digest(self) -> str:
+        sha = hashlib.sha256()
+        for name in sorted(self.files):
+            sha.update(name.encode() + b"\0" + self.files[name].encode("utf-8", "surrogateescape") + b"\0")
+        return sha.hexdigest()
+
+
+def load_path(spec: str, *, limits: BundleLimits | None = None) -> LoadedInventory:
+    """Load a CLI argument: a folder, a file, or ``catalog:MODEL[:HOSTNAME]``."""
+    if spec.startswith("catalog:"):
+        return load_catalog(spec)
+    path = Path(spec)
+    if path.is_dir():
+        return load_files(_read_folder(path), upload_name=path.name)
+    if not path.is_file():
+        raise SolarisParseError("no such file or folder", source=spec)
+    return load_upload(path.name, path.read_bytes(), limits=limits)
+
+
+def load_catalog(spec: str) -> LoadedInventory:
+    parts = spec.split(":")
+    model = parts[1] if len(parts) > 1 else ""
+    hostname = parts[2] if len(parts) > 2 and parts[2] else f"new-{model.lower()}"
+    try:
+        inventory = catalog_destination(model, hostname)
+    except KeyError as exc:
+        raise SolarisParseError(f"unknown catalog model {model!r}", source=spec) from exc
+    return LoadedInventory(inventory=inventory, files={}, upload_name=spec, ignored=[])
+
+
+def load_upload(name: str, data: bytes, *, limits: BundleLimits | None = None) -> LoadedInventory:
+    """Load one uploaded file, deciding what it is from its bytes rather than its name."""
+    if data[:2] == _GZIP_MAGIC or data[_TAR_MAGIC_OFFSET : _TAR_MAGIC_OFFSET + 5] == b"ustar":
+        unpacked = unpack_bundle_bytes(data, source=name, limits=limits)
+        loaded = load_files(_decode_all(unpacked.files, name), upload_name=name)
+        loaded.ignored = unpacked.ignored
+        return loaded
+    text = _decode(data, name)
+    if text.lstrip().startswith("{"):
+        inventory = read_hardware_spec(text, source=name)
+        return LoadedInventory(inventory=inventory, files={name: text}, upload_name=name, ignored=[])
+    zonename = PurePosixPath(name).name.split(".")[0]
+    if not _ZONENAME.match(zonename):
+        raise SolarisParseError(
+            "cannot tell the zone name from the file name; name the file <zone>.cfg", source=name
+        )
+    inventory = read_zonecfg_only(text, source=name, zonename=zonename, hostname=f"{zonename}-source")
+    return LoadedInventory(inventory=inventory, files={name: text}, upload_name=name, ignored=[])
+
+
+def load_files(files: dict[str, str], *, upload_name: str) -> LoadedInventory:
+    inventory = read_bundle_files(files, source=upload_name)
+    return LoadedInventory(inventory=inventory, files=files, upload_name=upload_name, ignored=[])
+
+
+def _read_folder(root: Path) -> dict[str, str]:
+    files: dict[str, str] = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            relative = path.relative_to(root).as_posix()
+            files[relative] = _decode(path.read_bytes(), f"{root.name}/{relative}")
+    return files
+
+
+def _decode_all(files: dict[str, bytes], source: str) -> dict[str, str]:
+    return {name: _decode(data, f"{source}: {name}") for name, data in files.items()}
+
+
+def _decode(data: bytes, source: str) -> str:
+    """Solaris 10 files are ASCII or ISO-8859-1; accept UTF-8 first and fall back losslessly."""
+    if b"\x00" in data:
+        raise SolarisParseError("binary data (a NUL byte) in a text file", source=source)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def dump_report_json(report: dict[str, object]) -> str:
+    return json.dumps(report, indent=2, sort_keys=False)

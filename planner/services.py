@@ -1,0 +1,392 @@
+"""Writes for the planner: imports, plans, overrides and re-planning (HackSoft-style services).
+
+Views, the API, the CLIs and the demo loader all call these; none of them
+writes planner models directly.  Every function takes keyword-only arguments.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from planner.domain.plan import (
+    DeviceOverride as DomainDeviceOverride,
+)
+from planner.domain.plan import (
+    DiskOverride as DomainDiskOverride,
+)
+from planner.domain.plan import (
+    NicOverride as DomainNicOverride,
+)
+from planner.domain.plan import (
+    Overrides,
+    PlanOptions,
+    PlanResult,
+    compute_plan,
+)
+from planner.inputs import LoadedInventory
+from planner.solaris.inventory import HostInventory
+from planner.solaris.writers import write_zonecfg_export
+
+from .models import (
+    DeviceMapping,
+    DeviceOverride,
+    Device,
+    Disk,
+    DiskOverride,
+    Host,
+    InventorySnapshot,
+    LayoutSlice,
+    Metadevice,
+    Nic,
+    NicMapping,
+    NicOverride,
+    Plan,
+    Slice,
+    Team,
+    Zone,
+    ZoneResource,
+)
+
+
+class PlannerError(ValueError):
+    """A request the planner refuses, with a message for the user."""
+
+
+def _origin_of(inventory: HostInventory) -> str:
+    return inventory.origin.split(":", 1)[0] if inventory.origin else Host.Origin.BUNDLE
+
+
+@transaction.atomic
+def host_import(
+    *, team: Team, loaded: LoadedInventory, user: AbstractBaseUser | None = None, replan: bool = True
+) -> InventorySnapshot:
+    """Store a new inventory snapshot for the host it describes and re-plan the plans using it.
+
+    Re-importing an unchanged inventory returns the current snapshot instead of adding a copy.
+    """
+    inventory = loaded.inventory
+    host, _ = Host.objects.select_for_update().get_or_create(
+        team=team, hostname=inventory.hostname, defaults={"origin": _origin_of(inventory)}
+    )
+    digest = loaded.digest if loaded.files else ""
+    current = host.current_snapshot
+    if current is not None and digest and current.digest == digest:
+        return current
+    number = (host.snapshots.aggregate(n=Max("number"))["n"] or 0) + 1
+    snapshot = InventorySnapshot.objects.create(
+        host=host,
+        number=number,
+        origin=inventory.origin,
+        upload_name=loaded.upload_name[:255],
+        raw_files=loaded.files,
+        inventory=inventory.to_dict(),
+        issues=[dataclasses.asdict(i) for i in inventory.issues],
+        digest=digest,
+        created_by=user,
+    )
+    _store_rows(snapshot, inventory)
+    host.current_snapshot = snapshot
+    host.origin = _origin_of(inventory)
+    host.model = (inventory.prtdiag.model or inventory.uname.platform)[:120]
+    host.platform = inventory.uname.platform[:120]
+    host.save()
+    if replan:
+        for plan in Plan.objects.filter(Q(source=host) | Q(destination=host)):
+            plan_recompute(plan=plan)
+    return snapshot
+
+
+def _store_rows(snapshot: InventorySnapshot, inventory: HostInventory) -> None:
+    vtocs = {v.disk: v for v in inventory.vtocs}
+    for disk in inventory.disks:
+        disk_row = Disk.objects.create(
+            snapshot=snapshot,
+            name=disk.name,
+            size_bytes=disk.size_bytes,
+            vendor=disk.vendor[:64],
+            product=disk.product[:64],
+        )
+        vtoc = vtocs.get(disk.name)
+        if vtoc is not None:
+            Slice.objects.bulk_create(
+                Slice(
+                    disk=disk_row,
+                    index=s.index,
+                    tag=s.tag,
+                    first_sector=s.first_sector,
+                    sector_count=s.sector_count,
+                    mount_point=s.mount_point[:255],
+                )
+                for s in vtoc.slices
+            )
+    Nic.objects.bulk_create(
+        Nic(
+            snapshot=snapshot,
+            name=n.name,
+            driver=n.driver,
+            link_state=n.link_state,
+            speed_mbps=n.speed_mbps,
+        )
+        for n in inventory.nics
+    )
+    Device.objects.bulk_create(Device(snapshot=snapshot, path=p[:255]) for p in inventory.devices)
+    Metadevice.objects.bulk_create(
+        Metadevice(snapshot=snapshot, name=m.name, kind=m.kind, components=m.components)
+        for m in inventory.metadevices
+    )
+    resources: list[ZoneResource] = []
+    for zone in inventory.zones:
+        cfg = zone.config
+        zone_row = Zone.objects.create(
+            snapshot=snapshot,
+            name=zone.name,
+            state=zone.state,
+            zonepath=(cfg.zonepath if cfg else (zone.listed.zonepath if zone.listed else ""))[:1024],
+            brand=cfg.brand if cfg else "",
+            ip_type=cfg.ip_type if cfg else "",
+            autoboot=cfg.autoboot if cfg else False,
+            create_mode=cfg.create_mode if cfg else "",
+            config_text=write_zonecfg_export(cfg) if cfg else "",
+        )
+        if cfg is not None:
+            resources.extend(
+                ZoneResource(zone=zone_row, kind=kind, position=i, properties=props)
+                for i, (kind, props) in enumerate(_zone_resources(cfg))
+            )
+    ZoneResource.objects.bulk_create(resources)
+
+
+def _zone_resources(cfg: Any) -> list[tuple[str, dict[str, Any]]]:
+    out: list[tuple[str, dict[str, Any]]] = [("inherit-pkg-dir", {"dir": d}) for d in cfg.inherit_pkg_dirs]
+    out += [("fs", dataclasses.asdict(f)) for f in cfg.fs]
+    out += [("net", dataclasses.asdict(n)) for n in cfg.nets]
+    out += [("device", dataclasses.asdict(d)) for d in cfg.devices]
+    out += [("rctl", dataclasses.asdict(r)) for r in cfg.rctls]
+    out += [("attr", dataclasses.asdict(a)) for a in cfg.attrs]
+    out += [("dataset", {"name": d}) for d in cfg.datasets]
+    for kind, value in (
+        ("dedicated-cpu", cfg.dedicated_cpu),
+        ("capped-cpu", cfg.capped_cpu),
+        ("capped-memory", cfg.capped_memory),
+    ):
+        if value is not None:
+            out.append((kind, dataclasses.asdict(value)))
+    return out
+
+
+def inventory_of(snapshot: InventorySnapshot) -> HostInventory:
+    return HostInventory.from_dict(snapshot.inventory)
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    team: Team,
+    source: Host,
+    destination: Host,
+    name: str = "",
+    user: AbstractBaseUser | None = None,
+    options: dict[str, Any] | None = None,
+) -> Plan:
+    if source.team_id != team.pk or destination.team_id != team.pk:
+        raise PlannerError("both hosts must belong to the plan's team")
+    if source.pk == destination.pk:
+        raise PlannerError("the source and the destination must be different hosts")
+    if source.current_snapshot is None or destination.current_snapshot is None:
+        raise PlannerError("both hosts need an imported inventory first")
+    plan = Plan.objects.create(
+        team=team,
+        name=name or f"{source.hostname} → {destination.hostname}",
+        source=source,
+        destination=destination,
+        source_snapshot=source.current_snapshot,
+        destination_snapshot=destination.current_snapshot,
+        options=options or {},
+        created_by=user,
+    )
+    return plan_recompute(plan=plan)
+
+
+def plan_options(plan: Plan) -> PlanOptions:
+    known = {f.name for f in dataclasses.fields(PlanOptions)}
+    options = PlanOptions(**{k: v for k, v in plan.options.items() if k in known})
+    if "{hostname}" in options.archive_location:
+        options.archive_location = options.archive_location.format(hostname=plan.source.hostname)
+    return options
+
+
+def plan_overrides(plan: Plan) -> Overrides:
+    return Overrides(
+        nics=[
+            DomainNicOverride(zone=o.zone, physical=o.physical, address=o.address, action=o.action, target=o.target)
+            for o in plan.nic_overrides.all()
+        ],
+        devices=[
+            DomainDeviceOverride(zone=o.zone, match=o.match, action=o.action, replacement=o.replacement)
+            for o in plan.device_overrides.all()
+        ],
+        disks=[DomainDiskOverride(key=o.key, disk=o.disk) for o in plan.disk_overrides.all()],
+        default_nic_target=plan.default_nic_target,
+    )
+
+
+def plan_compute_result(plan: Plan) -> PlanResult:
+    """Compute the plan from its hosts' current inventories (read-only)."""
+    source = plan.source.current_snapshot or plan.source_snapshot
+    destination = plan.destination.current_snapshot or plan.destination_snapshot
+    return compute_plan(inventory_of(source), inventory_of(destination), plan_options(plan), plan_overrides(plan))
+
+
+@transaction.atomic
+def plan_recompute(*, plan: Plan) -> Plan:
+    """Re-plan from the hosts' current snapshots and the user's overrides, and record both."""
+    plan = Plan.objects.select_for_update().select_related("source", "destination").get(pk=plan.pk)
+    if plan.source.current_snapshot_id:
+        plan.source_snapshot_id = plan.source.current_snapshot_id
+    if plan.destination.current_snapshot_id:
+        plan.destination_snapshot_id = plan.destination.current_snapshot_id
+    result = plan_compute_result(plan)
+    report = result.to_report_dict()
+    summary = report["summary"]
+    plan.report = report
+    plan.verdict = report["verdict"]
+    plan.zones_total = summary["zones"]
+    plan.zones_ready = summary["ready"]
+    plan.zones_with_steps = summary["ready_with_steps"]
+    plan.zones_blocked = summary["blocked"]
+    plan.computed = timezone.now()
+    plan.save()
+    _store_mappings(plan, report)
+    return plan
+
+
+def _store_mappings(plan: Plan, report: dict[str, Any]) -> None:
+    plan.nic_mappings.all().delete()
+    plan.device_mappings.all().delete()
+    plan.layout_slices.all().delete()
+    NicMapping.objects.bulk_create(
+        NicMapping(
+            plan=plan,
+            zone=m["zone"],
+            physical=m["physical"],
+            address=m.get("address", ""),
+            ip_type=m.get("ip_type", ""),
+            proposed_target=m.get("proposed_target") or "",
+            target=m.get("target") or "",
+            action=m["action"],
+            origin=m.get("origin", ""),
+            status=m.get("status", ""),
+            reason=m.get("reason", ""),
+        )
+        for m in report.get("nic_mappings", [])
+    )
+    DeviceMapping.objects.bulk_create(
+        DeviceMapping(
+            plan=plan,
+            zone=m["zone"],
+            match=m["match"],
+            action=m["action"],
+            replacement=m.get("replacement") or "",
+            origin=m.get("origin", ""),
+            needs_manual_check=bool(m.get("needs_manual_check")),
+            reason=m.get("reason", ""),
+        )
+        for m in report.get("device_mappings", [])
+    )
+    layout = report.get("layout", {})
+    slices = [
+        LayoutSlice(
+            plan=plan,
+            key=s["key"],
+            disk=disk["name"],
+            index=s["index"],
+            mount_point=s.get("mount_point", ""),
+            size_mb=s.get("size_mb", 0),
+        )
+        for disk in layout.get("disks", [])
+        for s in disk.get("slices", [])
+        if s.get("key")
+    ]
+    slices += [
+        LayoutSlice(
+            plan=plan,
+            key=u["key"],
+            mount_point=u.get("mount_point", ""),
+            size_mb=u.get("size_mb", 0),
+            shortfall_mb=u.get("shortfall_mb", 0),
+        )
+        for u in layout.get("unplaced", [])
+    ]
+    LayoutSlice.objects.bulk_create(slices)
+
+
+def nic_override_set(
+    *,
+    plan: Plan,
+    zone: str,
+    physical: str,
+    address: str = "",
+    action: str,
+    target: str = "",
+    user: AbstractBaseUser | None = None,
+) -> Plan:
+    if action not in NicOverride.Action.values:
+        raise PlannerError(f"unknown action {action!r}; choose map or drop")
+    if action == NicOverride.Action.MAP and not target:
+        raise PlannerError("choose a destination port, or drop the net")
+    if not plan.nic_mappings.filter(zone=zone, physical=physical, address=address).exists():
+        raise PlannerError(f"zone {zone} has no net {physical} {address}".strip())
+    NicOverride.objects.update_or_create(
+        plan=plan,
+        zone=zone,
+        physical=physical,
+        address=address,
+        defaults={"action": action, "target": target if action == "map" else "", "updated_by": user},
+    )
+    return plan_recompute(plan=plan)
+
+
+def nic_override_clear(*, plan: Plan, zone: str, physical: str, address: str = "") -> Plan:
+    plan.nic_overrides.filter(zone=zone, physical=physical, address=address).delete()
+    return plan_recompute(plan=plan)
+
+
+def plan_default_nic_target_set(*, plan: Plan, target: str) -> Plan:
+    plan.default_nic_target = target
+    plan.save(update_fields=["default_nic_target"])
+    return plan_recompute(plan=plan)
+
+
+def device_override_set(*, plan: Plan, zone: str, match: str, action: str, replacement: str = "") -> Plan:
+    if action not in DeviceOverride.Action.values:
+        raise PlannerError(f"unknown action {action!r}; choose keep, replace or remove")
+    if action == DeviceOverride.Action.REPLACE and not replacement:
+        raise PlannerError("give the replacement device path")
+    if not plan.device_mappings.filter(zone=zone, match=match).exists():
+        raise PlannerError(f"zone {zone} has no device {match}")
+    DeviceOverride.objects.update_or_create(
+        plan=plan,
+        zone=zone,
+        match=match,
+        defaults={"action": action, "replacement": replacement if action == "replace" else ""},
+    )
+    return plan_recompute(plan=plan)
+
+
+def device_override_clear(*, plan: Plan, zone: str, match: str) -> Plan:
+    plan.device_overrides.filter(zone=zone, match=match).delete()
+    return plan_recompute(plan=plan)
+
+
+def disk_override_set(*, plan: Plan, key: str, disk: str) -> Plan:
+    if not disk:
+        plan.disk_overrides.filter(key=key).delete()
+    else:
+        DiskOverride.objects.update_or_create(plan=plan, key=key, defaults={"disk": disk})
+    return plan_recompute(plan=plan)

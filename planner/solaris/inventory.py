@@ -1,0 +1,397 @@
+"""Typed records for what a Solaris 10 global zone reports about itself.
+
+Every parser in this package returns these dataclasses, and a whole collector
+bundle becomes one :class:`HostInventory`.  Nothing here imports Django: the
+planner, the report CLI and the tests use the same objects, and the web app
+stores them as JSON (``to_dict``/``from_dict``) next to its relational rows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any, TypeVar, Union
+
+# Sparse-root zones made with plain ``create`` (the SUNWdefault template)
+# inherit these four directories read-only from the global zone.
+SPARSE_INHERIT_PKG_DIRS: tuple[str, ...] = ("/lib", "/platform", "/sbin", "/usr")
+
+
+# --- zone configuration (zonecfg export / zonecfg info / zone XML) -------------------------
+
+
+@dataclass
+class ZoneFs:
+    dir: str
+    special: str = ""
+    raw: str = ""
+    type: str = ""
+    options: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ZoneNet:
+    physical: str
+    address: str = ""
+    defrouter: str = ""
+    allowed_address: str = ""
+
+
+@dataclass
+class ZoneDevice:
+    match: str
+
+
+@dataclass
+class RctlValue:
+    priv: str
+    limit: str
+    action: str
+
+
+@dataclass
+class ZoneRctl:
+    name: str
+    values: list[RctlValue] = field(default_factory=list)
+
+
+@dataclass
+class ZoneAttr:
+    name: str
+    type: str = ""
+    value: str = ""
+
+
+@dataclass
+class ZoneDedicatedCpu:
+    ncpus: str
+    importance: str = ""
+
+
+@dataclass
+class ZoneCappedCpu:
+    ncpus: str
+
+
+@dataclass
+class ZoneCappedMemory:
+    physical: str = ""
+    swap: str = ""
+    locked: str = ""
+
+
+@dataclass
+class ZoneConfig:
+    """One zone's configuration, as ``zonecfg -z NAME export`` describes it."""
+
+    name: str
+    zonepath: str = ""
+    brand: str = "native"
+    autoboot: bool = False
+    ip_type: str = "shared"  # "shared" or "exclusive"
+    pool: str = ""
+    limitpriv: str = ""
+    bootargs: str = ""
+    scheduling_class: str = ""
+    hostid: str = ""
+    fs_allowed: str = ""
+    # "sparse" (plain create), "whole" (create -b), "template" (create -t NAME),
+    # "attach" (create -a PATH) or "unknown" (an XML without a create line).
+    create_mode: str = "sparse"
+    template: str = ""
+    inherit_pkg_dirs: list[str] = field(default_factory=list)
+    fs: list[ZoneFs] = field(default_factory=list)
+    nets: list[ZoneNet] = field(default_factory=list)
+    devices: list[ZoneDevice] = field(default_factory=list)
+    rctls: list[ZoneRctl] = field(default_factory=list)
+    attrs: list[ZoneAttr] = field(default_factory=list)
+    datasets: list[str] = field(default_factory=list)
+    dedicated_cpu: ZoneDedicatedCpu | None = None
+    capped_cpu: ZoneCappedCpu | None = None
+    capped_memory: ZoneCappedMemory | None = None
+    # Global properties zonecfg knows that this model does not name, kept verbatim.
+    extra_properties: dict[str, str] = field(default_factory=dict)
+
+
+# --- zone state (zoneadm list -cvp, /etc/zones/index) -----------------------------------------
+
+
+@dataclass
+class ZoneListEntry:
+    """One line of ``zoneadm list -cvp`` (or -cp)."""
+
+    zoneid: str  # "-" when the zone is not running
+    name: str
+    state: str
+    zonepath: str
+    uuid: str = ""
+    brand: str = ""
+    ip_type: str = ""  # "shared" or "excl" as zoneadm prints it
+    extra_fields: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ZoneIndexEntry:
+    """One line of ``/etc/zones/index``: name:state:path:uuid."""
+
+    name: str
+    state: str
+    zonepath: str
+    uuid: str = ""
+
+
+# --- file systems -------------------------------------------------------------------------------
+
+
+@dataclass
+class VfstabEntry:
+    device: str
+    fsck_device: str
+    mount_point: str
+    fstype: str
+    fsck_pass: str
+    mount_at_boot: str
+    options: str
+    line: int = 0
+
+
+@dataclass
+class DfEntry:
+    """One ``df -k`` row; sizes in KiB as df prints them."""
+
+    filesystem: str
+    kbytes: int
+    used: int
+    avail: int
+    capacity: str
+    mounted_on: str
+
+
+# --- SVM --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Metadevice:
+    """A metadevice or hot-spare pool from ``metastat -p``.
+
+    ``kind`` is one of mirror, stripe, concat, softpart, raid5, trans, hsp.
+    ``components`` are the devices it is built on, normalised to short names
+    (``d11``, ``c0t0d0s0``); ``rows`` keeps the stripe/concat row structure.
+    """
+
+    name: str
+    kind: str
+    components: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    options: dict[str, str] = field(default_factory=dict)
+    diskset: str = ""
+    line: int = 0
+
+
+# --- network ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Nic:
+    """A physical data link (``dladm show-dev`` / ``show-link``)."""
+
+    name: str  # e.g. bge0
+    driver: str = ""  # e.g. bge
+    instance: int | None = None
+    link_state: str = "unknown"  # up / down / unknown
+    speed_mbps: int | None = None
+    duplex: str = ""
+    link_type: str = ""  # legacy / non-vlan / vlan / aggr, from show-link
+    mtu: int | None = None
+
+
+@dataclass
+class IpInterface:
+    """One logical interface block of ``ifconfig -a``."""
+
+    name: str  # e.g. bge0:1
+    flags: list[str] = field(default_factory=list)
+    mtu: int | None = None
+    index: int | None = None
+    family: str = "inet"  # inet or inet6
+    address: str = ""
+    netmask: str = ""
+    broadcast: str = ""
+    zone: str = ""
+    ether: str = ""
+
+    @property
+    def physical(self) -> str:
+        return self.name.split(":", 1)[0]
+
+
+# --- disks ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Disk:
+    """A disk, from ``iostat -En`` (size) and ``prtvtoc`` (geometry)."""
+
+    name: str  # c0t0d0
+    size_bytes: int = 0
+    vendor: str = ""
+    product: str = ""
+    serial: str = ""
+
+
+@dataclass
+class VtocSlice:
+    """One partition line of ``prtvtoc`` (512-byte sectors)."""
+
+    index: int
+    tag: int
+    flags: str
+    first_sector: int
+    sector_count: int
+    mount_point: str = ""
+
+    @property
+    def size_bytes(self) -> int:
+        return self.sector_count * 512
+
+
+@dataclass
+class Vtoc:
+    disk: str
+    bytes_per_sector: int = 512
+    sectors_per_track: int | None = None
+    tracks_per_cylinder: int | None = None
+    accessible_cylinders: int | None = None
+    slices: list[VtocSlice] = field(default_factory=list)
+
+
+# --- system -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Uname:
+    sysname: str = ""
+    nodename: str = ""
+    release: str = ""
+    version: str = ""
+    machine: str = ""  # sun4u, sun4v, i86pc
+    processor: str = ""  # sparc, i386
+    platform: str = ""  # SUNW,Sun-Fire-V240
+
+
+@dataclass
+class Prtdiag:
+    system_configuration: str = ""
+    model: str = ""
+    clock_mhz: int | None = None
+    memory_mb: int | None = None
+
+
+# --- the whole host ---------------------------------------------------------------------------
+
+
+@dataclass
+class Zone:
+    """A non-global zone as the planner sees it: state, config and its own vfstab."""
+
+    name: str
+    state: str = "configured"
+    config: ZoneConfig | None = None
+    vfstab: list[VfstabEntry] = field(default_factory=list)
+    listed: ZoneListEntry | None = None
+
+
+@dataclass
+class ImportIssue:
+    """Something wrong or missing in a bundle that did not stop the import."""
+
+    file: str
+    message: str
+    line: int | None = None
+    severity: str = "warning"  # "warning" (missing data) or "error" (a file failed to parse)
+
+
+@dataclass
+class HostInventory:
+    hostname: str
+    uname: Uname = field(default_factory=Uname)
+    prtdiag: Prtdiag = field(default_factory=Prtdiag)
+    zones: list[Zone] = field(default_factory=list)
+    zone_index: list[ZoneIndexEntry] = field(default_factory=list)
+    vfstab: list[VfstabEntry] = field(default_factory=list)
+    df: list[DfEntry] = field(default_factory=list)
+    metadevices: list[Metadevice] = field(default_factory=list)
+    nics: list[Nic] = field(default_factory=list)
+    interfaces: list[IpInterface] = field(default_factory=list)
+    disks: list[Disk] = field(default_factory=list)
+    vtocs: list[Vtoc] = field(default_factory=list)
+    # Free-form devices a destination spec or catalog entry declares (e.g. /dev/rmt/0).
+    devices: list[str] = field(default_factory=list)
+    # Files present in the bundle, and what went wrong reading it.
+    files: list[str] = field(default_factory=list)
+    issues: list[ImportIssue] = field(default_factory=list)
+    # Where this inventory came from: "bundle", "zonecfg", "spec" or "catalog:<model>".
+    origin: str = "bundle"
+
+    def zone(self, name: str) -> Zone | None:
+        return next((z for z in self.zones if z.name == name), None)
+
+    def nic(self, name: str) -> Nic | None:
+        return next((n for n in self.nics if n.name == name), None)
+
+    def disk(self, name: str) -> Disk | None:
+        return next((d for d in self.disks if d.name == name), None)
+
+    def vtoc(self, disk: str) -> Vtoc | None:
+        return next((v for v in self.vtocs if v.disk == disk), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> HostInventory:
+        return from_dict(cls, data)
+
+
+T = TypeVar("T")
+
+
+def from_dict(cls: type[T], data: Any) -> T:
+    """Rebuild a dataclass tree from ``dataclasses.asdict`` output, ignoring unknown keys."""
+    return typing.cast(T, _build(cls, data))
+
+
+_HINT_CACHE: dict[type, dict[str, Any]] = {}
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    hints = _HINT_CACHE.get(cls)
+    if hints is None:
+        hints = typing.get_type_hints(cls)
+        _HINT_CACHE[cls] = hints
+    return hints
+
+
+def _build(tp: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = typing.get_origin(tp)
+    if origin in (Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        return _build(args[0], value) if len(args) == 1 else value
+    if origin is list:
+        (item,) = typing.get_args(tp)
+        return [_build(item, v) for v in value]
+    if origin is dict:
+        return dict(value)
+    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+        hints = _hints(tp)
+        kwargs = {
+            f.name: _build(hints[f.name], value[f.name])
+            for f in dataclasses.fields(tp)
+            if f.init and f.name in value
+        }
+        return tp(**kwargs)
+    return value
