@@ -83,6 +83,14 @@ class ZoneCappedMemory:
 
 
 @dataclass
+class ZoneAdmin:
+    """Delegated zone administration (``add admin``; late Solaris 10 updates and illumos)."""
+
+    user: str
+    auths: str = ""
+
+
+@dataclass
 class ZoneConfig:
     """One zone's configuration, as ``zonecfg -z NAME export`` describes it."""
 
@@ -101,6 +109,8 @@ class ZoneConfig:
     # "attach" (create -a PATH) or "unknown" (an XML without a create line).
     create_mode: str = "sparse"
     template: str = ""
+    # The detached zonepath named by ``create -a PATH`` (create_mode "attach").
+    attach_path: str = ""
     inherit_pkg_dirs: list[str] = field(default_factory=list)
     fs: list[ZoneFs] = field(default_factory=list)
     nets: list[ZoneNet] = field(default_factory=list)
@@ -111,8 +121,18 @@ class ZoneConfig:
     dedicated_cpu: ZoneDedicatedCpu | None = None
     capped_cpu: ZoneCappedCpu | None = None
     capped_memory: ZoneCappedMemory | None = None
+    admins: list[ZoneAdmin] = field(default_factory=list)
     # Global properties zonecfg knows that this model does not name, kept verbatim.
     extra_properties: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_sparse_root(self) -> bool:
+        """True when the zone inherits package directories from the global zone.
+
+        Check this rather than ``create_mode``: ``zonecfg export`` always writes
+        ``create -b`` and then lists the inherited directories explicitly.
+        """
+        return bool(self.inherit_pkg_dirs)
 
 
 # --- zone state (zoneadm list -cvp, /etc/zones/index) -----------------------------------------
@@ -176,7 +196,8 @@ class DfEntry:
 class Metadevice:
     """A metadevice or hot-spare pool from ``metastat -p``.
 
-    ``kind`` is one of mirror, stripe, concat, softpart, raid5, trans, hsp.
+    ``kind`` is one of mirror, stripe, concat, softpart, raid5, trans, hsp
+    (and mddb for state-database replicas listed in md.tab).
     ``components`` are the devices it is built on, normalised to short names
     (``d11``, ``c0t0d0s0``); ``rows`` keeps the stripe/concat row structure.
     """
@@ -205,6 +226,9 @@ class Nic:
     duplex: str = ""
     link_type: str = ""  # legacy / non-vlan / vlan / aggr, from show-link
     mtu: int | None = None
+    # show-link: the device a VLAN link sits on, or "key N" for an aggregation.
+    over: str = ""
+    vlan_id: int | None = None
 
 
 @dataclass

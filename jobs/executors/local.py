@@ -1,0 +1,211 @@
+"""The local executor: a Solaris host stood in for by a folder tree on the worker.
+
+``root`` is the host's ``/``: ``etc/zones/index``, ``etc/zones/<zone>.xml``,
+``etc/vfstab`` and the zone roots live where Solaris keeps them.  What only a
+kernel knows is kept in small files next to the tree, never inside it:
+
+- ``<root>.state/zone-states``: ``name=state`` for zones that are running or
+  ready (the index file only records configured/installed);
+- ``<root>.devices/dsk/<slice>/``: the contents of a ufs slice.
+
+Mounting a slice does not touch the tree: it records a graft, and the archive
+writer reads the slice's folder at the mount point, exactly what flarcreate
+sees on a host where the slice is mounted.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
+
+from jobs.flar import api as flar
+from planner.solaris.errors import SolarisParseError
+from planner.solaris.inventory import ZoneConfig, ZoneIndexEntry, ZoneListEntry
+from planner.solaris.writers import write_zone_index, write_zone_xml
+from planner.solaris.zonecfg_edit import apply_zonecfg_commands
+from planner.solaris.zonexml import parse_zone_index, parse_zone_xml
+
+from .base import ArchiveCheck, ArchiveOutcome, ArchiveSpec, ExecutorError, ExtractOutcome, ProgressCallback
+
+RUNTIME_STATES = ("ready", "running", "shutting_down", "down", "mounted")
+
+
+class LocalExecutor:
+    name = "local"
+
+    def __init__(self, *, root: Path, host: str) -> None:
+        self.root = root
+        self.host = host
+        self.state_dir = root.parent / f"{root.name}.state"
+        self.devices_dir = root.parent / f"{root.name}.devices"
+        self.grafts: dict[str, Path] = {}
+
+    # --- paths -------------------------------------------------------------------------------
+
+    def path(self, solaris_path: str) -> Path:
+        """Map an absolute Solaris path into the tree, refusing anything that climbs out of it."""
+        relative = PurePosixPath(solaris_path)
+        if relative.is_absolute():
+            relative = relative.relative_to("/")
+        if ".." in relative.parts:
+            raise ExecutorError(f"refusing path with '..': {solaris_path}")
+        return self.root / relative
+
+    def device_path(self, device: str) -> Path:
+        name = PurePosixPath(device).name
+        if not name or name in (".", ".."):
+            raise ExecutorError(f"not a device path: {device}")
+        return self.devices_dir / "dsk" / name
+
+    # --- zones -------------------------------------------------------------------------------
+
+    def _index(self) -> list[ZoneIndexEntry]:
+        text = self.read_file("/etc/zones/index")
+        if text is None:
+            raise ExecutorError(f"{self.host}: /etc/zones/index does not exist")
+        try:
+            return parse_zone_index(text, source=f"{self.host}:/etc/zones/index")
+        except SolarisParseError as exc:
+            raise ExecutorError(str(exc)) from exc
+
+    def _runtime_states(self) -> dict[str, str]:
+        states_file = self.state_dir / "zone-states"
+        if not states_file.exists():
+            return {}
+        pairs = (line.split("=", 1) for line in states_file.read_text().splitlines() if "=" in line)
+        return {name.strip(): state.strip() for name, state in pairs}
+
+    def _write_runtime_states(self, states: dict[str, str]) -> None:
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        (self.state_dir / "zone-states").write_text("".join(f"{k}={v}\n" for k, v in sorted(states.items())))
+
+    def zone_list(self) -> list[ZoneListEntry]:
+        runtime = self._runtime_states()
+        entries = []
+        for zone_id, entry in enumerate(e for e in self._index() if e.name != "global"):
+            state = runtime.get(entry.name, entry.state)
+            running = state in ("running", "ready")
+            entries.append(
+                ZoneListEntry(
+                    zoneid=str(zone_id + 1) if running else "-",
+                    name=entry.name,
+                    state=state,
+                    zonepath=entry.zonepath,
+                    uuid=entry.uuid,
+                    brand="native",
+                    ip_type="shared",
+                )
+            )
+        return entries
+
+    def zone_config(self, zone: str) -> ZoneConfig:
+        source = f"{self.host}:/etc/zones/{zone}.xml"
+        text = self.read_file(f"/etc/zones/{zone}.xml")
+        if text is None:
+            raise ExecutorError(f"{source} does not exist")
+        try:
+            return parse_zone_xml(text, source=source)
+        except SolarisParseError as exc:
+            raise ExecutorError(str(exc)) from exc
+
+    def zone_halt(self, zone: str) -> None:
+        states = self._runtime_states()
+        if zone not in {e.name for e in self._index()}:
+            raise ExecutorError(f"zoneadm: {zone}: No such zone configured")
+        states.pop(zone, None)
+        self._write_runtime_states(states)
+
+    def zonecfg(self, zone: str, commands: str) -> None:
+        config = self.zone_config(zone)
+        try:
+            changed = apply_zonecfg_commands(config, commands)
+        except SolarisParseError as exc:
+            raise ExecutorError(f"zonecfg -z {zone} '{commands}': {exc.message}") from exc
+        self.write_file(f"/etc/zones/{zone}.xml", write_zone_xml(changed))
+
+    def set_index(self, entries: list[ZoneIndexEntry]) -> None:
+        self.write_file("/etc/zones/index", write_zone_index(entries))
+
+    # --- mounts ------------------------------------------------------------------------------
+
+    def mount(self, fstype: str, device: str, mount_point: str) -> None:
+        if fstype != "ufs":
+            raise ExecutorError(f"mount: only ufs slices can be mounted here, not {fstype}")
+        slice_dir = self.device_path(device)
+        if not slice_dir.is_dir():
+            raise ExecutorError(f"mount: {device}: No such device")
+        target = self.path(mount_point)
+        if not target.is_dir():
+            raise ExecutorError(f"mount: {mount_point}: No such file or directory")
+        if mount_point in self.grafts:
+            raise ExecutorError(f"mount: {mount_point} is already mounted")
+        self.grafts[mount_point] = slice_dir
+
+    def umount(self, mount_point: str) -> None:
+        if self.grafts.pop(mount_point, None) is None:
+            raise ExecutorError(f"umount: {mount_point} not mounted")
+
+    def device_has_data(self, device: str) -> bool:
+        slice_dir = self.device_path(device)
+        return slice_dir.is_dir() and any(slice_dir.iterdir())
+
+    # --- files -------------------------------------------------------------------------------
+
+    def read_file(self, path: str) -> str | None:
+        target = self.path(path)
+        if not target.is_file():
+            return None
+        return target.read_text(errors="surrogateescape")
+
+    def write_file(self, path: str, text: str) -> None:
+        target = self.path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.zflar-new")
+        temporary.write_text(text, errors="surrogateescape")
+        temporary.replace(target)
+
+    def free_bytes(self, path: str) -> int:
+        self.root.mkdir(parents=True, exist_ok=True)
+        return shutil.disk_usage(self.root).free
+
+    # --- archives ----------------------------------------------------------------------------
+
+    def archive_create(
+        self, spec: ArchiveSpec, on_progress: ProgressCallback, is_cancelled: Callable[[], bool]
+    ) -> ArchiveOutcome:
+        if not self.root.is_dir():
+            raise ExecutorError(f"{self.host}: the source tree {self.root} does not exist")
+        grafts = {PurePosixPath(k).relative_to("/").as_posix(): v for k, v in self.grafts.items()}
+        # /var/run is a tmpfs on Solaris: flarcreate never sees it.
+        excludes = [*spec.excludes, "/var/run"]
+        try:
+            return flar.create_for_executor(
+                root=self.root,
+                output=Path(spec.output_path),
+                name=spec.name,
+                excludes=excludes,
+                compress=spec.compress,
+                description=spec.description,
+                creation_node=self.host,
+                grafts=grafts,
+                on_progress=on_progress,
+            )
+        except flar.FlarError as exc:
+            raise ExecutorError(f"flarcreate: {exc}") from exc
+
+    def archive_check(self, path: str) -> ArchiveCheck:
+        try:
+            return flar.check_for_executor(Path(path))
+        except flar.FlarError as exc:
+            raise ExecutorError(f"flar info {path}: {exc}") from exc
+
+    def archive_extract(self, path: str, on_progress: ProgressCallback) -> ExtractOutcome:
+        self.root.mkdir(parents=True, exist_ok=True)
+        try:
+            return flar.extract_for_executor(Path(path), self.root, on_progress=on_progress)
+        except flar.FlarError as exc:
+            raise ExecutorError(f"extract {path}: {exc}") from exc
+
+    def close(self) -> None:
+        self.grafts.clear()

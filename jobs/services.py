@@ -1,0 +1,289 @@
+"""Writes for jobs: enqueue, claim, heartbeat, progress, per-zone results, finish, cancel, retry.
+
+Every state change is a targeted UPDATE guarded by the state it expects, so a
+duplicate delivery, a late heartbeat from a dead worker or a cancel racing a
+finish cannot move a job backwards.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from planner.models import Plan, Team
+
+from .models import Job, JobEvent, ZoneResult
+
+
+class JobError(ValueError):
+    """A job request the service refuses, with a message for the user."""
+
+
+class JobCancelled(Exception):
+    """Raised inside a running job when the user asked to cancel it."""
+
+
+def _enqueue_on_commit(job: Job) -> None:
+    from .tasks import run_job_task
+
+    transaction.on_commit(lambda: run_job_task.delay(job.pk))
+
+
+@transaction.atomic
+def job_create(
+    *,
+    team: Team,
+    kind: str,
+    plan: Plan | None = None,
+    executor: str = Job.Executor.LOCAL,
+    params: dict[str, Any] | None = None,
+    zone_names: Iterable[str] = (),
+    user: AbstractBaseUser | None = None,
+    retry_of: Job | None = None,
+) -> Job:
+    """Create a queued job and enqueue it once the transaction commits.
+
+    One plan runs one job at a time: the plan row is locked while we look for an active job.
+    """
+    if kind not in Job.Kind.values:
+        raise JobError(f"unknown job kind {kind!r}")
+    if executor not in Job.Executor.values:
+        raise JobError(f"unknown executor {executor!r}")
+    if plan is not None:
+        if plan.team_id != team.pk:
+            raise JobError("the plan belongs to another team")
+        Plan.objects.select_for_update().get(pk=plan.pk)
+        active = plan.jobs.filter(state__in=Job.ACTIVE_STATES).first()
+        if active is not None:
+            raise JobError(f"{active} is still {active.state}; one job per plan runs at a time")
+    job = Job.objects.create(
+        team=team,
+        plan=plan,
+        kind=kind,
+        executor=executor,
+        params=params or {},
+        zone_names=sorted(set(zone_names)),
+        created_by=user,
+        retry_of=retry_of,
+        max_attempts=settings.ZFLAR_MAX_ATTEMPTS,
+    )
+    job_log(job, f"{job.get_kind_display()} job queued on the {executor} executor")
+    _enqueue_on_commit(job)
+    return job
+
+
+def job_claim(*, job_id: int, task_id: str = "") -> Job | None:
+    """Atomically move a queued job to running; None when someone else has it (or it ended)."""
+    now = timezone.now()
+    claimed = Job.objects.filter(pk=job_id, state=Job.State.QUEUED, cancel_requested=False).update(
+        state=Job.State.RUNNING,
+        started=now,
+        heartbeat=now,
+        attempt=F("attempt") + 1,
+        worker=f"{socket.gethostname()}:{_pid()}",
+        celery_task_id=task_id,
+    )
+    if not claimed:
+        Job.objects.filter(pk=job_id, state=Job.State.QUEUED, cancel_requested=True).update(
+            state=Job.State.CANCELLED, finished=now, error="cancelled before it started"
+        )
+        return None
+    return Job.objects.get(pk=job_id)
+
+
+def _pid() -> int:
+    import os
+
+    return os.getpid()
+
+
+class ProgressRecorder:
+    """Throttled progress and heartbeat writes from inside a running job.
+
+    Checks for a cancel request on every write, so a cancel lands within one heartbeat.
+    """
+
+    def __init__(self, job: Job, *, interval: float | None = None) -> None:
+        self.job = job
+        self.interval = settings.ZFLAR_HEARTBEAT_SECONDS if interval is None else interval
+        self._last = 0.0
+
+    def beat(self, *, bytes_done: int | None = None, bytes_total: int | None = None, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._last < min(self.interval, 1.0):
+            return
+        self._last = now
+        fields: dict[str, Any] = {"heartbeat": timezone.now()}
+        if bytes_done is not None:
+            fields["bytes_done"] = bytes_done
+        if bytes_total is not None:
+            fields["bytes_total"] = bytes_total
+        updated = Job.objects.filter(pk=self.job.pk, state=Job.State.RUNNING, worker=self.job.worker).update(
+            **fields
+        )
+        if not updated:
+            raise JobCancelled("the job is no longer ours (ended by the reaper or cancelled)")
+        if Job.objects.filter(pk=self.job.pk, cancel_requested=True).exists():
+            raise JobCancelled("cancelled by the user")
+
+    def __call__(self, bytes_done: int, bytes_total: int | None, current: str = "") -> None:
+        self.beat(bytes_done=bytes_done, bytes_total=bytes_total)
+
+    def check_cancel(self) -> bool:
+        self.beat()
+        return False
+
+
+def job_set_phase(job: Job, phase: str) -> None:
+    Job.objects.filter(pk=job.pk).update(phase=phase[:64], heartbeat=timezone.now())
+    job.phase = phase
+    job_log(job, phase)
+
+
+def job_log(job: Job, message: str, *, level: str = JobEvent.Level.INFO, zone: str = "") -> JobEvent:
+    return JobEvent.objects.create(job=job, message=message, level=level, zone=zone)
+
+
+def zone_results_init(job: Job, zones: Iterable[str]) -> None:
+    ZoneResult.objects.bulk_create(
+        [ZoneResult(job=job, zone=z) for z in zones],
+        ignore_conflicts=True,
+    )
+
+
+def zone_result_set(
+    job: Job, zone: str, state: str, message: str = "", details: dict[str, Any] | None = None
+) -> None:
+    ZoneResult.objects.update_or_create(
+        job=job, zone=zone, defaults={"state": state, "message": message, "details": details or {}}
+    )
+    level = {
+        ZoneResult.State.FAILED: JobEvent.Level.ERROR,
+        ZoneResult.State.WARNING: JobEvent.Level.WARNING,
+    }.get(state, JobEvent.Level.INFO)
+    if message:
+        job_log(job, f"{zone}: {state}: {message}", level=level, zone=zone)
+
+
+def job_finish(job: Job, *, error: str = "", result: dict[str, Any] | None = None) -> Job:
+    """End a running job; its final state follows from the per-zone results and the error."""
+    results = list(job.zone_results.values_list("state", flat=True))
+    if error:
+        state = Job.State.FAILED
+    elif any(s == ZoneResult.State.FAILED for s in results):
+        state = Job.State.PARTIAL if any(s != ZoneResult.State.FAILED for s in results) else Job.State.FAILED
+    else:
+        state = Job.State.SUCCEEDED
+    now = timezone.now()
+    # Zones never reached stay visible as skipped rather than "pending" for ever.
+    job.zone_results.filter(state__in=[ZoneResult.State.PENDING, ZoneResult.State.RUNNING]).update(
+        state=ZoneResult.State.SKIPPED,
+        message=error and f"not run: the job failed ({error})" or "not run",
+    )
+    fields: dict[str, Any] = {"state": state, "finished": now, "heartbeat": now, "error": error[:4000]}
+    if result is not None:
+        fields["result"] = result
+    Job.objects.filter(pk=job.pk, state=Job.State.RUNNING).update(**fields)
+    job.refresh_from_db()
+    job_log(
+        job,
+        f"job {job.state}" + (f": {error}" if error else ""),
+        level=JobEvent.Level.ERROR if error else JobEvent.Level.INFO,
+    )
+    return job
+
+
+def job_mark_cancelled(job: Job, reason: str) -> Job:
+    now = timezone.now()
+    job.zone_results.filter(state__in=[ZoneResult.State.PENDING, ZoneResult.State.RUNNING]).update(
+        state=ZoneResult.State.SKIPPED, message=f"not run: {reason}"
+    )
+    Job.objects.filter(pk=job.pk, state__in=Job.ACTIVE_STATES).update(
+        state=Job.State.CANCELLED, finished=now, error=reason
+    )
+    job.refresh_from_db()
+    job_log(job, f"job cancelled: {reason}", level=JobEvent.Level.WARNING)
+    return job
+
+
+def job_cancel(*, job: Job) -> Job:
+    """Ask a job to stop. A queued job ends at once; a running one stops at its next heartbeat."""
+    if job.is_terminal:
+        raise JobError(f"{job} already ended ({job.state})")
+    Job.objects.filter(pk=job.pk).update(cancel_requested=True)
+    if Job.objects.filter(pk=job.pk, state=Job.State.QUEUED).exists():
+        return job_mark_cancelled(job, "cancelled before it started")
+    job_log(job, "cancel requested; the job stops at its next checkpoint", level=JobEvent.Level.WARNING)
+    job.refresh_from_db()
+    return job
+
+
+def job_retry_failed(*, job: Job, user: AbstractBaseUser | None = None) -> Job:
+    """A new job over only the zones that failed (or were skipped) in ``job``."""
+    if not job.is_terminal:
+        raise JobError(f"{job} is still {job.state}")
+    zones = list(
+        job.zone_results.filter(state__in=[ZoneResult.State.FAILED, ZoneResult.State.SKIPPED]).values_list(
+            "zone", flat=True
+        )
+    )
+    if not zones and job.state != Job.State.FAILED:
+        raise JobError("no zone failed; nothing to retry")
+    return job_create(
+        team=job.team,
+        kind=job.kind,
+        plan=job.plan,
+        executor=job.executor,
+        params=job.params,
+        zone_names=zones,
+        user=user,
+        retry_of=job,
+    )
+
+
+def jobs_reap_stale(*, stale_after: int | None = None) -> list[int]:
+    """Re-queue (while attempts remain) or fail running jobs whose heartbeat went stale.
+
+    Called at worker start and periodically by beat. Returns the ids it touched.
+    """
+    stale_after = settings.ZFLAR_STALE_AFTER_SECONDS if stale_after is None else stale_after
+    cutoff = timezone.now() - timedelta(seconds=stale_after)
+    touched: list[int] = []
+    stale = Job.objects.filter(state=Job.State.RUNNING).filter(Q(heartbeat__lt=cutoff) | Q(heartbeat__isnull=True))
+    for job in stale:
+        reason = f"worker {job.worker or '?'} stopped sending heartbeats (last {job.heartbeat:%H:%M:%S} UTC)"
+        if job.cancel_requested:
+            if Job.objects.filter(pk=job.pk, state=Job.State.RUNNING, heartbeat=job.heartbeat).update(
+                state=Job.State.CANCELLED, finished=timezone.now(), error="cancelled; " + reason
+            ):
+                touched.append(job.pk)
+            continue
+        if job.attempt < job.max_attempts:
+            if Job.objects.filter(pk=job.pk, state=Job.State.RUNNING, heartbeat=job.heartbeat).update(
+                state=Job.State.QUEUED, worker="", heartbeat=None
+            ):
+                job_log(job, f"{reason}; re-queued (attempt {job.attempt + 1} of {job.max_attempts})",
+                        level=JobEvent.Level.WARNING)
+                _enqueue_on_commit(job)
+                touched.append(job.pk)
+        else:
+            job.zone_results.filter(state__in=[ZoneResult.State.PENDING, ZoneResult.State.RUNNING]).update(
+                state=ZoneResult.State.SKIPPED, message="not run: the job's worker died"
+            )
+            if Job.objects.filter(pk=job.pk, state=Job.State.RUNNING, heartbeat=job.heartbeat).update(
+                state=Job.State.FAILED,
+                finished=timezone.now(),
+                error=f"{reason}; gave up after {job.attempt} attempts",
+            ):
+                job_log(job, f"{reason}; failed after {job.attempt} attempts", level=JobEvent.Level.ERROR)
+                touched.append(job.pk)
+    return touched

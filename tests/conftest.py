@@ -1,0 +1,197 @@
+"""Shared fixtures: teams and users, the external services, and a real Celery worker process."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+REQUIRE_SERVICES = os.environ.get("ZFLAR_REQUIRE_SERVICES") == "1" or os.environ.get("CI") == "true"
+
+
+def _port_open(url: str, default_port: int) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or default_port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def require_tool(name: str) -> str:
+    """Fail (never skip) when a tool the suite checks against is missing."""
+    path = shutil.which(name) or (f"/usr/sbin/{name}" if Path(f"/usr/sbin/{name}").exists() else None)
+    if path is None:
+        pytest.fail(f"{name} is not installed; `make test` installs it (scripts/install-system-deps)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def services_urls() -> dict[str, str]:
+    """PostgreSQL and Redis for the tests that exercise them: required in CI, optional locally."""
+    database = os.environ.get("CI_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    broker = os.environ.get("CI_BROKER_URL", "redis://127.0.0.1:6379/14")
+    missing = [
+        name
+        for name, url, port in (("PostgreSQL", database, 5432), ("Redis", broker, 6379))
+        if not _port_open(url, port)
+    ]
+    if missing:
+        message = f"{' and '.join(missing)} not reachable on 127.0.0.1"
+        if REQUIRE_SERVICES:
+            pytest.fail(f"{message}; CI requires them (.ci/run starts them)")
+        pytest.skip(f"{message}; these tests run in CI (CI=true), where the services are required")
+    return {"database": database, "broker": broker}
+
+
+# --- teams and users ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def team(db):  # type: ignore[no-untyped-def]
+    from planner.models import Team
+
+    return Team.objects.create(name="Unix team")
+
+
+@pytest.fixture
+def other_team(db):  # type: ignore[no-untyped-def]
+    from planner.models import Team
+
+    return Team.objects.create(name="Other team")
+
+
+def _member(team, username: str, role: str):  # type: ignore[no-untyped-def]
+    from django.contrib.auth import get_user_model
+
+    from planner.models import Membership
+
+    user = get_user_model().objects.create_user(username=username, password="pw-" + username)
+    Membership.objects.create(user=user, team=team, role=role)
+    return user
+
+
+@pytest.fixture
+def operator(team):  # type: ignore[no-untyped-def]
+    return _member(team, "olivia", "operator")
+
+
+@pytest.fixture
+def viewer(team):  # type: ignore[no-untyped-def]
+    return _member(team, "victor", "viewer")
+
+
+@pytest.fixture
+def outsider(other_team):  # type: ignore[no-untyped-def]
+    return _member(other_team, "oscar", "operator")
+
+
+@pytest.fixture
+def operator_client(client, operator):  # type: ignore[no-untyped-def]
+    client.force_login(operator)
+    return client
+
+
+@pytest.fixture
+def viewer_client(client, viewer):  # type: ignore[no-untyped-def]
+    client.force_login(viewer)
+    return client
+
+
+# --- a real Celery worker in its own process ------------------------------------------------------
+
+
+class WorkerProcess:
+    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+        self.env = env
+        self.log_path = log_path
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 60.0) -> None:
+        log = self.log_path.open("ab")
+        self.proc = subprocess.Popen(
+            [
+                sys.executable, "-m", "celery", "-A", "zflar_site", "worker",
+                "--pool=prefork", "--concurrency=1", "--loglevel=INFO", "-Q", "zflar",
+                "--without-gossip", "--without-mingle", "-n", f"test-{os.getpid()}-{time.time_ns()}@%h",
+            ],
+            cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if b"ready." in self.log_path.read_bytes():
+                return
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.2)
+        raise RuntimeError(f"the Celery worker did not start:\n{self.log_path.read_text()[-4000:]}")
+
+    def kill(self) -> None:
+        """SIGKILL the whole worker (main process and pool children), like a crash or the OOM killer."""
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def worker_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    from django.conf import settings
+    from django.db import connection
+
+    env = dict(os.environ)
+    env["DJANGO_SETTINGS_MODULE"] = "zflar_site.settings_test"
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
+    else:
+        env["DATABASE_URL"] = (
+            f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        )
+    env["CELERY_BROKER_URL"] = settings.CELERY_BROKER_URL
+    env["ZFLAR_VAR_DIR"] = str(settings.VAR_DIR)
+    env["ZFLAR_ARCHIVE_STORE"] = str(settings.ARCHIVE_STORE)
+    env["ZFLAR_LOCAL_ROOT"] = str(settings.LOCAL_EXECUTOR_ROOT)
+    env["ZFLAR_HEARTBEAT_SECONDS"] = "1"
+    env["CELERY_POLLING_INTERVAL"] = "0.1"
+    env.update(extra or {})
+    return env
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, tmp_path) -> Iterator[WorkerProcess]:  # type: ignore[no-untyped-def]
+    worker = WorkerProcess(worker_env(), tmp_path / "worker.log")
+    worker.start()
+    try:
+        yield worker
+    finally:
+        worker.stop()
+
+
+def wait_for(predicate, timeout: float = 60.0, interval: float = 0.2, what: str = "condition"):  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")

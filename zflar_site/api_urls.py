@@ -1,0 +1,3 @@
+"""API URL root (filled in by the API work)."""
+
+urlpatterns: list = []
