@@ -1,5 +1,14 @@
 from django.urls import path
 
+from . import views
+
 app_name = "jobs"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.job_list, name="job_list"),
+    path("<int:pk>/", views.job_detail, name="job_detail"),
+    path("<int:pk>/progress/", views.job_progress, name="job_progress"),
+    path("<int:pk>/cancel/", views.job_cancel_view, name="job_cancel"),
+    path("<int:pk>/retry/", views.job_retry_view, name="job_retry"),
+    path("archives/", views.archive_inspect, name="archive_inspect"),
+]

@@ -6,4 +6,25 @@ app_name = "planner"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("hosts/", views.host_list, name="host_list"),
+    path("hosts/<int:pk>/", views.host_detail, name="host_detail"),
+    path("upload/", views.upload, name="upload"),
+    path("upload/catalog/", views.destination_catalog, name="destination_catalog"),
+    path("upload/spec/", views.destination_spec, name="destination_spec"),
+    path("plans/", views.plan_list, name="plan_list"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/replan/", views.plan_replan, name="plan_replan"),
+    path("plans/<int:pk>/nics/", views.plan_nic_set, name="plan_nic_set"),
+    path("plans/<int:pk>/nics/default/", views.plan_nic_default, name="plan_nic_default"),
+    path("plans/<int:pk>/devices/", views.plan_device_set, name="plan_device_set"),
+    path("plans/<int:pk>/layout/", views.plan_disk_set, name="plan_disk_set"),
+    path("plans/<int:pk>/jobs/", views.plan_job_start, name="plan_job_start"),
+    path("plans/<int:pk>/report/", views.plan_report, name="plan_report"),
+    path(
+        "plans/<int:pk>/findings.<str:fmt>",
+        views.plan_findings_export,
+        name="plan_findings_export",
+    ),
+    path("plans/<int:pk>/results.<str:fmt>", views.plan_results_export, name="plan_results_export"),
+    path("plans/<int:pk>/download/<str:what>", views.plan_download, name="plan_download"),
 ]

@@ -1,10 +1,712 @@
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""The planner pages: dashboard, upload, hosts, plans (matrix, mapping editors, layout, runbook), report.
 
-from . import selectors
+Views stay thin: reads go through :mod:`planner.selectors` (scoped to the
+user's teams, so another team's object is a 404), writes through
+:mod:`planner.services` after :func:`planner.permissions.require_operator`
+(a viewer's write is a 403).  Bad input never raises: it comes back as an
+inline error, with status 400 on a full page and 200 on an htmx swap (htmx
+does not swap 4xx responses).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
+
+from jobs import selectors as job_selectors
+from jobs.models import Job
+from jobs.services import JobError, job_create
+from planner.domain.catalog import catalog_destination, list_models
+from planner.inputs import LoadedInventory, load_upload
+from planner.solaris.bundle_archive import BundleLimits
+from planner.solaris.errors import SolarisParseError
+
+from . import selectors, services
+from .forms import (
+    CatalogDestinationForm,
+    DefaultNicForm,
+    DeviceRowForm,
+    DiskRowForm,
+    NicRowForm,
+    PlanCreateForm,
+    SpecDestinationForm,
+    StartJobForm,
+    UploadForm,
+)
+from .models import Host, Plan
+from .permissions import is_operator, is_operator_anywhere, require_operator, require_operator_anywhere
+
+log = logging.getLogger(__name__)
+
+PLAN_TABS = (
+    ("matrix", "Compatibility"),
+    ("nics", "NIC mapping"),
+    ("devices", "Devices"),
+    ("layout", "Disk layout"),
+    ("runbook", "Runbook"),
+    ("jobs", "Jobs"),
+)
+TAB_NAMES = {name for name, _ in PLAN_TABS}
+
+
+# --- dashboard and hosts -----------------------------------------------------------------------
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "planner/dashboard.html", {"hosts": selectors.hosts_for_user(request.user)})
+    return render(
+        request,
+        "planner/dashboard.html",
+        {
+            "stats": selectors.dashboard_stats(request.user),
+            "latest_jobs": job_selectors.latest_jobs(request.user),
+            "plans": selectors.plans_for_user(request.user),
+            "can_write": is_operator_anywhere(request.user),
+        },
+    )
+
+
+@login_required
+def host_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "planner/host_list.html",
+        {"hosts": selectors.host_list(request.user), "can_write": is_operator_anywhere(request.user)},
+    )
+
+
+@login_required
+def host_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    host = selectors.host_for_user(request.user, pk)
+    snapshot = selectors.snapshot_detail(host.current_snapshot_id)
+    context: dict[str, Any] = {
+        "host": host,
+        "snapshot": snapshot,
+        "snapshots": selectors.host_snapshots(host),
+        "plans": selectors.host_plans(host),
+        "can_write": is_operator(request.user, host.team_id),
+    }
+    if snapshot is not None:
+        context["system"] = selectors.snapshot_system(snapshot)
+        context["vfstab"] = selectors.snapshot_vfstab(snapshot)
+        context["errors"] = [i for i in snapshot.issues if i.get("severity") == "error"]
+        context["warnings"] = [i for i in snapshot.issues if i.get("severity") != "error"]
+    return render(request, "planner/host_detail.html", context)
+
+
+# --- upload and destinations --------------------------------------------------------------------
+
+
+@dataclass
+class ImportOutcome:
+    """What happened to one uploaded file (or one destination form), for the upload page."""
+
+    name: str
+    error: str = ""
+    summary: dict[str, Any] = field(default_factory=dict)
+    host: Host | None = None
+    snapshot_number: int | None = None
+    unchanged: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+def _bundle_limits() -> BundleLimits:
+    return BundleLimits(
+        max_members=settings.ZFLAR_MAX_BUNDLE_FILES,
+        max_unpacked_bytes=settings.ZFLAR_MAX_BUNDLE_UNPACKED_BYTES,
+    )
+
+
+def _import_loaded(request: HttpRequest, team: Any, name: str, loaded: LoadedInventory) -> ImportOutcome:
+    outcome = ImportOutcome(name=name, summary=selectors.inventory_summary(loaded.inventory, ignored=loaded.ignored))
+    before = selectors.host_current_snapshot_id(team=team, hostname=loaded.inventory.hostname)
+    try:
+        snapshot = services.host_import(team=team, loaded=loaded, user=request.user)
+    except services.PlannerError as exc:
+        outcome.error = str(exc)
+        return outcome
+    except Exception as exc:  # one file must never stop the others nor show a stack trace
+        log.exception("importing %s failed", name)
+        outcome.error = f"{name}: the import failed ({exc.__class__.__name__}: {exc})"
+        return outcome
+    outcome.host = snapshot.host
+    outcome.snapshot_number = snapshot.number
+    outcome.unchanged = before == snapshot.pk
+    return outcome
+
+
+def _import_file(request: HttpRequest, team: Any, upload: Any) -> ImportOutcome:
+    name = str(upload.name)[:255]
+    try:
+        data = upload.read()
+        loaded = load_upload(name, data, limits=_bundle_limits())
+    except SolarisParseError as exc:
+        return ImportOutcome(name=name, error=str(exc))
+    except (ValueError, OSError) as exc:
+        return ImportOutcome(name=name, error=f"{name}: cannot read this file ({exc})")
+    return _import_loaded(request, team, name, loaded)
+
+
+def _catalog_choices() -> list[tuple[str, str]]:
+    return [(m.key, f"{m.key} — {m.name}") for m in list_models()]
+
+
+def _upload_context(request: HttpRequest, **overrides: Any) -> dict[str, Any]:
+    teams = selectors.operator_teams_for_user(request.user)
+    context: dict[str, Any] = {
+        "form": UploadForm(teams=teams),
+        "catalog_form": CatalogDestinationForm(teams=teams, models=_catalog_choices()),
+        "spec_form": SpecDestinationForm(teams=teams),
+        "results": [],
+        "can_write": is_operator_anywhere(request.user),
+        "catalog": list_models(),
+    }
+    context.update(overrides)
+    results = context["results"]
+    imported = [r.host for r in results if r.ok and r.host is not None]
+    if imported:
+        hosts = selectors.host_choices(request.user, team=imported[0].team)
+        sources = [h for r in results if r.ok and r.host and r.summary.get("zones") for h in [r.host]]
+        destinations = [h for r in results if r.ok and r.host and not r.summary.get("zones") for h in [r.host]]
+        initial = {}
+        if sources:
+            initial["source"] = sources[0].pk
+        if destinations:
+            initial["destination"] = destinations[0].pk
+        context["plan_form"] = PlanCreateForm(hosts=hosts, initial=initial)
+    return context
+
+
+@login_required
+def upload(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return render(request, "planner/upload.html", _upload_context(request))
+    require_operator_anywhere(request.user)
+    teams = selectors.operator_teams_for_user(request.user)
+    form = UploadForm(request.POST, request.FILES, teams=teams)
+    if not form.is_valid():
+        return render(request, "planner/upload.html", _upload_context(request, form=form), status=400)
+    team = form.cleaned_data["team"]
+    require_operator(request.user, team)
+    results = [_import_file(request, team, f) for f in form.cleaned_data["files"]]
+    return render(request, "planner/upload.html", _upload_context(request, results=results))
+
+
+@login_required
+@require_POST
+def destination_catalog(request: HttpRequest) -> HttpResponse:
+    require_operator_anywhere(request.user)
+    teams = selectors.operator_teams_for_user(request.user)
+    form = CatalogDestinationForm(request.POST, teams=teams, models=_catalog_choices())
+    if not form.is_valid():
+        return render(request, "planner/upload.html", _upload_context(request, catalog_form=form), status=400)
+    team = form.cleaned_data["team"]
+    require_operator(request.user, team)
+    model, hostname = form.cleaned_data["model"], form.cleaned_data["hostname"]
+    name = f"catalog:{model}:{hostname}"
+    try:
+        inventory = catalog_destination(model, hostname, form.cleaned_data.get("disk_gb"))
+    except (ValueError, KeyError) as exc:
+        form.add_error("model", str(exc))
+        return render(request, "planner/upload.html", _upload_context(request, catalog_form=form), status=400)
+    loaded = LoadedInventory(inventory=inventory, files={}, upload_name=name, ignored=[])
+    results = [_import_loaded(request, team, name, loaded)]
+    return render(request, "planner/upload.html", _upload_context(request, results=results))
+
+
+def spec_from_form(data: dict[str, Any]) -> dict[str, Any]:
+    """The hardware-spec JSON (docs/hardware-spec.md) for the small destination form."""
+    spec: dict[str, Any] = {
+        "hostname": data["hostname"],
+        "nics": [{"name": port} for port in data["ports"]],
+        "disks": [{"name": disk, "size_gb": gb} for disk, gb in data["disks"]],
+    }
+    if data.get("model"):
+        spec["model"] = data["model"]
+    if data.get("devices"):
+        spec["devices"] = data["devices"]
+    return spec
+
+
+@login_required
+@require_POST
+def destination_spec(request: HttpRequest) -> HttpResponse:
+    require_operator_anywhere(request.user)
+    teams = selectors.operator_teams_for_user(request.user)
+    form = SpecDestinationForm(request.POST, teams=teams)
+    if not form.is_valid():
+        return render(request, "planner/upload.html", _upload_context(request, spec_form=form), status=400)
+    team = form.cleaned_data["team"]
+    require_operator(request.user, team)
+    name = f"{form.cleaned_data['hostname']}.json"
+    text = json.dumps(spec_from_form(form.cleaned_data), indent=2)
+    try:
+        loaded = load_upload(name, text.encode())
+    except SolarisParseError as exc:
+        form.add_error(None, str(exc))
+        return render(request, "planner/upload.html", _upload_context(request, spec_form=form), status=400)
+    results = [_import_loaded(request, team, name, loaded)]
+    return render(request, "planner/upload.html", _upload_context(request, results=results))
+
+
+# --- plans ----------------------------------------------------------------------------------------
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    hosts = selectors.host_choices(request.user).filter(team__in=selectors.operator_teams_for_user(request.user))
+    form = PlanCreateForm(hosts=hosts)
+    status = 200
+    if request.method == "POST":
+        require_operator_anywhere(request.user)
+        form = PlanCreateForm(request.POST, hosts=hosts)
+        if form.is_valid():
+            source, destination = form.cleaned_data["source"], form.cleaned_data["destination"]
+            require_operator(request.user, source.team_id)
+            try:
+                plan = services.plan_create(
+                    team=source.team,
+                    source=source,
+                    destination=destination,
+                    name=form.cleaned_data.get("name", ""),
+                    user=request.user,
+                )
+            except services.PlannerError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"Plan “{plan.name}” created: {plan.get_verdict_display()}.")
+                return redirect("planner:plan_detail", pk=plan.pk)
+        status = 400
+    return render(
+        request,
+        "planner/plan_list.html",
+        {
+            "plans": selectors.plans_for_user(request.user),
+            "form": form,
+            "can_write": is_operator_anywhere(request.user),
+        },
+        status=status,
+    )
+
+
+def _filters(request: HttpRequest) -> dict[str, str]:
+    verdict = request.GET.get("verdict", "")
+    return {
+        "verdict": verdict if verdict in selectors.VERDICTS else "",
+        "zone": request.GET.get("zone", "").strip()[:64],
+    }
+
+
+def _plan_context(request: HttpRequest, plan: Plan, tab: str, **extra: Any) -> dict[str, Any]:
+    filters = _filters(request)
+    report = plan.report or {}
+    context: dict[str, Any] = {
+        "plan": plan,
+        "report": report,
+        "tab": tab,
+        "tabs": PLAN_TABS,
+        "filters": filters,
+        "can_write": is_operator(request.user, plan.team_id),
+        "verdicts": [(v, v) for v in selectors.VERDICTS],
+        "host_findings": report.get("host_findings") or [],
+    }
+    if tab == "matrix":
+        context["matrix"] = selectors.plan_matrix(report, **filters)
+    elif tab == "nics":
+        context["nics"] = selectors.plan_nic_rows(plan, zone=filters["zone"])
+    elif tab == "devices":
+        context["devices"] = selectors.plan_device_rows(plan, zone=filters["zone"])
+    elif tab == "layout":
+        context["layout"] = selectors.plan_layout(plan)
+    elif tab == "runbook":
+        context["runbook"] = selectors.runbook_by_phase(report, zone=filters["zone"])
+    elif tab == "jobs":
+        context["jobs"] = job_selectors.plan_jobs(plan)
+        archives = job_selectors.archive_store_listing()
+        context.setdefault("archive_form", StartJobForm(prefix="archive", kind="archive", archives=archives))
+        context.setdefault("extract_form", StartJobForm(prefix="extract", kind="extract", archives=archives))
+    context.update(extra)
+    return context
+
+
+def _render_plan(request: HttpRequest, plan: Plan, tab: str, *, status: int = 200, **extra: Any) -> HttpResponse:
+    context = _plan_context(request, plan, tab, **extra)
+    if request.htmx and request.htmx.target == "plan-tabs":
+        html = render_to_string("planner/partials/plan_tabs.html", context, request=request)
+        context["oob"] = True
+        html += render_to_string("planner/partials/plan_header.html", context, request=request)
+        return HttpResponse(html, status=200 if status < 500 else status)
+    return render(request, "planner/plan_detail.html", context, status=status)
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_for_user(request.user, pk)
+    tab = request.GET.get("tab", "matrix")
+    return _render_plan(request, plan, tab if tab in TAB_NAMES else "matrix")
+
+
+def _plan_url(plan: Plan, tab: str, request: HttpRequest) -> str:
+    url = reverse("planner:plan_detail", args=[plan.pk]) + f"?tab={tab}"
+    zone = request.POST.get("filter_zone") or ""
+    if zone:
+        from urllib.parse import quote
+
+        url += f"&zone={quote(zone)}"
+    return url
+
+
+def _after_edit(
+    request: HttpRequest, plan: Plan, tab: str, *, error: str = "", error_key: Any = None, done: str = ""
+) -> HttpResponse:
+    """Answer an editor's POST: the refreshed tab (htmx) or a redirect; on error, the inline message."""
+    plan = selectors.plan_for_user(request.user, plan.pk)
+    if error:
+        return _render_plan(request, plan, tab, status=400, edit_error=error, error_key=error_key)
+    if request.htmx:
+        return _render_plan(request, plan, tab, saved=done)
+    if done:
+        messages.success(request, done)
+    return redirect(_plan_url(plan, tab, request))
+
+
+def _writable_plan(request: HttpRequest, pk: int) -> Plan:
+    plan = selectors.plan_for_user(request.user, pk)
+    require_operator(request.user, plan.team_id)
+    return plan
+
+
+def _form_error(form: Any) -> str:
+    return "; ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+@login_required
+@require_POST
+def plan_replan(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _writable_plan(request, pk)
+    tab = request.POST.get("tab", "matrix")
+    tab = tab if tab in TAB_NAMES else "matrix"
+    try:
+        plan = services.plan_recompute(plan=plan)
+    except services.PlannerError as exc:
+        return _after_edit(request, plan, tab, error=str(exc))
+    return _after_edit(request, plan, tab, done=f"Re-planned: {plan.get_verdict_display()}.")
+
+
+@login_required
+@require_POST
+def plan_nic_set(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _writable_plan(request, pk)
+    ports = set(selectors.plan_nic_rows(plan)["port_names"])
+    zone = request.POST.get("zone", "")
+    physical = request.POST.get("physical", "")
+    address = request.POST.get("address", "")
+    target = request.POST.get(f"target-{zone}-{physical}", request.POST.get("target", ""))
+    key = f"{zone}|{physical}|{address}"
+    form = NicRowForm({"zone": zone, "physical": physical, "address": address, "target": target}, ports=ports)
+    if not form.is_valid():
+        return _after_edit(request, plan, "nics", error=_form_error(form), error_key=key)
+    target = form.cleaned_data["target"]
+    try:
+        if not target:
+            services.nic_override_clear(plan=plan, zone=zone, physical=physical, address=address)
+            done = f"{zone} {physical}: back to the proposal."
+        elif target == "drop":
+            services.nic_override_set(
+                plan=plan, zone=zone, physical=physical, address=address, action="drop", user=request.user
+            )
+            done = f"{zone} {physical}: dropped."
+        else:
+            services.nic_override_set(
+                plan=plan,
+                zone=zone,
+                physical=physical,
+                address=address,
+                action="map",
+                target=target,
+                user=request.user,
+            )
+            done = f"{zone} {physical} → {target}."
+    except services.PlannerError as exc:
+        return _after_edit(request, plan, "nics", error=str(exc), error_key=key)
+    return _after_edit(request, plan, "nics", done=done)
+
+
+@login_required
+@require_POST
+def plan_nic_default(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _writable_plan(request, pk)
+    ports = set(selectors.plan_nic_rows(plan)["port_names"])
+    form = DefaultNicForm(request.POST, ports=ports)
+    if not form.is_valid():
+        return _after_edit(request, plan, "nics", error=_form_error(form), error_key="default")
+    target = form.cleaned_data["default_target"]
+    try:
+        services.plan_default_nic_target_set(plan=plan, target=target)
+    except services.PlannerError as exc:
+        return _after_edit(request, plan, "nics", error=str(exc), error_key="default")
+    return _after_edit(
+        request, plan, "nics", done=f"Default port: {target}." if target else "Default port cleared."
+    )
+
+
+@login_required
+@require_POST
+def plan_device_set(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _writable_plan(request, pk)
+    form = DeviceRowForm(request.POST)
+    key = f"{request.POST.get('zone', '')}|{request.POST.get('match', '')}"
+    if not form.is_valid():
+        return _after_edit(request, plan, "devices", error=_form_error(form), error_key=key)
+    data = form.cleaned_data
+    try:
+        if not data["action"]:
+            services.device_override_clear(plan=plan, zone=data["zone"], match=data["match"])
+        else:
+            services.device_override_set(
+                plan=plan,
+                zone=data["zone"],
+                match=data["match"],
+                action=data["action"],
+                replacement=data["replacement"],
+            )
+    except services.PlannerError as exc:
+        return _after_edit(request, plan, "devices", error=str(exc), error_key=key)
+    return _after_edit(request, plan, "devices", done=f"{data['zone']} {data['match']}: saved.")
+
+
+@login_required
+@require_POST
+def plan_disk_set(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _writable_plan(request, pk)
+    disks = selectors.plan_layout(plan)["disk_names"]
+    form = DiskRowForm(request.POST, disks=disks)
+    key = request.POST.get("key", "")
+    if not form.is_valid():
+        return _after_edit(request, plan, "layout", error=_form_error(form), error_key=key)
+    try:
+        services.disk_override_set(plan=plan, key=form.cleaned_data["key"], disk=form.cleaned_data["disk"])
+    except services.PlannerError as exc:
+        return _after_edit(request, plan, "layout", error=str(exc), error_key=key)
+    disk = form.cleaned_data["disk"] or "automatic placement"
+    return _after_edit(request, plan, "layout", done=f"{key}: {disk}.")
+
+
+@login_required
+@require_POST
+def plan_job_start(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _writable_plan(request, pk)
+    kind = request.POST.get("kind", "")
+    if kind not in (Job.Kind.ARCHIVE, Job.Kind.EXTRACT):
+        return _render_plan(request, plan, "jobs", status=400, edit_error="Choose an archive or an extract job.")
+    archives = job_selectors.archive_store_listing()
+    form = StartJobForm(request.POST, prefix=kind, kind=kind, archives=archives)
+    if not form.is_valid():
+        return _render_plan(request, plan, "jobs", status=400, **{f"{kind}_form": form})
+    params = form.job_params(archive_store=job_selectors.archive_store())
+    try:
+        job = job_create(
+            team=plan.team,
+            kind=kind,
+            plan=plan,
+            executor=form.cleaned_data["executor"],
+            params=params,
+            user=request.user,
+        )
+    except JobError as exc:
+        form.add_error(None, str(exc))
+        return _render_plan(request, plan, "jobs", status=400, **{f"{kind}_form": form})
+    messages.success(request, f"{job} queued.")
+    return redirect("jobs:job_detail", pk=job.pk)
+
+
+# --- report and exports --------------------------------------------------------------------------
+
+
+def _report_context(request: HttpRequest, plan: Plan) -> dict[str, Any]:
+    filters = _filters(request)
+    report = plan.report or {}
+    last_job = job_selectors.plan_last_job(plan)
+    results = job_selectors.job_zone_results(last_job) if last_job else []
+    return {
+        "plan": plan,
+        "report": report,
+        "filters": filters,
+        "verdicts": [(v, v) for v in selectors.VERDICTS],
+        "zones": selectors.report_zones(report, **filters),
+        "matrix": selectors.plan_matrix(report, **filters),
+        "findings": selectors.plan_findings_rows(report, **filters),
+        "nic_rows": [m for m in report.get("nic_mappings") or [] if _zone_kept(m, report, filters)],
+        "device_rows": [m for m in report.get("device_mappings") or [] if _zone_kept(m, report, filters)],
+        "layout": report.get("layout") or {},
+        "runbook": selectors.runbook_by_phase(report, zone=filters["zone"]),
+        "last_job": last_job,
+        "last_results": _filter_results(results, report, filters),
+    }
+
+
+def _kept_zones(report: dict[str, Any], filters: dict[str, str]) -> set[str]:
+    return {str(z.get("name", "")) for z in selectors.report_zones(report, **filters)}
+
+
+def _zone_kept(row: Any, report: dict[str, Any], filters: dict[str, str]) -> bool:
+    if not isinstance(row, dict):
+        return False
+    if not (filters["verdict"] or filters["zone"]):
+        return True
+    return str(row.get("zone", "")) in _kept_zones(report, filters)
+
+
+def _filter_results(results: list[Any], report: dict[str, Any], filters: dict[str, str]) -> list[Any]:
+    if not (filters["verdict"] or filters["zone"]):
+        return results
+    kept = _kept_zones(report, filters)
+    needle = filters["zone"].lower()
+    if not filters["verdict"]:
+        return [r for r in results if needle in r.zone.lower()]
+    return [r for r in results if r.zone in kept]
+
+
+@login_required
+def plan_report(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_for_user(request.user, pk)
+    return render(request, "planner/plan_report.html", _report_context(request, plan))
+
+
+def _download_name(plan: Plan, suffix: str) -> str:
+    return f"{slugify(plan.source.hostname) or 'plan'}-plan{plan.pk}-{suffix}"
+
+
+EXPORT_FORMATS = ("csv", "json")
+_CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: Any) -> str:
+    """Text for a spreadsheet cell; a leading formula character is quoted so Excel shows it as text."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_CSV_FORMULA_START) else text
+
+
+def _csv_response(rows: list[dict[str, Any]], columns: tuple[str, ...], filename: str) -> HttpResponse:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_csv_cell(row.get(c, "")) for c in columns])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _json_response(payload: dict[str, Any], filename: str) -> JsonResponse:
+    response = JsonResponse(payload, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _plan_header(plan: Plan, filters: dict[str, str]) -> dict[str, Any]:
+    return {
+        "id": plan.pk,
+        "name": plan.name,
+        "source": plan.source.hostname,
+        "destination": plan.destination.hostname,
+        "verdict": plan.verdict,
+        "computed": plan.computed.isoformat() if plan.computed else None,
+        "filters": {k: v for k, v in filters.items() if v},
+    }
+
+
+@login_required
+def plan_findings_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    plan = selectors.plan_for_user(request.user, pk)
+    if fmt not in EXPORT_FORMATS:
+        raise Http404("CSV or JSON only")
+    filters = _filters(request)
+    rows = selectors.plan_findings_rows(plan.report or {}, **filters)
+    if fmt == "csv":
+        return _csv_response(rows, selectors.FINDING_COLUMNS, _download_name(plan, "findings.csv"))
+    return _json_response({"plan": _plan_header(plan, filters), "findings": rows}, _download_name(plan, "findings.json"))
+
+
+RESULT_COLUMNS = ("job", "kind", "job_state", "zone", "state", "message")
+
+
+@login_required
+def plan_results_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    plan = selectors.plan_for_user(request.user, pk)
+    if fmt not in EXPORT_FORMATS:
+        raise Http404("CSV or JSON only")
+    filters = _filters(request)
+    job = job_selectors.plan_last_job(plan)
+    results = _filter_results(job_selectors.job_zone_results(job), plan.report or {}, filters) if job else []
+    rows = [
+        {
+            "job": job.pk if job else "",
+            "kind": job.kind if job else "",
+            "job_state": job.state if job else "",
+            "zone": r.zone,
+            "state": r.state,
+            "message": r.message,
+        }
+        for r in results
+    ]
+    if fmt == "csv":
+        return _csv_response(rows, RESULT_COLUMNS, _download_name(plan, "results.csv"))
+    return _json_response(
+        {
+            "plan": _plan_header(plan, filters),
+            "job": {
+                "id": job.pk,
+                "kind": job.kind,
+                "state": job.state,
+                "started": job.started.isoformat() if job.started else None,
+                "finished": job.finished.isoformat() if job.finished else None,
+            }
+            if job
+            else None,
+            "results": rows,
+        },
+        _download_name(plan, "results.json"),
+    )
+
+
+# --- generated files ------------------------------------------------------------------------------
+
+DOWNLOADS: dict[str, tuple[str, str]] = {
+    "runbook.md": ("runbook.md", "text/markdown; charset=utf-8"),
+    "scripts.tar.gz": ("scripts.tar.gz", "application/gzip"),
+    "profile": ("profile", "text/plain; charset=utf-8"),
+    "sysidcfg": ("sysidcfg", "text/plain; charset=utf-8"),
+    "finish": ("finish.sh", "text/x-shellscript; charset=utf-8"),
+}
+
+
+@login_required
+def plan_download(request: HttpRequest, pk: int, what: str) -> HttpResponse:
+    plan = selectors.plan_for_user(request.user, pk)
+    if what not in DOWNLOADS:
+        raise Http404("no such download")
+    filename, content_type = DOWNLOADS[what]
+    if what == "profile":
+        filename = f"{plan.destination.hostname}.profile"
+    content = selectors.plan_generated_file(plan, what)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{_download_name(plan, filename)}"'
+    return response

@@ -1,0 +1,45 @@
+"""Solaris 10 Flash Archives (flar) in pure Python, with no Django dependency.
+
+* :func:`create` writes a flar of a directory tree (``flarcreate``), streaming,
+  hashing and atomically renaming; :class:`CreateOptions` holds the flags.
+* :func:`info`, :func:`list_members`, :func:`verify` read archives.
+* :func:`extract` unpacks the files section without ever writing outside the
+  destination, and checks archive_id on the way.
+* :func:`zones_in_archive` finds the zones an archive carries and their empty
+  zone-private mount points.
+
+Every failure is a :class:`FlarError` (:class:`FlarCancelled` when a cancel
+callback asked to stop).  See ``docs/flar-format.md`` for the format notes.
+"""
+
+from __future__ import annotations
+
+from .errors import FlarCancelled, FlarError
+from .extract import ExtractReport, RefusedEntry, extract
+from .newc import Member, MemberType
+from .reader import FlarInfo, HashStatus, VerifyResult, info, list_members, verify
+from .writer import CreateOptions, CreateResult, SystemInfo, create
+from .zones import ArchiveZone, ZoneFsCheck, zones_in_archive
+
+__all__ = [
+    "ArchiveZone",
+    "CreateOptions",
+    "CreateResult",
+    "ExtractReport",
+    "FlarCancelled",
+    "FlarError",
+    "FlarInfo",
+    "HashStatus",
+    "Member",
+    "MemberType",
+    "RefusedEntry",
+    "SystemInfo",
+    "VerifyResult",
+    "ZoneFsCheck",
+    "create",
+    "extract",
+    "info",
+    "list_members",
+    "verify",
+    "zones_in_archive",
+]

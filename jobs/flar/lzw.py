@@ -158,7 +158,7 @@ class LzwDecompressor:
         tail.reverse()
         return entry + bytes(tail)
 
-    def _run(self, out: bytearray, max_length: int, *, final: bool) -> None:  # noqa: C901
+    def _run(self, out: bytearray, max_length: int, *, final: bool) -> None:
         # Hot loop: state lives in locals and is written back once at the end.
         buf = self._pending
         pos = self._pos
@@ -307,9 +307,7 @@ class LzwCompressor:
             # The decoder widens before reading this code; the rest of the group is padding.
             self._end_run(out)
             self._n_bits += 1
-            self._max_code = (
-                self._max_max_code if self._n_bits == self._max_bits else (1 << self._n_bits) - 1
-            )
+            self._max_code = self._max_max_code if self._n_bits == self._max_bits else (1 << self._n_bits) - 1
         self._acc |= code << self._acc_bits
         self._acc_bits += self._n_bits
         self._group_count += 1

@@ -132,11 +132,7 @@ def format_header(
         if not 0 <= value <= MAX_FIELD:
             raise ValueError(f"cpio header field out of range for {os.fsdecode(name)!r}: {value}")
     namesize = len(name) + 1
-    return (
-        _HEADER_FORMAT % (*fields, namesize, 0)
-        + name
-        + b"\0" * (1 + padding(HEADER_SIZE + namesize))
-    )
+    return _HEADER_FORMAT % (*fields, namesize, 0) + name + b"\0" * (1 + padding(HEADER_SIZE + namesize))
 
 
 def trailer() -> bytes:

@@ -6,11 +6,11 @@ The codes and their JSON shape are the report's contract (docs/findings.md).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     INFO = "info"
     STEP = "step"
     BLOCKER = "blocker"
@@ -23,13 +23,13 @@ class Severity(str, Enum):
 _SEVERITY_RANK = {Severity.INFO: 0, Severity.STEP: 1, Severity.BLOCKER: 2}
 
 
-class Verdict(str, Enum):
+class Verdict(StrEnum):
     READY = "ready"
     READY_WITH_STEPS = "ready_with_steps"
     BLOCKED = "blocked"
 
 
-class Code(str, Enum):
+class Code(StrEnum):
     ZONE_RUNNING = "ZONE_RUNNING"
     AUTOBOOT_FIRST_BOOT = "AUTOBOOT_FIRST_BOOT"
     NET_PORT_PRESENT = "NET_PORT_PRESENT"
@@ -43,13 +43,19 @@ class Code(str, Enum):
     SVM_IN_USE = "SVM_IN_USE"
     DEVICE_SAME_HARDWARE = "DEVICE_SAME_HARDWARE"
     DEVICE_REMAP = "DEVICE_REMAP"
+    # Added by the planner domain (docs/findings.md): not seed rows, but facts the plan
+    # cannot ignore.
+    NET_DUPLICATE_ADDRESS = "NET_DUPLICATE_ADDRESS"  # zone level, blocker
+    DISK_NO_SPACE = "DISK_NO_SPACE"  # host level, blocker: root, swap, zonepaths, global fs
+    ISA_MISMATCH = "ISA_MISMATCH"  # host level, blocker: sparc <-> x86
+    KERNEL_ARCH_DIFFERS = "KERNEL_ARCH_DIFFERS"  # host level, step: sun4u <-> sun4v
 
 
 # The matrix columns of the plan page, and which codes land in each.
 CHECK_COLUMNS: dict[str, tuple[Code, ...]] = {
     "state": (Code.ZONE_RUNNING,),
     "autoboot": (Code.AUTOBOOT_FIRST_BOOT,),
-    "net": (Code.NET_PORT_PRESENT, Code.NET_PORT_REMAP, Code.NET_NO_TARGET),
+    "net": (Code.NET_PORT_PRESENT, Code.NET_PORT_REMAP, Code.NET_NO_TARGET, Code.NET_DUPLICATE_ADDRESS),
     "nfs": (Code.FS_NFS, Code.ZONEPATH_ON_NFS),
     "lofs": (Code.FS_LOFS,),
     "ufs": (Code.FS_UFS_PRIVATE, Code.FS_UFS_NO_SPACE),
@@ -78,6 +84,11 @@ class Finding:
             "zone": self.zone,
             "details": self.details,
         }
+
+
+def column_of(code: str) -> str | None:
+    """The plan-page matrix column a code lands in (None for host-level codes)."""
+    return next((col for col, codes in CHECK_COLUMNS.items() if code in {c.value for c in codes}), None)
 
 
 def verdict_of(findings: list[Finding]) -> Verdict:

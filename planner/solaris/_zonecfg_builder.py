@@ -108,6 +108,7 @@ class _OpenResource:
     values: list[RctlValue] = field(default_factory=list)
     # For "select": where the resource came from, to put it back on end or cancel.
     selected_index: int | None = None
+    selected_singleton: bool = False
     selected_original: Any = None
 
     @property
@@ -149,7 +150,7 @@ class ZoneBuilder:
         self.cfg = ZoneConfig(name=self.cfg.name, create_mode="unknown")
         self.saw_create = False
 
-    def finish(self, last_line: int) -> ZoneConfig:
+    def finish(self) -> ZoneConfig:
         if self.resource is not None:
             raise self.error(
                 f"{self.resource.describe()} was never closed; expected 'end'", self.resource.line
@@ -218,7 +219,7 @@ class ZoneBuilder:
     def begin_resource(self, kind: str, line: int) -> None:
         self.require_global_scope(f"add {kind}", line)
         spec = self.resource_spec(kind, "add", line)
-        if spec.singleton and self.singleton_present(kind):
+        if spec.singleton and self.singleton_added(kind):
             raise self.error(
                 f"the zone already has a {kind} resource; use 'select {kind}' to change it", line
             )
@@ -254,6 +255,7 @@ class ZoneBuilder:
             memory = view.capped_memory
             resource.props = {"physical": memory.physical, "swap": memory.swap, "locked": memory.locked}
         resource.props = {k: v for k, v in resource.props.items() if v}
+        resource.selected_singleton = True
         self.resource = resource
 
     def remove_resources(self, kind: str, filters: dict[str, str], line: int) -> None:
@@ -403,7 +405,21 @@ class ZoneBuilder:
     def has_value(resource: _OpenResource, name: str) -> bool:
         return bool(resource.props.get(name))
 
+    def singleton_added(self, kind: str) -> bool:
+        """Whether an ``add KIND`` block already ran.
+
+        Export lists zone.max-swap as an rctl *before* ``add capped-memory``,
+        so an rctl alone must not count as the resource being there.
+        """
+        attribute = {
+            "dedicated-cpu": "dedicated_cpu",
+            "capped-cpu": "capped_cpu",
+            "capped-memory": "capped_memory",
+        }
+        return getattr(self.cfg, attribute[kind]) is not None
+
     def singleton_present(self, kind: str) -> bool:
+        """Whether ``select``/``remove KIND`` has something to act on (rctl views count)."""
         view = canonical_zone_config(self.cfg) if kind != "dedicated-cpu" else self.cfg
         present = {
             "dedicated-cpu": view.dedicated_cpu is not None,
@@ -430,7 +446,7 @@ class ZoneBuilder:
         elif resource.kind == "capped-cpu":
             self.store_capped_cpu(props["ncpus"], line)
         else:
-            self.store_capped_memory(props, line)
+            self.store_capped_memory(props, line, clear_absent=resource.selected_singleton)
 
     def store_dedicated_cpu(self, props: dict[str, str], line: int) -> None:
         ncpus, importance = props["ncpus"], props.get("importance", "")
@@ -447,7 +463,8 @@ class ZoneBuilder:
         replace_rctl(self.cfg, ZoneRctl(CPU_CAP_RCTL, [privileged_value(limit, "deny")]))
         self.cfg.capped_cpu = ZoneCappedCpu(ncpus=ncpus)
 
-    def store_capped_memory(self, props: dict[str, str], line: int) -> None:
+    def store_capped_memory(self, props: dict[str, str], line: int, *, clear_absent: bool = False) -> None:
+        """``clear_absent``: after ``select capped-memory``, a swap/locked no longer set drops its rctl."""
         memory = ZoneCappedMemory(
             physical=props.get("physical", ""), swap=props.get("swap", ""), locked=props.get("locked", "")
         )
@@ -458,9 +475,9 @@ class ZoneBuilder:
                 raise self.error(f"capped-memory {name} must be a size like 512M or 2G, not {size!r}", line)
         for size, rctl_name in ((memory.swap, SWAP_RCTL), (memory.locked, LOCKED_RCTL)):
             nbytes = units_to_bytes(size) if size else None
-            if nbytes is None:
+            if nbytes is None and clear_absent:
                 remove_rctl(self.cfg, rctl_name)
-            else:
+            elif nbytes is not None:
                 replace_rctl(self.cfg, ZoneRctl(rctl_name, [privileged_value(str(nbytes), "deny")]))
         self.cfg.capped_memory = memory
 

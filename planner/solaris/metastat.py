@@ -46,8 +46,7 @@ def _logical_lines(text: str, source: str) -> Iterator[tuple[int, list[str]]]:
     pending: list[str] = []
     start = 0
     for number, raw in numbered_lines(text):
-        line = raw.split("#", 1)[0] if not pending else raw
-        stripped = line.rstrip()
+        stripped = raw.split("#", 1)[0].rstrip()
         if not pending:
             start = number
         continued = stripped.endswith("\\")
@@ -58,7 +57,9 @@ def _logical_lines(text: str, source: str) -> Iterator[tuple[int, list[str]]]:
             if words:
                 yield start, words
     if pending:
-        raise SolarisParseError("the last line ends with '\\' but nothing follows it", source=source, line=start)
+        raise SolarisParseError(
+            "the last line ends with '\\' but nothing follows it", source=source, line=start
+        )
 
 
 class _Entry:
@@ -216,12 +217,14 @@ def _metadevice_body(entry: _Entry, md: Metadevice) -> None:
     elif is_ascii_int(first):
         _stripe(entry, md, entry.number("the number of rows"))
     else:
-        raise entry.error(f"expected a row count, -m, -p, -r or -t after {md.name}, found {first or 'nothing'!r}")
+        raise entry.error(
+            f"expected a row count, -m, -p, -r or -t after {md.name}, found {first or 'nothing'!r}"
+        )
 
 
 def _entry(words: list[str], source: str, line: int) -> Metadevice:
     full_name = words[0]
-    diskset, _, name = short_name_with_set(full_name)
+    diskset, name = split_diskset(full_name)
     md = Metadevice(name=name, kind="", diskset=diskset, line=line)
     entry = _Entry(words[1:], source, line)
     if _MDDB.fullmatch(name):
@@ -237,14 +240,14 @@ def _entry(words: list[str], source: str, line: int) -> Metadevice:
     return md
 
 
-def short_name_with_set(name: str) -> tuple[str, str, str]:
-    """``blue/d10`` -> (``blue``, ``/``, ``d10``); ``/dev/md/blue/dsk/d10`` likewise; ``d10`` -> ("", "", ``d10``)."""
+def split_diskset(name: str) -> tuple[str, str]:
+    """``blue/d10`` or ``/dev/md/blue/dsk/d10`` -> (``blue``, ``d10``); ``d10`` -> ("", ``d10``)."""
     match = re.fullmatch(r"/dev/md/([^/\s]+)/r?dsk/(.+)", name)
     if match and match.group(1) not in ("dsk", "rdsk"):
-        return match.group(1), "/", match.group(2)
+        return match.group(1), match.group(2)
     name = _DEVICE_PREFIX.sub("", name, count=1)
-    diskset, slash, short = name.rpartition("/")
-    return (diskset, slash, short) if slash else ("", "", name)
+    diskset, _, short = name.rpartition("/")
+    return diskset, short
 
 
 def parse_metastat(text: str, *, source: str) -> list[Metadevice]:
@@ -254,6 +257,8 @@ def parse_metastat(text: str, *, source: str) -> list[Metadevice]:
         if words[0].startswith("metastat:"):
             if _NO_DATABASES in " ".join(words):
                 continue
-            raise SolarisParseError(f"metastat reported an error: {' '.join(words)}", source=source, line=line)
+            raise SolarisParseError(
+                f"metastat reported an error: {' '.join(words)}", source=source, line=line
+            )
         devices.append(_entry(words, source, line))
     return devices

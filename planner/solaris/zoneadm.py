@@ -52,7 +52,9 @@ def split_escaped_colons(line: str) -> list[str]:
 
 def _check_state(state: str, allowed: tuple[str, ...], source: str, line: int) -> None:
     if state not in allowed:
-        raise SolarisParseError(f"unknown zone state {state!r}; expected one of {', '.join(allowed)}", source=source, line=line)
+        raise SolarisParseError(
+            f"unknown zone state {state!r}; expected one of {', '.join(allowed)}", source=source, line=line
+        )
 
 
 def _list_entry(fields: list[str], source: str, line: int) -> ZoneListEntry:
@@ -87,8 +89,8 @@ def _verbose_entry(line_text: str, source: str, line: int) -> ZoneListEntry:
     if len(words) < _MIN_LIST_FIELDS:
         raise SolarisParseError("expected ID NAME STATUS PATH [BRAND IP] columns", source=source, line=line)
     # Only the path may hold spaces; brand and IP are single words at the end.
-    fields = words[:3] + [" ".join(words[3:-2])] + words[-2:] if len(words) > 6 else words
-    fields = fields[:4] + [""] + fields[4:]
+    fields = [*words[:3], " ".join(words[3:-2]), *words[-2:]] if len(words) > 6 else words
+    fields = [*fields[:4], "", *fields[4:]]
     return _list_entry(fields, source, line)
 
 
@@ -120,7 +122,9 @@ def _index_path_and_uuid(rest: str, source: str, line: int) -> tuple[str, str]:
             raise SolarisParseError('the quoted zonepath has no closing "', source=source, line=line)
         path, after = rest[1:end], rest[end + 1 :]
         if after and not after.startswith(":"):
-            raise SolarisParseError(f"expected ':' after the quoted zonepath, found {after[:1]!r}", source=source, line=line)
+            raise SolarisParseError(
+                f"expected ':' after the quoted zonepath, found {after[:1]!r}", source=source, line=line
+            )
         return path, after[1:]
     path, _, uuid = rest.partition(":")
     return path, uuid
@@ -133,10 +137,14 @@ def parse_zone_index(text: str, *, source: str) -> list[ZoneIndexEntry]:
         name, colon, rest = line.partition(":")
         state, colon2, tail = rest.partition(":")
         if not (colon and colon2) or not name:
-            raise SolarisParseError(f"expected name:state:path:uuid, found {line!r}", source=source, line=number)
+            raise SolarisParseError(
+                f"expected name:state:path:uuid, found {line!r}", source=source, line=number
+            )
         _check_state(state, INDEX_STATES, source, number)
         zonepath, uuid = _index_path_and_uuid(tail, source, number)
         if ":" in uuid:
-            raise SolarisParseError(f"too many ':' fields in {line!r}; quote a zonepath holding ':'", source=source, line=number)
+            raise SolarisParseError(
+                f"too many ':' fields in {line!r}; quote a zonepath holding ':'", source=source, line=number
+            )
         entries.append(ZoneIndexEntry(name=name, state=state, zonepath=zonepath, uuid=uuid))
     return entries

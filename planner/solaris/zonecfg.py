@@ -148,8 +148,7 @@ class _ExportReader:
         commands = tokenize(text, source=self.source)
         for command in commands:
             self.dispatch(_Cursor(command, self.source))
-        last_line = commands[-1].line if commands else 1
-        return self.builder.finish(last_line)
+        return self.builder.finish()
 
     def dispatch(self, cursor: _Cursor) -> None:
         verb = cursor.word("a zonecfg command")
@@ -279,40 +278,50 @@ class _InfoReader:
         # (resource kind or "" for global, property, value, line) applied at the end.
         self.deferred: list[tuple[str, str, str, int]] = []
         self.resource_kind = ""
+        # "name:" with no value may be an unknown resource header; the next line tells.
+        self.last_empty_global: tuple[str, int] | None = None
 
     def error(self, message: str, line: int) -> SolarisParseError:
         return SolarisParseError(message, source=self.source, line=line)
 
     def run(self, text: str) -> ZoneConfig:
-        last = 1
         for number, raw in numbered_lines(text):
             if raw.strip():
                 self.read_line(raw, number)
-                last = number
-        self.close_resource(last)
+        self.close_resource()
         self.apply_deferred()
-        return self.builder.finish(last)
+        return self.builder.finish()
 
     def read_line(self, raw: str, number: int) -> None:
         indented = raw[0] in " \t"
         stripped = raw.strip()
         if not indented:
-            self.close_resource(number)
+            self.close_resource()
         elif not self.resource_kind:
-            raise self.error(f"indented line {stripped!r} does not belong to any resource", number)
+            raise self.orphan_line_error(stripped, number)
         if _INFO_NOT_SPECIFIED.fullmatch(stripped):
             return
         bracketed = stripped.startswith("[") and stripped.endswith("]")
         match = _INFO_PROPERTY.fullmatch(stripped[1:-1].strip() if bracketed else stripped)
         if match is None:
-            raise self.error(f"expected 'property: value' as zonecfg info prints it, found {stripped!r}", number)
+            raise self.error(
+                f"expected 'property: value' as zonecfg info prints it, found {stripped!r}", number
+            )
         name, value = match.group(1), (match.group(2) or "").strip()
         if indented:
             self.resource_property(name, value, number)
         else:
             self.global_line(name, value, bracketed, number)
 
+    def orphan_line_error(self, stripped: str, number: int) -> SolarisParseError:
+        if self.last_empty_global is not None:
+            name, header_line = self.last_empty_global
+            known = ", ".join(RESOURCES)
+            return self.error(f"unknown resource type {name!r}; zonecfg knows {known}", header_line)
+        return self.error(f"indented line {stripped!r} does not belong to any resource", number)
+
     def global_line(self, name: str, value: str, bracketed: bool, number: int) -> None:
+        self.last_empty_global = (name, number) if not value and name not in RESOURCES else None
         if bracketed:
             self.deferred.append(("", name, value, number))
         elif not value and name in RESOURCES:
@@ -346,9 +355,10 @@ class _InfoReader:
             )
         return {key.strip(): value.strip() for key, value in pairs}
 
-    def close_resource(self, number: int) -> None:
+    def close_resource(self) -> None:
+        """A block ends at the next unindented line; errors point at the block's header line."""
         if self.builder.resource is not None:
-            self.builder.end_resource(number)
+            self.builder.end_resource(self.builder.resource.line)
         self.resource_kind = ""
 
     def apply_deferred(self) -> None:

@@ -96,18 +96,19 @@ def _cpu_cap_view(cfg: ZoneConfig) -> ZoneCappedCpu | None:
     percent = parse_decimal(limit) if limit is not None else None
     if percent is None:
         return None
-    current = cfg.capped_cpu
-    if current is not None and cpu_cap_limit(current.ncpus) == limit:
-        return current  # keep the admin's spelling, e.g. "1.50"
     return ZoneCappedCpu(ncpus=format_decimal(percent / Decimal(100)))
 
 
-def _memory_view(current: str, limit: str | None) -> str:
+def _memory_view(limit: str | None) -> str:
     if limit is None or not limit.isascii() or not limit.isdigit():
         return ""
-    if current and units_to_bytes(current) == int(limit):
-        return current
     return bytes_to_units(int(limit))
+
+
+def _normal_size(size: str) -> str:
+    """``1024M`` -> ``1G``: one spelling per size, so export and XML (bytes) agree."""
+    nbytes = units_to_bytes(size) if size else None
+    return size if nbytes is None else bytes_to_units(nbytes)
 
 
 def _ensure_view_rctls(cfg: ZoneConfig) -> None:
@@ -128,8 +129,9 @@ def _ensure_view_rctls(cfg: ZoneConfig) -> None:
 def _derive_views(cfg: ZoneConfig) -> None:
     cfg.capped_cpu = _cpu_cap_view(cfg)
     memory = cfg.capped_memory or ZoneCappedMemory()
-    memory.swap = _memory_view(memory.swap, _privileged_limit(find_rctl(cfg, SWAP_RCTL)))
-    memory.locked = _memory_view(memory.locked, _privileged_limit(find_rctl(cfg, LOCKED_RCTL)))
+    memory.physical = _normal_size(memory.physical)
+    memory.swap = _memory_view(_privileged_limit(find_rctl(cfg, SWAP_RCTL)))
+    memory.locked = _memory_view(_privileged_limit(find_rctl(cfg, LOCKED_RCTL)))
     has_memory_cap = bool(memory.physical or memory.swap or memory.locked)
     cfg.capped_memory = memory if has_memory_cap else None
 
@@ -152,7 +154,8 @@ def canonical_zone_config(cfg: ZoneConfig) -> ZoneConfig:
 
     * rctls are the truth: ``capped_cpu`` and ``capped_memory.swap/locked`` are
       re-derived from ``zone.cpu-cap``, ``zone.max-swap`` and
-      ``zone.max-locked-memory`` (a view set without its rctl gains the rctl);
+      ``zone.max-locked-memory`` (a view set without its rctl gains the rctl),
+      in one spelling: ncpus ``1.5`` (not ``1.50``), sizes ``2G`` (not ``2048M``);
     * ``create_mode`` "sparse"/"whole" follows the inherited directories.
     """
     result = copy.deepcopy(cfg)

@@ -15,7 +15,7 @@ deleted-device are ignored.
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET  # noqa: S405 - input is pre-screened by _refuse_dtd_tricks
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from xml.parsers import expat
 
@@ -45,7 +45,9 @@ _ZONE_STRING_ATTRIBUTES = {
     "hostid": "hostid",
     "fs-allowed": "fs_allowed",
 }
-_HANDLED_ZONE_ATTRIBUTES = frozenset({"name", "autoboot", "brand", "ip-type", "version", *_ZONE_STRING_ATTRIBUTES})
+_HANDLED_ZONE_ATTRIBUTES = frozenset(
+    {"name", "autoboot", "brand", "ip-type", "version", *_ZONE_STRING_ATTRIBUTES}
+)
 
 
 class _RefusedDtd(Exception):
@@ -80,7 +82,9 @@ def _refuse_dtd_tricks(text: str, source: str) -> None:
         message = f"not well-formed XML: {expat.ErrorString(exc.code)}"
         raise SolarisParseError(message, source=source, line=exc.lineno) from None
     except UnicodeError:
-        raise SolarisParseError("the text holds characters that are not valid Unicode", source=source) from None
+        raise SolarisParseError(
+            "the text holds characters that are not valid Unicode", source=source
+        ) from None
 
 
 def _attribute(element: ET.Element, name: str, source: str, *, required: bool = True) -> str:
@@ -192,14 +196,20 @@ class _ZoneXmlReader:
 
     def attr(self, element: ET.Element) -> None:
         self.cfg.attrs.append(
-            ZoneAttr(name=self.get(element, "name"), type=self.get(element, "type"), value=self.get(element, "value"))
+            ZoneAttr(
+                name=self.get(element, "name"),
+                type=self.get(element, "type"),
+                value=self.get(element, "value"),
+            )
         )
 
     def dataset(self, element: ET.Element) -> None:
         self.cfg.datasets.append(self.get(element, "name"))
 
     def admin(self, element: ET.Element) -> None:
-        self.cfg.admins.append(ZoneAdmin(user=self.get(element, "user"), auths=self.get(element, "auths", required=False)))
+        self.cfg.admins.append(
+            ZoneAdmin(user=self.get(element, "user"), auths=self.get(element, "auths", required=False))
+        )
 
     def pset_element(self, element: ET.Element) -> None:
         low, high = self.get(element, "ncpu_min"), self.get(element, "ncpu_max")

@@ -1,0 +1,68 @@
+"""Admin for jobs: state filters, and the params/result JSON shown read-only."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from planner.admin import pretty_json
+
+from .models import Job, JobEvent, ZoneResult
+
+
+class ZoneResultInline(admin.TabularInline):
+    model = ZoneResult
+    extra = 0
+    readonly_fields = ["zone", "state", "message", "updated"]
+    exclude = ["details"]
+    can_delete = False
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "kind", "state", "team", "plan", "executor", "attempt", "created", "finished"]
+    list_filter = ["kind", "state", "executor", "team"]
+    search_fields = ["=id", "plan__name", "archive_path", "error", "worker", "celery_task_id"]
+    list_select_related = ["team", "plan"]
+    raw_id_fields = ["plan", "retry_of"]
+    date_hierarchy = "created"
+    exclude = ["params", "result"]
+    readonly_fields = [
+        "created", "started", "finished", "heartbeat", "worker", "celery_task_id", "attempt",
+        "bytes_done", "bytes_total", "phase", "params_pretty", "result_pretty", "created_by",
+    ]
+    inlines = [ZoneResultInline]
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        return super().get_queryset(request).defer("plan__report")
+
+    @admin.display(description="params")
+    def params_pretty(self, obj: Job) -> str:
+        return pretty_json(obj.params)
+
+    @admin.display(description="result")
+    def result_pretty(self, obj: Job) -> str:
+        return pretty_json(obj.result)
+
+
+@admin.register(ZoneResult)
+class ZoneResultAdmin(admin.ModelAdmin):
+    list_display = ["job", "zone", "state", "message", "updated"]
+    list_filter = ["state"]
+    search_fields = ["zone", "message", "=job__id"]
+    list_select_related = ["job"]
+    raw_id_fields = ["job"]
+    readonly_fields = ["details_pretty", "updated"]
+    exclude = ["details"]
+
+    @admin.display(description="details")
+    def details_pretty(self, obj: ZoneResult) -> str:
+        return pretty_json(obj.details)
+
+
+@admin.register(JobEvent)
+class JobEventAdmin(admin.ModelAdmin):
+    list_display = ["job", "created", "level", "zone", "message"]
+    list_filter = ["level"]
+    search_fields = ["message", "zone", "=job__id"]
+    list_select_related = ["job"]
+    raw_id_fields = ["job"]

@@ -1,0 +1,269 @@
+"""The text part of a flar: cookie, identification section and the other sections.
+
+Reading follows Sun's installer reader (``svc_flash.c``) where the two known
+readers differ, because that is the code that decided whether a real archive
+installed:
+
+* line 1 is the cookie ``FlAsH-aRcHiVe-<major>.<minor>``; majors 1 and 2 are
+  supported (``type`` is forced to FULL for major 1, which had no such keyword);
+* line 2 must be exactly ``section_begin=identification``; ``keyword=value``
+  lines follow, split at the first ``=``, keywords matched case-insensitively;
+  a line without ``=`` continues ``content_description`` (and is an error
+  before one); ``X-`` keywords are the user's and kept as written;
+* after ``section_end=identification`` any other sections are skipped up to
+  the exact line ``section_begin=archive``; everything after that line's
+  newline is the files payload, to end of file.
+
+Writing always emits lowercase keywords and exact delimiter lines, which both
+Sun's reader and the illumos zone installer (case-sensitive greps) accept.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from .errors import FlarError
+
+COOKIE = "FlAsH-aRcHiVe-2.0"
+COOKIE_PREFIX = "FlAsH-aRcHiVe-"
+MIN_MAJOR = 1
+MAX_MAJOR = 2
+SECTION_BEGIN = "section_begin"
+SECTION_END = "section_end"
+IDENTIFICATION = "identification"
+ARCHIVE = "archive"
+ARCHIVE_LINE = f"{SECTION_BEGIN}={ARCHIVE}"
+# No flar header line needs more than this; longer ones are corruption or hostile input.
+MAX_LINE = 1 << 20
+
+# Keywords Sun's reader knows (spmisvc_api.h FLARIdentSection), in the order flarcreate writes them.
+KNOWN_KEYWORDS: tuple[str, ...] = (
+    "archive_id",
+    "files_archived_method",
+    "creation_date",
+    "creation_master",
+    "content_name",
+    "creation_node",
+    "creation_hardware_class",
+    "creation_platform",
+    "creation_processor",
+    "creation_release",
+    "creation_os_name",
+    "creation_os_version",
+    "files_compressed_method",
+    "files_archived_size",
+    "files_unarchived_size",
+    "content_type",
+    "content_description",
+    "content_author",
+    "content_architectures",
+    "type",
+    "rootpool",
+)
+
+_COOKIE_RE = re.compile(r"FlAsH-aRcHiVe-(\d+)\.(\d+)(?:\..*)?")
+
+
+@dataclass
+class Identification:
+    """The identification section as read: values by keyword plus the raw lines."""
+
+    # Known keywords lowercased; X- and other unknown keywords as written.
+    values: dict[str, str] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
+    description: list[str] = field(default_factory=list)
+    unknown_keywords: list[str] = field(default_factory=list)
+
+    def get(self, keyword: str, default: str | None = None) -> str | None:
+        return self.values.get(keyword.lower() if keyword.lower() in KNOWN_KEYWORDS else keyword, default)
+
+    @property
+    def user_keywords(self) -> dict[str, str]:
+        return {k: v for k, v in self.values.items() if k[:2].upper() == "X-"}
+
+
+@dataclass
+class FlarHeader:
+    """Everything before the payload, and where the payload starts."""
+
+    cookie: str
+    version: tuple[int, int]
+    identification: Identification
+    sections: list[str]
+    payload_offset: int
+    warnings: list[str] = field(default_factory=list)
+
+
+def parse_cookie(line: str, path: str = "") -> tuple[int, int]:
+    match = _COOKIE_RE.fullmatch(line)
+    if match is None:
+        raise FlarError(
+            f"not a flash archive: first line {_preview(line)} is not a FlAsH-aRcHiVe-N.N cookie", path
+        )
+    major, minor = int(match.group(1)), int(match.group(2))
+    if not MIN_MAJOR <= major <= MAX_MAJOR:
+        raise FlarError(f"unsupported flash archive version {major}.{minor} (only 1.x and 2.x exist)", path)
+    return major, minor
+
+
+def parse_identification(lines: list[str], path: str = "") -> Identification:
+    ident = Identification(lines=list(lines))
+    for line in lines:
+        key, sep, value = line.partition("=")
+        if not sep:
+            if not ident.description:
+                raise FlarError(f"identification line without '=': {_preview(line)}", path)
+            ident.description.append(line)
+            continue
+        lowered = key.lower()
+        if lowered in KNOWN_KEYWORDS:
+            key = lowered
+        elif key[:2].upper() != "X-":
+            ident.unknown_keywords.append(key)
+        if key == "content_description":
+            ident.description = [value]
+        ident.values[key] = value
+    if ident.description:
+        ident.values["content_description"] = "\n".join(ident.description)
+    return ident
+
+
+class _LineReader:
+    """Reads newline-terminated header lines and keeps the byte offset."""
+
+    def __init__(self, stream: BinaryIO, path: str) -> None:
+        self._stream = stream
+        self._path = path
+        self.offset = 0
+
+    def read_line(self, *, what: str, skipping: bool = False) -> str | None:
+        """The next line without its newline, None at end of file."""
+        raw = self._stream.readline(MAX_LINE)
+        if not raw:
+            return None
+        self.offset += len(raw)
+        while not raw.endswith(b"\n"):
+            if not skipping:
+                raise FlarError(f"{what}: line longer than {MAX_LINE} bytes or missing newline", self._path)
+            more = self._stream.readline(MAX_LINE)
+            if not more:
+                raise FlarError(f"{what}: file ends inside a line", self._path)
+            self.offset += len(more)
+            raw = more  # only the tail matters when skipping: it is never compared
+        return raw[:-1].decode("utf-8", "replace")
+
+
+def read_header(stream: BinaryIO, path: str = "") -> FlarHeader:
+    """Parse cookie and sections from the start of ``stream`` up to the payload."""
+    reader = _LineReader(stream, path)
+    first = reader.read_line(what="cookie")
+    if first is None:
+        raise FlarError("empty file: not a flash archive", path)
+    if first.startswith(("070701", "070702", "070707")):
+        raise FlarError("not a flash archive: this is a bare cpio archive (no FlAsH-aRcHiVe cookie)", path)
+    version = parse_cookie(first, path)
+    second = reader.read_line(what="identification")
+    if second != f"{SECTION_BEGIN}={IDENTIFICATION}":
+        raise FlarError(
+            f"line 2 must be section_begin=identification, found {_preview(second or '<end of file>')}", path
+        )
+    ident_lines: list[str] = []
+    while True:
+        line = reader.read_line(what="identification section")
+        if line is None:
+            raise FlarError("file ends inside the identification section", path)
+        if line == f"{SECTION_END}={IDENTIFICATION}":
+            break
+        ident_lines.append(line)
+    identification = parse_identification(ident_lines, path)
+    if version[0] < 2:
+        identification.values["type"] = "FULL"
+    header = FlarHeader(
+        cookie=first,
+        version=version,
+        identification=identification,
+        sections=[IDENTIFICATION],
+        payload_offset=0,
+    )
+    _skip_to_archive(reader, header, path)
+    return header
+
+
+def _skip_to_archive(reader: _LineReader, header: FlarHeader, path: str) -> None:
+    current: str | None = None
+    while True:
+        line = reader.read_line(what="sections", skipping=current is not None)
+        if line is None:
+            if current is not None:
+                raise FlarError(f"file ends inside section {current!r}, before section_begin=archive", path)
+            raise FlarError("no section_begin=archive line: the archive has no files section", path)
+        if line == ARCHIVE_LINE:
+            # Sun's reader fast-forwards to this line from anywhere, so we do too.
+            if current is not None:
+                header.warnings.append(f"section {current!r} has no section_end before the files section")
+            header.sections.append(ARCHIVE)
+            header.payload_offset = reader.offset
+            return
+        key, _, name = line.partition("=")
+        if current is None:
+            if key == SECTION_BEGIN and name:
+                current = name
+                header.sections.append(name)
+            else:
+                header.warnings.append(f"line outside any section ignored: {_preview(line)}")
+        elif key == SECTION_END and name == current:
+            current = None
+        elif key == SECTION_BEGIN:
+            header.warnings.append(f"section {name!r} begins inside section {current!r}")
+
+
+def _preview(text: str, limit: int = 60) -> str:
+    return repr(text if len(text) <= limit else text[:limit] + "...")
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+
+def check_keyword_value(keyword: str, value: str) -> None:
+    """Refuse values that would break the line format (newline, NUL)."""
+    if "\n" in value or "\r" in value or "\0" in value:
+        raise ValueError(f"{keyword} must be a single line without NUL characters")
+
+
+def check_user_keyword(keyword: str) -> None:
+    if not keyword.startswith("X-") or len(keyword) < 3:
+        raise ValueError(f"user keyword {keyword!r} must begin with 'X-' (flarcreate -U X-name=value)")
+    if any(ch in keyword for ch in "=\n\r\0"):
+        raise ValueError(f"user keyword {keyword!r} may not contain '=', newlines or NUL")
+
+
+def check_section_name(name: str) -> None:
+    if not name.startswith("X") or len(name) < 2:
+        raise ValueError(f"user section name {name!r} must begin with 'X'")
+    if any(ch in name for ch in "=/\n\r\0"):
+        raise ValueError(f"user section name {name!r} may not contain '=', '/', newlines or NUL")
+
+
+def section_lines(name: str, body: str) -> list[str]:
+    """Delimited, line-oriented section text; refuses bodies that would confuse a reader."""
+    lines = body.splitlines()
+    for line in lines:
+        if "\0" in line:
+            raise ValueError(f"section {name!r} contains a NUL character (encode binary data, e.g. base64)")
+        if line.startswith((f"{SECTION_BEGIN}=", f"{SECTION_END}=")):
+            raise ValueError(f"section {name!r} contains a section delimiter line: {line!r}")
+    return [f"{SECTION_BEGIN}={name}", *lines, f"{SECTION_END}={name}"]
+
+
+def description_lines(description: str) -> list[str]:
+    """content_description plus continuation lines, which Sun's reader appends to it."""
+    first, *rest = description.splitlines() or [""]
+    if "\0" in description:
+        raise ValueError("content_description may not contain NUL characters")
+    for line in rest:
+        if "=" in line:
+            # A reader would take a continuation line with '=' for a keyword.
+            raise ValueError("content_description continuation lines may not contain '='")
+    return [f"content_description={first}", *rest]

@@ -1,0 +1,183 @@
+"""Reads for jobs, scoped to the user's teams, plus the progress arithmetic the job page shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from planner.models import Plan
+from planner.selectors import teams_for_user
+
+from .models import Job, JobEvent, ZoneResult
+
+User = AbstractBaseUser | AnonymousUser
+
+# The job page shows at most this many events (the newest ones, oldest first).
+EVENT_LIMIT = 200
+ARCHIVE_SUFFIXES = (".flar", ".flr")
+ARCHIVE_UPLOAD_DIR = "uploads"
+
+
+def jobs_for_user(user: User) -> QuerySet[Job]:
+    return (
+        Job.objects.filter(team__in=teams_for_user(user))
+        .select_related("plan", "team")
+        .defer("plan__report", "result", "params")
+    )
+
+
+def job_for_user(user: User, pk: int) -> Job:
+    """The job if it belongs to one of the user's teams, else 404."""
+    return get_object_or_404(
+        Job.objects.filter(team__in=teams_for_user(user)).select_related("plan", "team", "retry_of", "created_by")
+        .defer("plan__report"),
+        pk=pk,
+    )
+
+
+def job_for_polling(user: User, pk: int) -> Job:
+    """The job row alone (one query): the progress partial must stay cheap."""
+    return get_object_or_404(
+        Job.objects.filter(team__in=teams_for_user(user)).select_related("plan").defer("plan__report"), pk=pk
+    )
+
+
+def latest_jobs(user: User, *, limit: int = 8) -> list[Job]:
+    return list(jobs_for_user(user).order_by("-created", "-pk")[:limit])
+
+
+def plan_jobs(plan: Plan, *, limit: int = 50) -> list[Job]:
+    return list(Job.objects.filter(plan=plan).defer("result", "params").order_by("-created", "-pk")[:limit])
+
+
+def plan_last_job(plan: Plan) -> Job | None:
+    return Job.objects.filter(plan=plan).order_by("-created", "-pk").first()
+
+
+def job_zone_results(job: Job) -> list[ZoneResult]:
+    return list(ZoneResult.objects.filter(job=job).order_by("zone"))
+
+
+def job_events(job: Job, *, limit: int = EVENT_LIMIT) -> tuple[list[JobEvent], int]:
+    """The newest ``limit`` events in chronological order, and how many older ones were left out."""
+    newest = list(JobEvent.objects.filter(job=job).order_by("-created", "-id")[: limit + 1])
+    hidden = 0
+    if len(newest) > limit:
+        newest = newest[:limit]
+        hidden = JobEvent.objects.filter(job=job).count() - limit
+    newest.reverse()
+    return newest, hidden
+
+
+def job_has_retryable_zones(job: Job, results: list[ZoneResult]) -> bool:
+    if not job.is_terminal:
+        return False
+    if job.state == Job.State.FAILED:
+        return True
+    return any(r.state in (ZoneResult.State.FAILED, ZoneResult.State.SKIPPED) for r in results)
+
+
+@dataclass
+class Progress:
+    percent: int
+    bytes_done: int
+    bytes_total: int | None
+    rate_bps: float | None
+    eta_seconds: int | None
+    elapsed_seconds: int | None
+    indeterminate: bool
+
+
+def job_progress(job: Job, *, now: datetime | None = None) -> Progress:
+    """Percent, throughput and ETA from the bytes written since the job started."""
+    now = now or timezone.now()
+    elapsed = None
+    if job.started:
+        end = job.finished or now
+        elapsed = max(0, int((end - job.started).total_seconds()))
+    rate = None
+    if elapsed and job.bytes_done:
+        rate = job.bytes_done / elapsed
+    eta = None
+    if job.is_active and rate and job.bytes_total and job.bytes_total > job.bytes_done:
+        eta = int((job.bytes_total - job.bytes_done) / rate)
+    return Progress(
+        percent=job.percent,
+        bytes_done=job.bytes_done,
+        bytes_total=job.bytes_total,
+        rate_bps=rate,
+        eta_seconds=eta,
+        elapsed_seconds=elapsed,
+        indeterminate=job.is_active and not job.bytes_total,
+    )
+
+
+def job_eta_at(progress: Progress, *, now: datetime | None = None) -> datetime | None:
+    if progress.eta_seconds is None:
+        return None
+    return (now or timezone.now()) + timedelta(seconds=progress.eta_seconds)
+
+
+def zone_result_counts(results: list[ZoneResult]) -> dict[str, int]:
+    counts = {state: 0 for state in ZoneResult.State.values}
+    for r in results:
+        counts[r.state] = counts.get(r.state, 0) + 1
+    return counts
+
+
+# --- the archive store --------------------------------------------------------------------------
+
+
+def archive_store() -> Path:
+    return Path(settings.ARCHIVE_STORE)
+
+
+def archive_store_listing() -> list[str]:
+    """Names (relative to ARCHIVE_STORE) of the archives there and in its uploads folder.
+
+    Names only: the inspection form validates the user's choice against this list,
+    so nothing outside the store can ever be named.
+    """
+    store = archive_store()
+    names: list[str] = []
+    for folder, prefix in ((store, ""), (store / ARCHIVE_UPLOAD_DIR, f"{ARCHIVE_UPLOAD_DIR}/")):
+        try:
+            entries = sorted(folder.iterdir())
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.lower().endswith(ARCHIVE_SUFFIXES) and entry.is_file() and not entry.is_symlink():
+                names.append(prefix + entry.name)
+    return names
+
+
+def archive_store_path(name: str) -> Path | None:
+    """The absolute path of a listed archive, or None when ``name`` is not in the listing."""
+    if name not in archive_store_listing():
+        return None
+    return archive_store() / name
+
+
+def inspect_result(job: Job) -> dict[str, Any]:
+    """The parts of an inspect job's result the job page shows, defensively typed."""
+    result = job.result if isinstance(job.result, dict) else {}
+    identification = result.get("identification") or {}
+    if not isinstance(identification, dict):
+        identification = {}
+    return {
+        "identification": sorted((str(k), str(v)) for k, v in identification.items()),
+        "hash_ok": result.get("hash_ok"),
+        "hash": result.get("hash", ""),
+        "members": result.get("members"),
+        "zones": [str(z) for z in result.get("zones") or []],
+        "empty_zone_mounts": result.get("empty_zone_mounts") or {},
+        "archive_path": job.params.get("archive_path", "") if isinstance(job.params, dict) else "",
+    }

@@ -1,0 +1,188 @@
+"""Job pages: the list, one job with its live progress partial, cancel/retry, and archive inspection.
+
+The progress partial is polled by htmx only while the job is active; once the
+job is terminal the partial comes back without ``hx-trigger`` and with status
+286 (htmx's "stop polling"), so a finished job costs nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseStopPolling
+
+from planner import selectors as planner_selectors
+from planner.forms import InspectArchiveForm
+from planner.permissions import is_operator, is_operator_anywhere, require_operator, require_operator_anywhere
+
+from . import selectors
+from .models import Job
+from .services import JobError, job_cancel, job_create, job_retry_failed
+
+# Uploads to the inspection page are read by a worker; keep them small (bigger ones go in the store).
+INSPECT_UPLOAD_MAX_BYTES = getattr(settings, "ZFLAR_MAX_INSPECT_UPLOAD_BYTES", 64 * 1024 * 1024)
+
+
+@login_required
+def job_list(request: HttpRequest) -> HttpResponse:
+    jobs = selectors.jobs_for_user(request.user).order_by("-created", "-pk")
+    state = request.GET.get("state", "")
+    if state in Job.State.values:
+        jobs = jobs.filter(state=state)
+    return render(
+        request,
+        "jobs/job_list.html",
+        {"jobs": jobs[:200], "state": state, "states": Job.State.choices},
+    )
+
+
+def _live_context(request: HttpRequest, job: Job) -> dict[str, Any]:
+    """What the live block shows: progress, zone results, the event log and the action buttons."""
+    results = selectors.job_zone_results(job)
+    events, hidden = selectors.job_events(job)
+    progress = selectors.job_progress(job)
+    context: dict[str, Any] = {
+        "job": job,
+        "progress": progress,
+        "eta_at": selectors.job_eta_at(progress),
+        "results": results,
+        "result_counts": selectors.zone_result_counts(results),
+        "events": events,
+        "hidden_events": hidden,
+        "can_write": is_operator(request.user, job.team_id),
+        "can_retry": selectors.job_has_retryable_zones(job, results),
+    }
+    if job.kind == Job.Kind.INSPECT:
+        context["inspect"] = selectors.inspect_result(job)
+    return context
+
+
+@login_required
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = selectors.job_for_user(request.user, pk)
+    return render(request, "jobs/job_detail.html", _live_context(request, job))
+
+
+@login_required
+def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The live block alone: polled every second while the job runs, 286 once it ended."""
+    job = selectors.job_for_polling(request.user, pk)
+    context = _live_context(request, job)
+    html = render_to_string("jobs/partials/job_live.html", context, request=request)
+    if job.is_terminal:
+        return HttpResponseStopPolling(html)
+    return HttpResponse(html)
+
+
+def _answer(request: HttpRequest, job: Job, *, error: str = "", done: str = "") -> HttpResponse:
+    if error:
+        messages.error(request, error)
+    elif done:
+        messages.success(request, done)
+    return redirect("jobs:job_detail", pk=job.pk)
+
+
+@login_required
+@require_POST
+def job_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    job = selectors.job_for_user(request.user, pk)
+    require_operator(request.user, job.team_id)
+    try:
+        job = job_cancel(job=job)
+    except JobError as exc:
+        return _answer(request, job, error=str(exc))
+    return _answer(request, job, done="Cancel requested." if job.is_active else f"{job} cancelled.")
+
+
+@login_required
+@require_POST
+def job_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+    job = selectors.job_for_user(request.user, pk)
+    require_operator(request.user, job.team_id)
+    try:
+        retry = job_retry_failed(job=job, user=request.user)
+    except JobError as exc:
+        return _answer(request, job, error=str(exc))
+    return _answer(request, retry, done=f"{retry} queued for {len(retry.zone_names) or 'all'} zone(s).")
+
+
+# --- archive inspection --------------------------------------------------------------------------
+
+
+def _inspect_form(request: HttpRequest, data: Any = None, files: Any = None) -> InspectArchiveForm:
+    return InspectArchiveForm(
+        data,
+        files,
+        archives=selectors.archive_store_listing(),
+        hosts=planner_selectors.host_choices(request.user),
+        teams=planner_selectors.operator_teams_for_user(request.user),
+        max_bytes=INSPECT_UPLOAD_MAX_BYTES,
+    )
+
+
+def _save_upload(upload: Any) -> Path:
+    """Store an uploaded archive under ARCHIVE_STORE/uploads/ with a generated name (never the user's)."""
+    folder = selectors.archive_store() / selectors.ARCHIVE_UPLOAD_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"inspect-{uuid.uuid4().hex}.flar"
+    with path.open("xb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return path
+
+
+def _render_inspect(request: HttpRequest, form: InspectArchiveForm, *, status: int = 200) -> HttpResponse:
+    recent = selectors.jobs_for_user(request.user).filter(kind=Job.Kind.INSPECT).order_by("-created")[:20]
+    return render(
+        request,
+        "jobs/inspect.html",
+        {
+            "form": form,
+            "archives": selectors.archive_store_listing(),
+            "recent": recent,
+            "can_write": is_operator_anywhere(request.user),
+            "max_upload_mb": INSPECT_UPLOAD_MAX_BYTES // 2**20,
+        },
+        status=status,
+    )
+
+
+@login_required
+def archive_inspect(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _render_inspect(request, _inspect_form(request))
+    require_operator_anywhere(request.user)
+    form = _inspect_form(request, request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_inspect(request, form, status=400)
+    team = form.cleaned_data["team"]
+    require_operator(request.user, team)
+    destination = form.cleaned_data.get("destination")
+    if form.cleaned_data.get("upload") is not None:
+        path = _save_upload(form.cleaned_data["upload"])
+    else:
+        found = selectors.archive_store_path(form.cleaned_data["archive"])
+        if found is None:  # vanished between listing and choosing
+            form.add_error("archive", "That archive is no longer in the store.")
+            return _render_inspect(request, form, status=400)
+        path = found
+    params: dict[str, Any] = {"archive_path": str(path)}
+    if destination is not None:
+        params["destination_ports"] = planner_selectors.host_nic_names(destination)
+        params["destination_host"] = destination.hostname
+    try:
+        job = job_create(team=team, kind=Job.Kind.INSPECT, params=params, user=request.user)
+    except JobError as exc:
+        form.add_error(None, str(exc))
+        return _render_inspect(request, form, status=400)
+    messages.success(request, f"{job} queued for {path.name}.")
+    return redirect("jobs:job_detail", pk=job.pk)

@@ -1,0 +1,1 @@
+"""The planner's REST API: bundles, hosts, plans and their mappings (docs/api.md)."""

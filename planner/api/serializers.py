@@ -1,0 +1,533 @@
+"""Serializers of the planner API: shapes only.  Writes go through planner.services."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field
+from rest_framework import serializers
+
+from planner import selectors
+from planner.models import (
+    DeviceOverride,
+    Disk,
+    Host,
+    InventorySnapshot,
+    Metadevice,
+    Nic,
+    NicOverride,
+    Plan,
+    Slice,
+    Zone,
+    ZoneResource,
+)
+
+PORT_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*[0-9]+$")
+DEVICE_PATH_RE = re.compile(r"^/dev/[^\s\x00]+$")
+
+
+# --- errors (documented on every operation, so clients and schemathesis know the shapes) -------
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="What went wrong, for a person.")
+
+
+class UploadTooLargeSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    limit_bytes = serializers.IntegerField()
+    file = serializers.CharField(required=False)
+
+
+VALIDATION_ERROR = OpenApiResponse(
+    response=OpenApiTypes.OBJECT,
+    description=(
+        "Invalid input: an object mapping each field (or `non_field_errors` for a planner refusal) "
+        "to a list of messages."
+    ),
+)
+
+_ERROR_DESCRIPTIONS = {
+    401: "Not authenticated (no or invalid token/session).",
+    403: "Authenticated, but not an operator of the object's team (or a CSRF failure).",
+    404: "No such object among your teams' objects.",
+    409: "The request conflicts with the current state (e.g. a job is already running).",
+    413: "The upload is over the size limit (checked while streaming).",
+    415: "Unsupported media type.",
+    429: "Too many failed logins; try again later.",
+}
+
+
+def error_responses(*codes: int) -> dict[int, Any]:
+    """OpenAPI responses for the error status codes an operation can answer."""
+    out: dict[int, Any] = {}
+    for code in codes:
+        if code == 400:
+            out[code] = VALIDATION_ERROR
+        elif code == 413:
+            out[code] = OpenApiResponse(UploadTooLargeSerializer, description=_ERROR_DESCRIPTIONS[413])
+        else:
+            out[code] = OpenApiResponse(ErrorSerializer, description=_ERROR_DESCRIPTIONS[code])
+    return out
+
+
+def responses(success: dict[int, Any], *codes: int) -> dict[int, Any]:
+    return {**success, **error_responses(*codes)}
+
+
+READ_ERRORS = (401, 404)
+LIST_ERRORS = (400, 401, 404)  # 400: a bad filter value; 404: a page past the end
+WRITE_ERRORS = (400, 401, 403, 404)
+
+
+# --- small pieces -----------------------------------------------------------------------------
+
+
+def _username(user: AbstractBaseUser | None) -> str | None:
+    return user.get_username() if user is not None else None
+
+
+class IssueSerializer(serializers.Serializer):
+    file = serializers.CharField()
+    line = serializers.IntegerField(allow_null=True, required=False)
+    message = serializers.CharField()
+    severity = serializers.CharField(required=False)
+
+
+class HostRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Host
+        fields = ["id", "hostname"]
+
+
+class SnapshotRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = InventorySnapshot
+        fields = ["id", "number", "created"]
+
+
+class SnapshotSerializer(serializers.ModelSerializer):
+    """One import of a host's inventory (the big raw files are not included)."""
+
+    created_by = serializers.SerializerMethodField()
+    issues = IssueSerializer(many=True)
+    error_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = InventorySnapshot
+        fields = [
+            "id",
+            "number",
+            "origin",
+            "upload_name",
+            "digest",
+            "created",
+            "created_by",
+            "issues",
+            "error_count",
+        ]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_created_by(self, obj: InventorySnapshot) -> str | None:
+        return _username(obj.created_by)
+
+
+# --- hosts --------------------------------------------------------------------------------------
+
+
+class HostSerializer(serializers.ModelSerializer):
+    """A host in a list: identity, current snapshot and counts from that snapshot."""
+
+    current_snapshot = SnapshotRefSerializer(allow_null=True)
+    snapshot_count = serializers.IntegerField(allow_null=True, read_only=True)
+    zone_count = serializers.IntegerField(allow_null=True, read_only=True)
+    nic_count = serializers.IntegerField(allow_null=True, read_only=True)
+    disk_count = serializers.IntegerField(allow_null=True, read_only=True)
+
+    class Meta:
+        model = Host
+        fields = [
+            "id",
+            "team",
+            "hostname",
+            "origin",
+            "model",
+            "platform",
+            "current_snapshot",
+            "snapshot_count",
+            "zone_count",
+            "nic_count",
+            "disk_count",
+            "created",
+            "updated",
+        ]
+
+
+class SliceSerializer(serializers.ModelSerializer):
+    size_bytes = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Slice
+        fields = ["index", "tag", "first_sector", "sector_count", "size_bytes", "mount_point"]
+
+
+class DiskSerializer(serializers.ModelSerializer):
+    slices = SliceSerializer(many=True)
+
+    class Meta:
+        model = Disk
+        fields = ["name", "size_bytes", "vendor", "product", "slices"]
+
+
+class NicSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Nic
+        fields = ["name", "driver", "link_state", "speed_mbps"]
+
+
+class MetadeviceSerializer(serializers.ModelSerializer):
+    components = serializers.ListField(child=serializers.CharField(allow_blank=True))
+
+    class Meta:
+        model = Metadevice
+        fields = ["name", "kind", "components"]
+
+
+class ZoneResourceSerializer(serializers.ModelSerializer):
+    properties = serializers.DictField()
+
+    class Meta:
+        model = ZoneResource
+        fields = ["kind", "properties"]
+
+
+class ZoneSerializer(serializers.ModelSerializer):
+    resources = ZoneResourceSerializer(many=True)
+
+    class Meta:
+        model = Zone
+        fields = [
+            "name",
+            "state",
+            "zonepath",
+            "brand",
+            "ip_type",
+            "autoboot",
+            "create_mode",
+            "config_text",
+            "resources",
+        ]
+
+
+class InventorySerializer(serializers.Serializer):
+    """The current snapshot's inventory, as rows."""
+
+    snapshot = SnapshotSerializer()
+    system = serializers.DictField(help_text="`uname` and `prtdiag` as parsed.")
+    nics = NicSerializer(many=True)
+    disks = DiskSerializer(many=True)
+    metadevices = MetadeviceSerializer(many=True)
+    devices = serializers.ListField(child=serializers.CharField())
+
+
+class HostDetailSerializer(HostSerializer):
+    inventory = serializers.SerializerMethodField()
+    zones = serializers.SerializerMethodField()
+    snapshots = serializers.SerializerMethodField()
+
+    class Meta(HostSerializer.Meta):
+        fields = [*HostSerializer.Meta.fields, "inventory", "zones", "snapshots"]
+
+    def _current(self, host: Host) -> InventorySnapshot | None:
+        cache = self.context.setdefault("_snapshot_cache", {})
+        if host.pk not in cache:
+            cache[host.pk] = selectors.snapshot_detail(host.current_snapshot_id)
+        return cache[host.pk]
+
+    @extend_schema_field(InventorySerializer(allow_null=True))
+    def get_inventory(self, host: Host) -> dict[str, Any] | None:
+        snapshot = self._current(host)
+        if snapshot is None:
+            return None
+        return {
+            "snapshot": SnapshotSerializer(snapshot).data,
+            "system": selectors.snapshot_system(snapshot),
+            "nics": NicSerializer(snapshot.nics.all(), many=True).data,
+            "disks": DiskSerializer(snapshot.disks.all(), many=True).data,
+            "metadevices": MetadeviceSerializer(snapshot.metadevices.all(), many=True).data,
+            "devices": [d.path for d in snapshot.devices.all()],
+        }
+
+    @extend_schema_field(ZoneSerializer(many=True))
+    def get_zones(self, host: Host) -> list[Any]:
+        snapshot = self._current(host)
+        return [] if snapshot is None else list(ZoneSerializer(snapshot.zones.all(), many=True).data)
+
+    @extend_schema_field(SnapshotSerializer(many=True))
+    def get_snapshots(self, host: Host) -> list[Any]:
+        return list(SnapshotSerializer(selectors.host_snapshots(host), many=True).data)
+
+
+# --- bundle upload ------------------------------------------------------------------------------
+
+
+class BundleUploadRequestSerializer(serializers.Serializer):
+    """The multipart form of POST /api/bundles/ (documentation only: the view reads request.FILES)."""
+
+    files = serializers.ListField(
+        child=serializers.FileField(),
+        help_text=(
+            "One or several files: collector bundles (.tar/.tar.gz), `<zone>.cfg` zonecfg exports "
+            "or hardware specs (.json). A single file may also be sent as `file`."
+        ),
+    )
+    team = serializers.IntegerField(
+        required=False, help_text="The team to import into; required when you belong to several teams."
+    )
+
+
+class BundleResultSerializer(serializers.Serializer):
+    """What became of one uploaded file: imported (a snapshot) or refused (an error)."""
+
+    file = serializers.CharField()
+    ok = serializers.BooleanField()
+    error = serializers.CharField(required=False, help_text="`<file>:<line>: message` when refused.")
+    hostname = serializers.CharField(required=False)
+    host = serializers.IntegerField(required=False, help_text="The host's id.")
+    snapshot = serializers.IntegerField(required=False, help_text="The snapshot number.")
+    snapshot_id = serializers.IntegerField(required=False)
+    unchanged = serializers.BooleanField(
+        required=False, help_text="True when the same files were imported before (no new snapshot)."
+    )
+    zones = serializers.ListField(child=serializers.CharField(), required=False)
+    nics = serializers.ListField(child=serializers.CharField(), required=False)
+    disks = serializers.ListField(child=serializers.CharField(), required=False)
+    metadevices = serializers.ListField(child=serializers.CharField(), required=False)
+    issues = IssueSerializer(many=True, required=False)
+    ignored = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Bundle members not read (unknown names)."
+    )
+
+
+class BundleUploadResponseSerializer(serializers.Serializer):
+    team = serializers.IntegerField(allow_null=True)
+    imported = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    results = BundleResultSerializer(many=True)
+
+
+# --- plans ----------------------------------------------------------------------------------------
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    source = HostRefSerializer()
+    destination = HostRefSerializer()
+
+    class Meta:
+        model = Plan
+        fields = [
+            "id",
+            "team",
+            "name",
+            "source",
+            "destination",
+            "verdict",
+            "zones_total",
+            "zones_ready",
+            "zones_with_steps",
+            "zones_blocked",
+            "computed",
+            "created",
+        ]
+
+
+class PlanDetailSerializer(PlanSerializer):
+    source_snapshot = SnapshotRefSerializer()
+    destination_snapshot = SnapshotRefSerializer()
+    stale = serializers.SerializerMethodField(
+        help_text="True when a host has a newer snapshot than the one the plan was computed from."
+    )
+    created_by = serializers.SerializerMethodField()
+    options = serializers.DictField()
+
+    class Meta(PlanSerializer.Meta):
+        fields = [
+            *PlanSerializer.Meta.fields,
+            "source_snapshot",
+            "destination_snapshot",
+            "stale",
+            "default_nic_target",
+            "options",
+            "created_by",
+        ]
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_stale(self, plan: Plan) -> bool:
+        return (
+            plan.source.current_snapshot_id not in (None, plan.source_snapshot_id)
+            or plan.destination.current_snapshot_id not in (None, plan.destination_snapshot_id)
+        )
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_created_by(self, plan: Plan) -> str | None:
+        return _username(plan.created_by)
+
+
+class PlanCreateSerializer(serializers.Serializer):
+    source = serializers.PrimaryKeyRelatedField(queryset=Host.objects.none(), help_text="Source host id.")
+    destination = serializers.PrimaryKeyRelatedField(
+        queryset=Host.objects.none(), help_text="Destination host id."
+    )
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        hosts = selectors.hosts_for_user(request.user) if request is not None else Host.objects.none()
+        self.fields["source"].queryset = hosts
+        self.fields["destination"].queryset = hosts
+
+
+class PlanReportSerializer(serializers.Serializer):
+    """The plan report: exactly the JSON `manage.py zflar_report` prints (docs/findings.md)."""
+
+    verdict = serializers.JSONField(required=False, help_text="ready, ready_with_steps or blocked.")
+    source = serializers.JSONField(required=False, help_text="The source host's summary.")
+    destination = serializers.JSONField(required=False, help_text="The destination host's summary.")
+    host_findings = serializers.JSONField(required=False)
+    zones = serializers.JSONField(required=False, help_text="One entry per zone: verdict and findings.")
+    nic_mappings = serializers.JSONField(required=False)
+    device_mappings = serializers.JSONField(required=False)
+    layout = serializers.JSONField(required=False)
+    runbook = serializers.JSONField(required=False)
+    summary = serializers.JSONField(required=False)
+
+
+# --- mappings and overrides -----------------------------------------------------------------------
+
+
+class NicMappingSerializer(serializers.Serializer):
+    zone = serializers.CharField()
+    physical = serializers.CharField()
+    address = serializers.CharField(allow_blank=True)
+    ip_type = serializers.CharField(allow_blank=True)
+    proposed_target = serializers.CharField(allow_blank=True)
+    target = serializers.CharField(allow_blank=True)
+    action = serializers.CharField()
+    origin = serializers.CharField(allow_blank=True)
+    status = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField(allow_blank=True)
+    overridden = serializers.BooleanField()
+
+
+class NicOverrideSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = NicOverride
+        fields = ["zone", "physical", "address", "action", "target", "updated"]
+
+
+class NicMappingsSerializer(serializers.Serializer):
+    default_nic_target = serializers.CharField(allow_blank=True)
+    destination_ports = serializers.ListField(child=serializers.CharField())
+    mappings = NicMappingSerializer(many=True)
+    overrides = NicOverrideSerializer(many=True)
+
+
+class NicKeySerializer(serializers.Serializer):
+    zone = serializers.CharField(max_length=64)
+    physical = serializers.CharField(max_length=32)
+    address = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+
+
+class NicOverrideInputSerializer(NicKeySerializer):
+    action = serializers.ChoiceField(choices=NicOverride.Action.choices)
+    target = serializers.CharField(
+        max_length=32, required=False, allow_blank=True, default="", help_text="The destination port (map)."
+    )
+
+    def validate_target(self, value: str) -> str:
+        if value and not PORT_RE.match(value):
+            raise serializers.ValidationError("not a port name (like bge0 or e1000g1)")
+        return value
+
+
+class DefaultNicTargetSerializer(serializers.Serializer):
+    target = serializers.CharField(
+        max_length=32, allow_blank=True, help_text="Port for nets with no other choice; blank clears it."
+    )
+
+    def validate_target(self, value: str) -> str:
+        if value and not PORT_RE.match(value):
+            raise serializers.ValidationError("not a port name (like bge0 or e1000g1)")
+        return value
+
+
+class DeviceMappingSerializer(serializers.Serializer):
+    zone = serializers.CharField()
+    match = serializers.CharField()
+    action = serializers.CharField()
+    replacement = serializers.CharField(allow_blank=True)
+    origin = serializers.CharField(allow_blank=True)
+    needs_manual_check = serializers.BooleanField()
+    reason = serializers.CharField(allow_blank=True)
+    overridden = serializers.BooleanField()
+
+
+class DeviceOverrideSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DeviceOverride
+        fields = ["zone", "match", "action", "replacement", "updated"]
+
+
+class DeviceMappingsSerializer(serializers.Serializer):
+    mappings = DeviceMappingSerializer(many=True)
+    overrides = DeviceOverrideSerializer(many=True)
+
+
+class DeviceKeySerializer(serializers.Serializer):
+    zone = serializers.CharField(max_length=64)
+    match = serializers.CharField(max_length=255)
+
+
+class DeviceOverrideInputSerializer(DeviceKeySerializer):
+    action = serializers.ChoiceField(choices=DeviceOverride.Action.choices)
+    replacement = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+
+    def validate_replacement(self, value: str) -> str:
+        if value and not DEVICE_PATH_RE.match(value):
+            raise serializers.ValidationError("give a device path under /dev/")
+        return value
+
+
+class LayoutSliceSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    disk = serializers.CharField(allow_blank=True)
+    index = serializers.IntegerField(allow_null=True)
+    mount_point = serializers.CharField(allow_blank=True)
+    size_mb = serializers.IntegerField()
+    shortfall_mb = serializers.IntegerField()
+    override = serializers.CharField(allow_blank=True, help_text="The disk you chose for it, if any.")
+
+
+class DiskOverrideSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    disk = serializers.CharField()
+
+
+class DiskOverridesSerializer(serializers.Serializer):
+    disks = serializers.ListField(child=serializers.CharField(), help_text="The destination's disks.")
+    layout = LayoutSliceSerializer(many=True)
+    overrides = DiskOverrideSerializer(many=True)
+
+
+class DiskKeySerializer(serializers.Serializer):
+    key = serializers.CharField(max_length=255, help_text="A layout key: root, swap, zonepaths, zone:<z>:<dir>.")
+
+
+class DiskOverrideInputSerializer(DiskKeySerializer):
+    disk = serializers.CharField(
+        max_length=64, allow_blank=True, help_text="A destination disk (c1t0d0); blank clears the choice."
+    )

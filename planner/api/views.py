@@ -1,0 +1,688 @@
+"""Planner API views: thin over planner.selectors (reads) and planner.services (writes).
+
+Every queryset is scoped to the user's teams, so another team's object answers 404; writes
+check the operator role in the object's team (403 for viewers).  Service refusals
+(``PlannerError``) answer 400 with the message, never 500.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework import serializers, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.settings import api_settings
+from rest_framework.views import APIView
+
+from planner import selectors, services
+from planner.inputs import LoadedInventory, load_upload
+from planner.models import DeviceOverride, Disk, DiskOverride, Host, LayoutSlice, Nic, NicOverride, Plan, Team
+from planner.permissions import is_operator, operator_team_ids, roles_for_user
+from planner.ratelimit import LoginRateLimiter
+from planner.solaris.bundle_archive import BundleLimits
+from planner.solaris.errors import SolarisParseError
+from planner.upload import content_length_error, install_upload_limit, too_large_response, upload_limit_error
+
+from . import serializers as s
+from .filters import HostFilter, PlanFilter
+from .permissions import WRITE_DENIED, IsTeamOperatorForWrites
+
+log = logging.getLogger(__name__)
+
+_HOSTNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$")
+
+
+def planner_error(exc: Exception) -> ValidationError:
+    """A service refusal as a 400 body: ``{"non_field_errors": ["message"]}``."""
+    return ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [str(exc)]})
+
+
+def validated(serializer_class: type[serializers.Serializer], data: Any, **kwargs: Any) -> dict[str, Any]:
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+# --- hosts --------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List hosts", responses=s.responses({200: s.HostSerializer(many=True)}, *s.LIST_ERRORS)),
+    retrieve=extend_schema(
+        summary="A host: inventory summary, zones and snapshot history",
+        responses=s.responses({200: s.HostDetailSerializer}, *s.READ_ERRORS),
+    ),
+)
+class HostViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [IsAuthenticated]
+    filterset_class = HostFilter
+
+    def get_queryset(self) -> QuerySet[Host]:
+        return selectors.host_list(self.request.user)
+
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        return s.HostDetailSerializer if self.action == "retrieve" else s.HostSerializer
+
+    @extend_schema(
+        summary="A host's import history, newest first",
+        filters=False,
+        responses=s.responses({200: s.SnapshotSerializer(many=True)}, *s.LIST_ERRORS),
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def snapshots(self, request: Request, pk: str | None = None) -> Response:
+        host = self.get_object()
+        page = self.paginate_queryset(selectors.host_snapshots(host))
+        return self.get_paginated_response(s.SnapshotSerializer(page, many=True).data)
+
+
+# --- bundle upload ------------------------------------------------------------------------------
+
+
+def bundle_limits() -> BundleLimits:
+    unpacked = int(settings.ZFLAR_MAX_BUNDLE_UNPACKED_BYTES)
+    # One member may not exceed the whole-bundle cap either, so an oversized member is refused
+    # by name rather than as "the bundle is too big".
+    return BundleLimits(
+        max_members=int(settings.ZFLAR_MAX_BUNDLE_FILES),
+        max_unpacked_bytes=unpacked,
+        max_file_bytes=min(BundleLimits().max_file_bytes, unpacked),
+    )
+
+
+def _issue_dicts(loaded: LoadedInventory) -> list[dict[str, Any]]:
+    return [
+        {"file": i.file, "line": i.line, "message": i.message, "severity": i.severity}
+        for i in loaded.inventory.issues
+    ]
+
+
+class BundleUploadView(APIView):
+    """POST /api/bundles/: import collector bundles, zonecfg exports or hardware specs."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser]
+
+    def initialize_request(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Request:
+        # Before authentication: SessionAuthentication's CSRF check reads request.POST, which
+        # parses the body; the size-limit handler must be in place by then.
+        if request.method == "POST":
+            install_upload_limit(request)
+        return super().initialize_request(request, *args, **kwargs)
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.method == "POST":
+            error = content_length_error(request)
+            if error is not None:
+                # Answer before reading one byte of the body.
+                return too_large_response(error)
+        return super().dispatch(request, *args, **kwargs)
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, RequestDataTooBig):
+            return Response({"detail": str(exc) or "The request is too large."}, status=413)
+        if isinstance(exc, TooManyFilesSent | TooManyFieldsSent):
+            return Response({"detail": str(exc)}, status=400)
+        return super().handle_exception(exc)
+
+    def _team(self, request: Request) -> Team:
+        raw = request.data.get("team") if hasattr(request.data, "get") else None
+        roles = roles_for_user(request.user)
+        if not operator_team_ids(request.user):
+            # Viewers may import nothing anywhere: say so before looking at the team asked for.
+            raise PermissionDenied(WRITE_DENIED if roles else "You are not a member of any team.")
+        if raw in (None, ""):
+            if len(roles) > 1:
+                raise ValidationError({"team": ["You belong to several teams: choose one."]})
+            team_id = next(iter(roles))
+        else:
+            try:
+                team_id = int(raw)
+            except (TypeError, ValueError):
+                raise ValidationError({"team": ["A team id (an integer) is required."]}) from None
+            if team_id not in roles:
+                raise ValidationError({"team": ["No such team among yours."]})
+        if not is_operator(request.user, team_id):
+            raise PermissionDenied(WRITE_DENIED)
+        return Team.objects.get(pk=team_id)
+
+    @extend_schema(
+        summary="Import bundles, zonecfg exports or hardware specs",
+        description=(
+            "Each file becomes a new inventory snapshot of the host it describes (re-importing "
+            "identical files returns the existing snapshot). 201 when at least one file was "
+            "imported, 400 when none was; every file has its own result. Uploads over "
+            "ZFLAR_MAX_UPLOAD_BYTES are stopped while streaming (413). Bundles are read in memory "
+            "with member count and size caps; nothing is extracted to disk."
+        ),
+        request={"multipart/form-data": s.BundleUploadRequestSerializer},
+        responses=s.responses(
+            {
+                201: OpenApiResponse(s.BundleUploadResponseSerializer, description="At least one file imported."),
+                400: OpenApiResponse(
+                    OpenApiTypes.OBJECT,
+                    description=(
+                        "No file imported: the upload response with every file's error, or a field error "
+                        "(no files, bad team)."
+                    ),
+                ),
+            },
+            401,
+            403,
+            413,
+            415,
+        ),
+    )
+    def post(self, request: Request) -> Response:
+        files = request.FILES.getlist("files") + request.FILES.getlist("file")
+        error = upload_limit_error(request._request)
+        if error is not None:
+            return Response(error.as_dict(), status=413, headers={"Connection": "close"})
+        team = self._team(request)
+        if not files:
+            raise ValidationError({"files": ["Attach at least one file (field `files`)."]})
+        limits = bundle_limits()
+        results = [self._import_one(upload, team=team, limits=limits) for upload in files]
+        imported = sum(1 for r in results if r["ok"])
+        body = {"team": team.pk, "imported": imported, "failed": len(results) - imported, "results": results}
+        return Response(body, status=status.HTTP_201_CREATED if imported else status.HTTP_400_BAD_REQUEST)
+
+    def _import_one(self, upload: Any, *, team: Team, limits: BundleLimits) -> dict[str, Any]:
+        name = Path(str(upload.name or "upload")).name[:255] or "upload"
+        try:
+            data = upload.read()
+            loaded = load_upload(name, data, limits=limits)
+            hostname = loaded.inventory.hostname
+            if not hostname or not _HOSTNAME_RE.match(hostname):
+                raise SolarisParseError(f"no usable hostname in the upload ({hostname!r})", source=name)
+            previous = Host.objects.filter(team=team, hostname=hostname).values_list(
+                "current_snapshot_id", flat=True
+            ).first()
+            snapshot = services.host_import(team=team, loaded=loaded, user=self.request.user)
+        except SolarisParseError as exc:
+            return {"file": name, "ok": False, "error": str(exc)}
+        finally:
+            upload.close()
+        inventory = loaded.inventory
+        return {
+            "file": name,
+            "ok": True,
+            "hostname": hostname,
+            "host": snapshot.host_id,
+            "snapshot": snapshot.number,
+            "snapshot_id": snapshot.pk,
+            "unchanged": previous == snapshot.pk,
+            "zones": [z.name for z in inventory.zones],
+            "nics": [n.name for n in inventory.nics],
+            "disks": [d.name for d in inventory.disks],
+            "metadevices": [m.name for m in inventory.metadevices],
+            "issues": _issue_dicts(loaded),
+            "ignored": list(loaded.ignored),
+        }
+
+
+# --- plans ----------------------------------------------------------------------------------------
+
+_NIC_KEY_PARAMS = [
+    OpenApiParameter("zone", str, required=True, description="Zone name."),
+    OpenApiParameter("physical", str, required=True, description="The net's physical interface."),
+    OpenApiParameter("address", str, required=False, description="The net's address (blank if none)."),
+]
+_DEVICE_KEY_PARAMS = [
+    OpenApiParameter("zone", str, required=True, description="Zone name."),
+    OpenApiParameter("match", str, required=True, description="The device's match pattern."),
+]
+_DISK_KEY_PARAMS = [OpenApiParameter("key", str, required=True, description="The layout key.")]
+_PLAN_WRITE = s.WRITE_ERRORS
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List plans", responses=s.responses({200: s.PlanSerializer(many=True)}, *s.LIST_ERRORS)),
+    retrieve=extend_schema(
+        summary="A plan: verdict, counts and the snapshots it was computed from",
+        responses=s.responses({200: s.PlanDetailSerializer}, *s.READ_ERRORS),
+    ),
+)
+class PlanViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [IsAuthenticated, IsTeamOperatorForWrites]
+    filterset_class = PlanFilter
+
+    def get_queryset(self) -> QuerySet[Plan]:
+        qs = Plan.objects.filter(team__in=selectors.teams_for_user(self.request.user)).select_related(
+            "source", "destination", "source_snapshot", "destination_snapshot", "created_by"
+        )
+        heavy = [f"{rel}__{f}" for rel in ("source_snapshot", "destination_snapshot") for f in ("raw_files", "inventory")]
+        qs = qs.defer(*heavy)
+        if self.action != "report":
+            qs = qs.defer("report")
+        return qs.order_by("-created", "-pk")
+
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        return s.PlanSerializer if self.action == "list" else s.PlanDetailSerializer
+
+    def _detail(self, plan: Plan, code: int = status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().get(pk=plan.pk)
+        return Response(s.PlanDetailSerializer(fresh, context=self.get_serializer_context()).data, status=code)
+
+    @extend_schema(
+        summary="Create a plan for a source and a destination host",
+        request=s.PlanCreateSerializer,
+        responses=s.responses({201: s.PlanDetailSerializer}, 400, 401, 403),
+    )
+    def create(self, request: Request) -> Response:
+        if not operator_team_ids(request.user):
+            raise PermissionDenied(WRITE_DENIED)
+        data = validated(s.PlanCreateSerializer, request.data, context={"request": request})
+        source, destination = data["source"], data["destination"]
+        if not is_operator(request.user, source.team_id):
+            raise PermissionDenied(WRITE_DENIED)
+        try:
+            plan = services.plan_create(
+                team=source.team, source=source, destination=destination, name=data["name"], user=request.user
+            )
+        except services.PlannerError as exc:
+            raise planner_error(exc) from exc
+        return self._detail(plan, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="The plan report (the JSON `manage.py zflar_report` prints)",
+        responses=s.responses({200: s.PlanReportSerializer}, *s.READ_ERRORS),
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def report(self, request: Request, pk: str | None = None) -> Response:
+        return Response(self.get_object().report or {})
+
+    @extend_schema(
+        summary="Re-plan from the hosts' current snapshots and the overrides",
+        request=None,
+        responses=s.responses({200: s.PlanDetailSerializer}, *_PLAN_WRITE),
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def recompute(self, request: Request, pk: str | None = None) -> Response:
+        plan = self.get_object()
+        try:
+            plan = services.plan_recompute(plan=plan)
+        except services.PlannerError as exc:
+            raise planner_error(exc) from exc
+        return self._detail(plan)
+
+    # NICs ------------------------------------------------------------------------------------
+
+    @extend_schema(
+        summary="The zone nets and where each goes on the destination",
+        responses=s.responses({200: s.NicMappingsSerializer}, *s.READ_ERRORS),
+    )
+    @action(detail=True, methods=["get"], url_path="nic-mappings", url_name="nic-mappings", filter_backends=[])
+    def nic_mappings(self, request: Request, pk: str | None = None) -> Response:
+        plan = self.get_object()
+        overrides = list(NicOverride.objects.filter(plan=plan).order_by("zone", "physical", "address"))
+        keys = {(o.zone, o.physical, o.address) for o in overrides}
+        mappings = [
+            {
+                "zone": m.zone,
+                "physical": m.physical,
+                "address": m.address,
+                "ip_type": m.ip_type,
+                "proposed_target": m.proposed_target,
+                "target": m.target,
+                "action": m.action,
+                "origin": m.origin,
+                "status": m.status,
+                "reason": m.reason,
+                "overridden": (m.zone, m.physical, m.address) in keys,
+            }
+            for m in plan.nic_mappings.all()
+        ]
+        ports = list(Nic.objects.filter(snapshot_id=plan.destination_snapshot_id).values_list("name", flat=True))
+        body = {
+            "default_nic_target": plan.default_nic_target,
+            "destination_ports": ports,
+            "mappings": mappings,
+            "overrides": s.NicOverrideSerializer(overrides, many=True).data,
+        }
+        return Response(body)
+
+    @extend_schema(
+        methods=["PUT", "PATCH"],
+        summary="Choose where one zone net goes (map to a port, or drop it)",
+        request=s.NicOverrideInputSerializer,
+        responses=s.responses({200: s.PlanDetailSerializer}, *_PLAN_WRITE),
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        summary="Forget the choice for one zone net (back to the computed mapping)",
+        parameters=_NIC_KEY_PARAMS,
+        request=None,
+        responses=s.responses({200: s.PlanDetailSerializer}, *_PLAN_WRITE),
+    )
+    @action(
+        detail=True,
+        methods=["put", "patch", "delete"],
+        url_path="nic-mappings/override",
+        url_name="nic-override",
+        filter_backends=[],
+    )
+    def nic_override(self, request: Request, pk: str | None = None) -> Response:
+        plan = self.get_object()
+        try:
+            if request.method == "DELETE":
+                key = validated(s.NicKeySerializer, request.query_params)
+                plan = services.nic_override_clear(plan=plan, **key)
+            else:
+                data = validated(s.NicOverrideInputSerializer, request.data)
+                plan = services.nic_override_set(plan=plan, user=request.user, **data)
+        except services.PlannerError as exc:
+            raise planner_error(exc) from exc
+        return self._detail(plan)
+
+    @extend_schema(
+        summary="Set the port for nets with no other choice (blank clears it)",
+        request=s.DefaultNicTargetSerializer,
+        responses=s.responses({200: s.PlanDetailSerializer}, *_PLAN_WRITE),
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="default-nic-target",
+        url_name="default-nic-target",
+        filter_backends=[],
+    )
+    def default_nic_target(self, request: Request, pk: str | None = None) -> Response:
+        plan = self.get_object()
+        data = validated(s.DefaultNicTargetSerializer, request.data)
+        try:
+            plan = services.plan_default_nic_target_set(plan=plan, target=data["target"])
+        except services.PlannerError as exc:
+            raise planner_error(exc) from exc
+        return self._detail(plan)
+
+    # devices ---------------------------------------------------------------------------------
+
+    @extend_schema(
+        summary="The zones' devices and what becomes of each on the destination",
+        responses=s.responses({200: s.DeviceMappingsSerializer}, *s.READ_ERRORS),
+    )
+    @action(
+        detail=True, methods=["get"], url_path="device-mappings", url_name="device-mappings", filter_backends=[]
+    )
+    def device_mappings(self, request: Request, pk: str | None = None) -> Response:
+        plan = self.get_object()
+        overrides = list(DeviceOverride.objects.filter(plan=plan).order_by("zone", "match"))
+        keys = {(o.zone, o.match) for o in overrides}
+        mappings = [
+            {
+                "zone": m.zone,
+                "match": m.match,
+                "action": m.action,
+                "replacement": m.replacement,
+                "origin": m.origin,
+                "needs_manual_check": m.needs_manual_check,
+                "reason": m.reason,
+                "overridden": (m.zone, m.match) in keys,
+            }
+            for m in plan.device_mappings.all()
+        ]
+        return Response({"mappings": mappings, "overrides": s.DeviceOverrideSerializer(overrides, many=True).data})
+
+    @extend_schema(
+        methods=["PUT", "PATCH"],
+        summary="Keep, replace or remove one zone device",
+        request=s.DeviceOverrideInputSerializer,
+        responses=s.responses({200: s.PlanDetailSerializer}, *_PLAN_WRITE),
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        summary="Forget the choice for one zone device",
+        parameters=_DEVICE_KEY_PARAMS,
+        request=None,
+        responses=s.responses({200: s.PlanDetailSerializer}, *_PLAN_WRITE),
+    )
+    @action(
+        detail=True,
+        methods=["put", "patch", "delete"],
+        url_path="device-mappings/override",
+        url_name="device-override",
+        filter_backends=[],
+    )
+    def device_override(self, request: Request, pk: str | None = None) -> Response:
+        plan = self.get_object()
+        try:
+            if request.method == "DELETE":
+                key = validated(s.DeviceKeySerializer, request.query_params)
+                plan = services.device_override_clear(plan=plan, **key)
+            else:
+                data = validated(s.DeviceOverrideInputSerializer, request.data)
+                plan = services.device_override_set(plan=plan, **data)
+        except services.PlannerError as exc:
+            raise planner_error(exc) from exc
+        return self._detail(plan)
+
+    # disks -----------------------------------------------------------------------------------
+
+    @extend_schema(
+        summary="The destination layout and the disks you chose for file systems",
+        responses=s.responses({200: s.DiskOverridesSerializer}, *s.READ_ERRORS),
+    )
+    @extend_schema(
+        methods=["PUT", "PATCH"],
+        summary="Put one file system of the layout on a chosen disk (blank disk clears)",
+        request=s.DiskOverrideInputSerializer,
+        responses=s.responses({200: s.PlanDetailSerializer}, *_PLAN_WRITE),
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        summary="Forget the disk choice for one file system",
+        parameters=_DISK_KEY_PARAMS,
+        request=None,
+        responses=s.responses({200: s.PlanDetailSerializer}, *_PLAN_WRITE),
+    )
+    @action(
+        detail=True,
+        methods=["get", "put", "patch", "delete"],
+        url_path="disk-overrides",
+        url_name="disk-overrides",
+        filter_backends=[],
+    )
+    def disk_overrides(self, request: Request, pk: str | None = None) -> Response:
+        plan = self.get_object()
+        if request.method == "GET":
+            return Response(self._disk_overrides_body(plan))
+        if request.method == "DELETE":
+            key = validated(s.DiskKeySerializer, request.query_params)["key"]
+            disk = ""
+        else:
+            data = validated(s.DiskOverrideInputSerializer, request.data)
+            key, disk = data["key"], data["disk"]
+            known_keys = set(LayoutSlice.objects.filter(plan=plan).values_list("key", flat=True))
+            known_keys |= set(DiskOverride.objects.filter(plan=plan).values_list("key", flat=True))
+            if key not in known_keys:
+                raise ValidationError({"key": [f"the plan's layout has no file system {key!r}"]})
+            if disk and disk not in self._destination_disks(plan):
+                raise ValidationError({"disk": [f"the destination has no disk {disk!r}"]})
+        try:
+            plan = services.disk_override_set(plan=plan, key=key, disk=disk)
+        except services.PlannerError as exc:
+            raise planner_error(exc) from exc
+        return self._detail(plan)
+
+    @staticmethod
+    def _destination_disks(plan: Plan) -> list[str]:
+        names = list(Disk.objects.filter(snapshot_id=plan.destination_snapshot_id).values_list("name", flat=True))
+        report_disks = ((plan.report or {}).get("layout") or {}).get("disks") or []
+        for d in report_disks:
+            name = d.get("name") if isinstance(d, dict) else None
+            if name and name not in names:
+                names.append(str(name))
+        return names
+
+    def _disk_overrides_body(self, plan: Plan) -> dict[str, Any]:
+        overrides = dict(DiskOverride.objects.filter(plan=plan).values_list("key", "disk"))
+        layout = [
+            {
+                "key": ls.key,
+                "disk": ls.disk,
+                "index": ls.index,
+                "mount_point": ls.mount_point,
+                "size_mb": ls.size_mb,
+                "shortfall_mb": ls.shortfall_mb,
+                "override": overrides.get(ls.key, ""),
+            }
+            for ls in LayoutSlice.objects.filter(plan=plan)
+        ]
+        return {
+            "disks": self._destination_disks(Plan.objects.only("destination_snapshot_id", "report").get(pk=plan.pk)),
+            "layout": layout,
+            "overrides": [{"key": k, "disk": v} for k, v in sorted(overrides.items())],
+        }
+
+
+# --- token, schema, docs, root --------------------------------------------------------------------
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class ObtainTokenView(ObtainAuthToken):
+    """POST /api/token/: trade a username and password for an API token (rate-limited)."""
+
+    authentication_classes: list[Any] = []
+    limiter_class = LoginRateLimiter
+
+    @extend_schema(
+        summary="Obtain an API token",
+        description=(
+            "Send `username` and `password`; use the answer as `Authorization: Token <token>`. "
+            "After LOGIN_RATE_LIMIT failed attempts for one username from one address within "
+            "15 minutes the endpoint answers 429 until the window ends."
+        ),
+        request={
+            "application/json": AuthTokenSerializer,
+            "application/x-www-form-urlencoded": AuthTokenSerializer,
+            "multipart/form-data": AuthTokenSerializer,
+        },
+        responses=s.responses({200: TokenResponseSerializer}, 400, 429),
+        auth=[],
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        limiter = self.limiter_class()
+        username = str(request.data.get("username", "")) if hasattr(request.data, "get") else ""
+        state = limiter.status(request._request, username)
+        if state.blocked:
+            return Response({"detail": state.message}, status=429, headers={"Retry-After": str(state.retry_after)})
+        serializer = self.get_serializer(data=request.data)
+        if not serializer.is_valid():
+            limiter.register_failure(request._request, username)
+            raise ValidationError(serializer.errors)
+        limiter.reset(request._request, username)
+        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})
+
+
+# Choice sets that share a field name get stable, readable component names (without this
+# drf-spectacular warns and names them by hash).  The same dict may go into SPECTACULAR_SETTINGS.
+ENUM_NAME_OVERRIDES = {
+    "NicOverrideActionEnum": "planner.models.NicOverride.Action",
+    "DeviceOverrideActionEnum": "planner.models.DeviceOverride.Action",
+    "HostOriginEnum": "planner.models.Host.Origin",
+    "PlanVerdictEnum": "planner.models.Plan.Verdict",
+    "JobKindEnum": "jobs.models.Job.Kind",
+    "JobCreateKindEnum": "jobs.api.serializers.JOB_CREATE_KINDS",
+    "JobStateEnum": "jobs.models.Job.State",
+    "JobExecutorEnum": "jobs.models.Job.Executor",
+    "ZoneResultStateEnum": "jobs.models.ZoneResult.State",
+    "JobEventLevelEnum": "jobs.models.JobEvent.Level",
+}
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI 3 schema; for signed-in users (session or token)."""
+
+    permission_classes = [IsAuthenticated]
+    custom_settings = {"ENUM_NAME_OVERRIDES": ENUM_NAME_OVERRIDES}
+
+
+_ASSET_DIR = "drf_spectacular_sidecar/static/drf_spectacular_sidecar/swagger-ui-dist"
+_ASSETS = {
+    "swagger-ui.css": "text/css",
+    "swagger-ui-bundle.js": "text/javascript",
+    "swagger-ui-standalone-preset.js": "text/javascript",
+    "favicon-32x32.png": "image/png",
+}
+
+
+def swagger_asset(request: HttpRequest, name: str) -> HttpResponse:
+    """Swagger UI's files, from the drf-spectacular-sidecar package: the docs work offline.
+
+    Only the four listed names are served (no path is ever built from user input).
+    """
+    content_type = _ASSETS.get(name)
+    if content_type is None:
+        raise Http404("no such asset")
+    import drf_spectacular_sidecar
+
+    root = Path(drf_spectacular_sidecar.__file__).resolve().parent.parent
+    response = FileResponse((root / _ASSET_DIR / name).open("rb"), content_type=content_type)
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+class DocsView(SpectacularSwaggerView):
+    """Swagger UI over /api/schema/, with its JS/CSS served by zflar itself (no CDN)."""
+
+    permission_classes = [IsAuthenticated]
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return super().dispatch(request, *args, **kwargs)
+
+    @staticmethod
+    def _swagger_ui_resource(filename: str) -> str:
+        return reverse("api-docs-asset", kwargs={"name": filename})
+
+    @staticmethod
+    def _swagger_ui_favicon() -> str:
+        return reverse("api-docs-asset", kwargs={"name": "favicon-32x32.png"})
+
+
+class ApiRootView(APIView):
+    """The API's entry points (browsable in a browser)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(exclude=True)
+    def get(self, request: Request) -> Response:
+        def link(name: str) -> str:
+            return reverse(name, request=request)
+
+        return Response(
+            {
+                "bundles": link("planner_api:bundles"),
+                "hosts": link("planner_api:host-list"),
+                "plans": link("planner_api:plan-list"),
+                "jobs": link("jobs_api:job-list"),
+                "token": link("api-token"),
+                "schema": link("api-schema"),
+                "docs": link("api-docs"),
+            }
+        )

@@ -1,0 +1,596 @@
+"""Plan the destination's disk layout (SMI/VTOC labels) for the flash install.
+
+The seed's ufs row: "You must manually plan your disk layouts appropriately.  You must
+ensure that there is enough space on the disk of the destination system."  So the
+planner sizes every file system the archive will need, places them on the destination
+disks (first-fit decreasing; root and swap prefer the boot disk; a DiskOverride pins a
+file system to a disk) and says by how many MB whatever does not fit is short.
+
+Sizing rules (also in docs/findings.md):
+
+* ``/``: used space of / (df -k) + ``root_headroom_pct``.  Zonepaths that live on the
+  root file system are already inside that figure.  Without df data: 6144 MB plus the
+  zonepath estimates of zones on /.
+* each separate ufs file system of the global zone (``/var``, ``/export/home``...): its
+  used space (df -k) + ``root_headroom_pct``; else its source slice size (prtvtoc).
+* swap: the sum of the source's swap slices (vfstab swap lines, sized by prtvtoc);
+  when none can be sized, the destination's memory size (prtdiag), else the source's,
+  else 2048 MB.  Swap files on a file system are not slices and are left out.
+* zonepaths: one slice per source mount point holding zonepaths (usually ``/zones``):
+  its used space (df -k) + ``zonepath_headroom_pct``.  Without df data each zone is
+  estimated (sparse root 512 MB, whole root 3072 MB) before the headroom.
+* each zone-private ufs file system: its source slice size (prtvtoc) +
+  ``slice_headroom_pct``; else its df -k size; else 1024 MB, marked estimated.
+
+Geometry: the destination's prtvtoc when we have it; otherwise 255 heads x 63 sectors
+(16065 sectors, about 7.8 MB, per cylinder) with the 2 alternate cylinders an SMI label
+keeps back.  Slices start on cylinder boundaries; s2 is the whole disk (tag 5, backup).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from planner.domain.facts import (
+    INSTALLED_STATES,
+    ceil_div,
+    df_used_kib,
+    disk_names,
+    is_sparse_root,
+    mb_from_kib,
+    mount_for,
+    nonglobal_zones,
+    slice_size_mb,
+    with_headroom,
+    zone_root_path,
+    zone_state,
+    zonepath_of,
+)
+from planner.domain.options import DiskOverride, Overrides, PlanOptions
+from planner.solaris.inventory import HostInventory
+
+ROOT_DEFAULT_MB = 6144
+SWAP_DEFAULT_MB = 2048
+SPARSE_ZONE_ESTIMATE_MB = 512
+WHOLE_ROOT_ZONE_ESTIMATE_MB = 3072
+ZONE_UFS_DEFAULT_MB = 1024
+GLOBAL_FS_DEFAULT_MB = 1024
+
+ASSUMED_HEADS = 255
+ASSUMED_SECTORS = 63
+ALTERNATE_CYLINDERS = 2
+SECTORS_PER_MB = 2048  # 512-byte sectors
+
+USABLE_SLICES = (0, 1, 3, 4, 5, 6, 7)  # s2 is the whole disk
+_BOOT_DISK_ORDER_OTHERS = (3, 4, 5, 6, 7, 0, 1)  # keep s0/s1 free for root and swap
+
+# VTOC partition tags (prtvtoc "Tag" column).
+TAG_UNASSIGNED, TAG_ROOT, TAG_SWAP, TAG_USR, TAG_BACKUP, TAG_STAND, TAG_VAR, TAG_HOME = 0, 2, 3, 4, 5, 6, 7, 8
+_TAGS_BY_MOUNT = {
+    "/": TAG_ROOT,
+    "/usr": TAG_USR,
+    "/var": TAG_VAR,
+    "/export/home": TAG_HOME,
+    "/home": TAG_HOME,
+}
+
+
+@dataclass
+class PlannedFs:
+    """A file system (or swap) the destination needs, before it is placed."""
+
+    key: str  # root, swap, zonepaths, zonepaths:/zones2, fs:/var, zone:<zone>:<dir>
+    purpose: str  # root / swap / global-fs / zonepaths / zone-ufs
+    mount_point: str  # "swap" for swap, as in a JumpStart filesys line
+    size_mb: int
+    basis: str  # how the size was worked out, for the report
+    zone: str | None = None
+    zone_dir: str = ""
+    source_device: str = ""
+    source_raw: str = ""
+    estimated: bool = False
+
+    @property
+    def prefers_boot_disk(self) -> bool:
+        return self.purpose in ("root", "swap")
+
+
+@dataclass
+class SlicePlan:
+    disk: str
+    index: int
+    key: str
+    purpose: str
+    mount_point: str
+    size_mb: int
+    tag: int
+    start_cyl: int = 0
+    cylinders: int = 0
+    start_sector: int = 0
+    sector_count: int = 0
+    zone: str | None = None
+
+    @property
+    def device(self) -> str:
+        return f"/dev/dsk/{self.disk}s{self.index}"
+
+    @property
+    def raw_device(self) -> str:
+        return f"/dev/rdsk/{self.disk}s{self.index}"
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["device"] = self.device
+        return out
+
+
+@dataclass
+class DiskLayout:
+    name: str
+    size_bytes: int
+    size_mb: int
+    cylinder_sectors: int
+    cylinders: int  # usable (accessible minus reserved) cylinders
+    reserved_cylinders: int
+    geometry: str  # "prtvtoc" or the assumption used
+    boot: bool
+    slices: list[SlicePlan] = field(default_factory=list)  # s2 included, ordered by index
+    free_cylinders: int = 0
+
+    @property
+    def free_mb(self) -> int:
+        return self.free_cylinders * self.cylinder_sectors // SECTORS_PER_MB
+
+    @property
+    def usable_mb(self) -> int:
+        return self.cylinders * self.cylinder_sectors // SECTORS_PER_MB
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "size_bytes": self.size_bytes,
+            "size_mb": self.size_mb,
+            "usable_mb": self.usable_mb,
+            "free_mb": self.free_mb,
+            "cylinder_sectors": self.cylinder_sectors,
+            "cylinders": self.cylinders,
+            "reserved_cylinders": self.reserved_cylinders,
+            "geometry": self.geometry,
+            "boot": self.boot,
+            "slices": [s.to_dict() for s in self.slices],
+        }
+
+
+@dataclass
+class UnplacedFs:
+    key: str
+    purpose: str
+    mount_point: str
+    size_mb: int
+    shortfall_mb: int
+    largest_free_mb: int
+    reason: str
+    zone: str | None = None
+    best_disk: str = ""  # the disk with the most free space (and a free slice)
+    zone_dir: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class LayoutPlan:
+    disks: list[DiskLayout]
+    planned: list[PlannedFs]
+    unplaced: list[UnplacedFs]
+    notes: list[str] = field(default_factory=list)
+
+    def slice_for(self, key: str) -> SlicePlan | None:
+        for disk in self.disks:
+            for s in disk.slices:
+                if s.key == key:
+                    return s
+        return None
+
+    def unplaced_for(self, key: str) -> UnplacedFs | None:
+        return next((u for u in self.unplaced if u.key == key), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "disks": [d.to_dict() for d in self.disks],
+            "planned": [asdict(p) for p in self.planned],
+            "unplaced": [u.to_dict() for u in self.unplaced],
+            "notes": list(self.notes),
+        }
+
+
+# --- sizing -----------------------------------------------------------------------------------
+
+
+def zone_ufs_key(zone: str, directory: str) -> str:
+    return f"zone:{zone}:{directory}"
+
+
+def _zone_estimate_mb(sparse: bool) -> int:
+    return SPARSE_ZONE_ESTIMATE_MB if sparse else WHOLE_ROOT_ZONE_ESTIMATE_MB
+
+
+def _zonepath_groups(source: HostInventory) -> tuple[dict[str, list[str]], list[str], list[str]]:
+    """Zone names grouped by the separate mount holding their zonepath; zones on /; zones on NFS."""
+    groups: dict[str, list[str]] = {}
+    on_root: list[str] = []
+    on_nfs: list[str] = []
+    for zone in nonglobal_zones(source):
+        zp = zonepath_of(zone, source)
+        if not zp:
+            continue
+        m = mount_for(source, zp)
+        if m is not None and m.fstype == "nfs":
+            on_nfs.append(zone.name)
+        elif m is None or m.mount_point == "/":
+            on_root.append(zone.name)
+        else:
+            groups.setdefault(m.mount_point, []).append(zone.name)
+    return groups, on_root, on_nfs
+
+
+def plan_filesystems(
+    source: HostInventory, destination: HostInventory, options: PlanOptions
+) -> list[PlannedFs]:
+    zones = {z.name: z for z in nonglobal_zones(source)}
+
+    def estimate(names: list[str]) -> int:
+        return sum(
+            _zone_estimate_mb(is_sparse_root(zones[n]))
+            for n in names
+            if zone_state(zones[n]) in INSTALLED_STATES
+        )
+
+    groups, on_root, _on_nfs = _zonepath_groups(source)
+    planned: list[PlannedFs] = []
+
+    root_used = df_used_kib(source, "/")
+    if root_used is not None:
+        used_mb = mb_from_kib(root_used)
+        planned.append(
+            PlannedFs(
+                "root",
+                "root",
+                "/",
+                with_headroom(used_mb, options.root_headroom_pct),
+                f"df -k / used {used_mb} MB + {options.root_headroom_pct}%",
+            )
+        )
+    else:
+        extra = estimate(on_root)
+        planned.append(
+            PlannedFs(
+                "root",
+                "root",
+                "/",
+                ROOT_DEFAULT_MB + extra,
+                f"no df -k of /: {ROOT_DEFAULT_MB} MB default + {extra} MB for zonepaths on /",
+                estimated=True,
+            )
+        )
+
+    planned.append(_plan_swap(source, destination))
+
+    zonepath_mounts = set(groups)
+    for v in source.vfstab:
+        if v.fstype != "ufs" or v.mount_point in ("/", "-", "") or v.mount_point in zonepath_mounts:
+            continue
+        used = df_used_kib(source, v.mount_point)
+        slice_mb = slice_size_mb(source, v.device)
+        if used is not None:
+            size = with_headroom(mb_from_kib(used), options.root_headroom_pct)
+            basis, estimated = f"df -k used {mb_from_kib(used)} MB + {options.root_headroom_pct}%", False
+        elif slice_mb is not None:
+            size, basis, estimated = slice_mb, f"source slice {v.device} is {slice_mb} MB", False
+        else:
+            size, basis, estimated = GLOBAL_FS_DEFAULT_MB, "size unknown: 1024 MB estimate", True
+        planned.append(
+            PlannedFs(
+                f"fs:{v.mount_point}",
+                "global-fs",
+                v.mount_point,
+                size,
+                basis,
+                source_device=v.device,
+                source_raw=v.fsck_device,
+                estimated=estimated,
+            )
+        )
+
+    for mount_point in sorted(groups):
+        names = groups[mount_point]
+        used = df_used_kib(source, mount_point)
+        key = "zonepaths" if len(groups) == 1 else f"zonepaths:{mount_point}"
+        if used is not None:
+            used_mb = mb_from_kib(used)
+            size = with_headroom(used_mb, options.zonepath_headroom_pct)
+            basis, estimated = (
+                f"df -k {mount_point} used {used_mb} MB + {options.zonepath_headroom_pct}%",
+                False,
+            )
+        else:
+            est = estimate(names)
+            size = with_headroom(est, options.zonepath_headroom_pct)
+            basis = (
+                f"no df -k of {mount_point}: {len(names)} zone(s) estimated at {est} MB "
+                f"(sparse {SPARSE_ZONE_ESTIMATE_MB} MB, whole root {WHOLE_ROOT_ZONE_ESTIMATE_MB} MB) "
+                f"+ {options.zonepath_headroom_pct}%"
+            )
+            estimated = True
+        planned.append(PlannedFs(key, "zonepaths", mount_point, max(size, 1), basis, estimated=estimated))
+
+    for zone in nonglobal_zones(source):
+        if zone.config is None:
+            continue
+        zp = zonepath_of(zone, source)
+        for fs in zone.config.fs:
+            if fs.type != "ufs":
+                continue
+            planned.append(_plan_zone_ufs(source, options, zone.name, zp, fs.dir, fs.special, fs.raw))
+    return planned
+
+
+def _plan_zone_ufs(
+    source: HostInventory,
+    options: PlanOptions,
+    zone: str,
+    zonepath: str,
+    directory: str,
+    special: str,
+    raw: str,
+) -> PlannedFs:
+    slice_mb = slice_size_mb(source, special)
+    df_size = next((d.kbytes for d in source.df if d.filesystem == special), None)
+    if slice_mb is not None:
+        size = with_headroom(slice_mb, options.slice_headroom_pct)
+        basis, estimated = f"source slice {special} is {slice_mb} MB + {options.slice_headroom_pct}%", False
+    elif df_size is not None:
+        size = with_headroom(mb_from_kib(df_size), options.slice_headroom_pct)
+        basis = f"df -k size of {special} {mb_from_kib(df_size)} MB + {options.slice_headroom_pct}%"
+        estimated = False
+    else:
+        size, basis, estimated = (
+            ZONE_UFS_DEFAULT_MB,
+            f"no prtvtoc or df -k for {special}: 1024 MB estimate",
+            True,
+        )
+    return PlannedFs(
+        key=zone_ufs_key(zone, directory),
+        purpose="zone-ufs",
+        mount_point=zone_root_path(zonepath, directory),
+        size_mb=size,
+        basis=basis,
+        zone=zone,
+        zone_dir=directory,
+        source_device=special,
+        source_raw=raw,
+        estimated=estimated,
+    )
+
+
+def _plan_swap(source: HostInventory, destination: HostInventory) -> PlannedFs:
+    sized: list[tuple[str, int]] = []
+    for v in source.vfstab:
+        if v.fstype != "swap":
+            continue
+        mb = slice_size_mb(source, v.device)
+        if mb is not None:
+            sized.append((v.device, mb))
+    if sized:
+        total = sum(mb for _, mb in sized)
+        devices = ", ".join(f"{d} {mb} MB" for d, mb in sized)
+        return PlannedFs("swap", "swap", "swap", total, f"source swap slices: {devices}")
+    memory = destination.prtdiag.memory_mb or source.prtdiag.memory_mb
+    if memory:
+        who = destination.hostname if destination.prtdiag.memory_mb else source.hostname
+        return PlannedFs(
+            "swap", "swap", "swap", memory, f"no sizable swap slice: memory size of {who}", estimated=True
+        )
+    return PlannedFs(
+        "swap", "swap", "swap", SWAP_DEFAULT_MB, "no swap slice and no memory size: 2048 MB", estimated=True
+    )
+
+
+# --- placement --------------------------------------------------------------------------------
+
+
+@dataclass
+class _DiskState:
+    layout: DiskLayout
+    used_indexes: set[int] = field(default_factory=set)
+
+    def free_index(self, purpose: str) -> int | None:
+        preferred: tuple[int, ...] = {"root": (0,), "swap": (1,)}.get(purpose, ())
+        order = (
+            _BOOT_DISK_ORDER_OTHERS if self.layout.boot and purpose not in ("root", "swap") else USABLE_SLICES
+        )
+        for index in (*preferred, *order):
+            if index not in self.used_indexes:
+                return index
+        return None
+
+
+def _geometry(destination: HostInventory, disk: str) -> tuple[int, int, int, str, int]:
+    """(cylinder sectors, usable cylinders, reserved cylinders, description, size bytes)."""
+    d = destination.disk(disk)
+    size = d.size_bytes if d is not None else 0
+    reserved = 1 if destination.uname.machine == "i86pc" else 0  # x86: s8 boot slice on cylinder 0
+    vtoc = destination.vtoc(disk)
+    if vtoc is not None and vtoc.sectors_per_track and vtoc.tracks_per_cylinder and vtoc.accessible_cylinders:
+        cyl = vtoc.sectors_per_track * vtoc.tracks_per_cylinder
+        if not size:
+            size = vtoc.accessible_cylinders * cyl * vtoc.bytes_per_sector
+        return cyl, vtoc.accessible_cylinders - reserved, reserved, "prtvtoc", size
+    cyl = ASSUMED_HEADS * ASSUMED_SECTORS
+    accessible = max(size // (cyl * 512) - ALTERNATE_CYLINDERS, 0)
+    return cyl, max(accessible - reserved, 0), reserved, "assumed 255 heads x 63 sectors", size
+
+
+def _overridden_disk(item: PlannedFs, overrides: list[DiskOverride]) -> str | None:
+    for o in overrides:
+        if o.key == item.key or (o.key == "zonepaths" and item.purpose == "zonepaths"):
+            return o.disk
+    return None
+
+
+def _tag_for(item: PlannedFs) -> int:
+    if item.purpose == "swap":
+        return TAG_SWAP
+    return _TAGS_BY_MOUNT.get(item.mount_point, TAG_UNASSIGNED)
+
+
+def place_filesystems(
+    planned: list[PlannedFs], destination: HostInventory, overrides: Overrides
+) -> LayoutPlan:
+    names = disk_names(destination)
+    states: list[_DiskState] = []
+    for i, name in enumerate(names):
+        cyl, cylinders, reserved, geometry, size = _geometry(destination, name)
+        layout = DiskLayout(
+            name=name,
+            size_bytes=size,
+            size_mb=size // (1024 * 1024),
+            cylinder_sectors=cyl,
+            cylinders=cylinders,
+            reserved_cylinders=reserved,
+            geometry=geometry,
+            boot=i == 0,
+            free_cylinders=cylinders,
+        )
+        states.append(_DiskState(layout))
+    by_name = {s.layout.name: s for s in states}
+
+    pinned = [p for p in planned if _overridden_disk(p, overrides.disks) is not None]
+    boot_first = [p for p in planned if p not in pinned and p.prefers_boot_disk]
+    rest = sorted(
+        (p for p in planned if p not in pinned and not p.prefers_boot_disk), key=lambda p: (-p.size_mb, p.key)
+    )
+    unplaced: list[UnplacedFs] = []
+    notes: list[str] = []
+
+    for item in [*pinned, *boot_first, *rest]:
+        wanted = _overridden_disk(item, overrides.disks)
+        if wanted is not None:
+            target = by_name.get(wanted)
+            if target is None:
+                unplaced.append(
+                    _unplaced(item, [], f"the chosen disk {wanted} does not exist on {destination.hostname}")
+                )
+                continue
+            candidates = [target]
+        else:
+            candidates = states
+        if not _place_first_fit(item, candidates):
+            unplaced.append(_unplaced(item, candidates, ""))
+
+    for s in states:
+        _finish_disk(s.layout)
+    if not states:
+        notes.append(f"{destination.hostname} lists no disks: nothing can be placed")
+    if any(s.layout.geometry != "prtvtoc" for s in states):
+        notes.append("no prtvtoc for some destination disks: cylinders assume 255 heads x 63 sectors")
+    return LayoutPlan([s.layout for s in states], planned, unplaced, notes)
+
+
+def _cylinders_for(size_mb: int, cylinder_sectors: int) -> int:
+    return ceil_div(size_mb * SECTORS_PER_MB, cylinder_sectors)
+
+
+def _place_first_fit(item: PlannedFs, candidates: list[_DiskState]) -> bool:
+    for state in candidates:
+        index = state.free_index(item.purpose)
+        if index is None:
+            continue
+        need = _cylinders_for(item.size_mb, state.layout.cylinder_sectors)
+        if need > state.layout.free_cylinders:
+            continue
+        state.used_indexes.add(index)
+        state.layout.free_cylinders -= need
+        state.layout.slices.append(
+            SlicePlan(
+                disk=state.layout.name,
+                index=index,
+                key=item.key,
+                purpose=item.purpose,
+                mount_point=item.mount_point,
+                size_mb=item.size_mb,
+                tag=_tag_for(item),
+                cylinders=need,
+                zone=item.zone,
+            )
+        )
+        return True
+    return False
+
+
+def _unplaced(item: PlannedFs, candidates: list[_DiskState], reason: str) -> UnplacedFs:
+    with_slot = [s for s in candidates if s.free_index(item.purpose) is not None]
+    best = max(with_slot, key=lambda s: s.layout.free_mb, default=None)
+    largest = best.layout.free_mb if best is not None else 0
+    if not reason:
+        if best is None and candidates:
+            reason = "every candidate disk already has 7 slices (s0, s1, s3-s7)"
+        elif best is None:
+            reason = "no destination disk"
+        else:
+            reason = (
+                f"needs {item.size_mb} MB; the most free space on one disk is {largest} MB "
+                f"({best.layout.name})"
+            )
+    return UnplacedFs(
+        key=item.key,
+        purpose=item.purpose,
+        mount_point=item.mount_point,
+        size_mb=item.size_mb,
+        shortfall_mb=item.size_mb - largest,
+        largest_free_mb=largest,
+        reason=reason,
+        zone=item.zone,
+        zone_dir=item.zone_dir,
+        best_disk=best.layout.name if best is not None else "",
+    )
+
+
+def _finish_disk(layout: DiskLayout) -> None:
+    """Lay the slices out in index order from the first usable cylinder, and add s2."""
+    slices = sorted(layout.slices, key=lambda s: s.index)
+    cylinder = layout.reserved_cylinders
+    for s in slices:
+        s.start_cyl = cylinder
+        s.start_sector = cylinder * layout.cylinder_sectors
+        s.sector_count = s.cylinders * layout.cylinder_sectors
+        cylinder += s.cylinders
+    total = layout.cylinders + layout.reserved_cylinders
+    backup = SlicePlan(
+        disk=layout.name,
+        index=2,
+        key="backup",
+        purpose="backup",
+        mount_point="",
+        size_mb=total * layout.cylinder_sectors // SECTORS_PER_MB,
+        tag=TAG_BACKUP,
+        start_cyl=0,
+        cylinders=total,
+        start_sector=0,
+        sector_count=total * layout.cylinder_sectors,
+    )
+    layout.slices = sorted([*slices, backup], key=lambda s: s.index)
+
+
+def plan_layout(
+    source: HostInventory, destination: HostInventory, options: PlanOptions, overrides: Overrides
+) -> LayoutPlan:
+    planned = plan_filesystems(source, destination, options)
+    layout = place_filesystems(planned, destination, overrides)
+    _groups, _on_root, on_nfs = _zonepath_groups(source)
+    if on_nfs:
+        layout.notes.append(
+            f"zonepaths on NFS are not planned (ZONEPATH_ON_NFS): {', '.join(sorted(on_nfs))}"
+        )
+    return layout

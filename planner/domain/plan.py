@@ -1,0 +1,213 @@
+"""The planner's entry point: ``compute_plan(source, destination, options, overrides)``.
+
+A pure function over inventories: no Django, no I/O.  It maps NICs and devices, plans
+the destination disks, runs the rules, and writes the runbook, the JumpStart profile,
+sysidcfg and the two scripts.  ``PlanResult.to_report_dict()`` is the JSON contract
+the web app, the CLIs and the exports read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from planner.domain.devicemap import DeviceMapping, map_devices
+from planner.domain.findings import Finding, Severity, Verdict, verdict_of
+from planner.domain.jumpstart import jumpstart_profile, sysidcfg
+from planner.domain.layout import LayoutPlan, plan_layout
+from planner.domain.nicmap import NicMapping, map_nics
+from planner.domain.options import DeviceOverride, DiskOverride, NicOverride, Overrides, PlanOptions
+from planner.domain.rules import host_findings, zone_findings
+from planner.domain.runbook import RunbookPhase, RunbookStep, build_runbook
+from planner.domain.zonework import ZoneWork, build_zone_work
+from planner.solaris.inventory import HostInventory
+
+__all__ = [
+    "DeviceOverride",
+    "DiskOverride",
+    "NicOverride",
+    "Overrides",
+    "PlanOptions",
+    "PlanResult",
+    "ZonePlan",
+    "compute_plan",
+]
+
+REPORT_VERSION = 1
+
+
+@dataclass
+class ZonePlan:
+    name: str
+    state: str
+    verdict: Verdict
+    findings: list[Finding]
+    zonepath: str = ""
+    brand: str = "native"
+    ip_type: str = "shared"
+    autoboot: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "state": self.state,
+            "verdict": self.verdict.value,
+            "zonepath": self.zonepath,
+            "brand": self.brand,
+            "ip_type": self.ip_type,
+            "autoboot": self.autoboot,
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+def _host_summary(inv: HostInventory) -> dict[str, Any]:
+    return {
+        "hostname": inv.hostname,
+        "platform": inv.uname.platform or inv.uname.machine,
+        "model": inv.prtdiag.model,
+        "machine": inv.uname.machine,
+        "release": inv.uname.release,
+        "origin": inv.origin,
+    }
+
+
+@dataclass
+class PlanResult:
+    source: HostInventory
+    destination: HostInventory
+    options: PlanOptions
+    overrides: Overrides
+    host_findings: list[Finding]
+    zones: list[ZonePlan]
+    verdict: Verdict
+    nic_mappings: list[NicMapping]
+    device_mappings: list[DeviceMapping]
+    layout: LayoutPlan
+    runbook: list[RunbookPhase]
+    jumpstart_profile: str
+    sysidcfg: str
+    finish_script: str
+    pre_archive_script: str
+    global_zone_port: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def zone(self, name: str) -> ZonePlan | None:
+        return next((z for z in self.zones if z.name == name), None)
+
+    @property
+    def all_findings(self) -> list[Finding]:
+        return [*self.host_findings, *(f for z in self.zones for f in z.findings)]
+
+    @property
+    def steps(self) -> list[RunbookStep]:
+        return [s for phase in self.runbook for s in phase.steps]
+
+    def summary(self) -> dict[str, int]:
+        counts = {v: sum(1 for z in self.zones if z.verdict is v) for v in Verdict}
+        return {
+            "zones": len(self.zones),
+            "ready": counts[Verdict.READY],
+            "ready_with_steps": counts[Verdict.READY_WITH_STEPS],
+            "blocked": counts[Verdict.BLOCKED],
+            "host_blockers": sum(1 for f in self.host_findings if f.severity is Severity.BLOCKER),
+        }
+
+    def to_report_dict(self) -> dict[str, Any]:
+        """The JSON contract (docs/findings.md): plain types only, stable keys."""
+        return {
+            "report_version": REPORT_VERSION,
+            "verdict": self.verdict.value,
+            "source": _host_summary(self.source),
+            "destination": _host_summary(self.destination),
+            "host_findings": [f.to_dict() for f in self.host_findings],
+            "zones": [z.to_dict() for z in self.zones],
+            "nic_mappings": [r.to_dict() for r in self.nic_mappings],
+            "device_mappings": [r.to_dict() for r in self.device_mappings],
+            "layout": self.layout.to_dict(),
+            "runbook": [p.to_dict() for p in self.runbook],
+            "global_zone_port": self.global_zone_port,
+            "notes": list(self.notes),
+            "options": self.options.to_dict(),
+            "summary": self.summary(),
+        }
+
+
+def compute_plan(
+    source: HostInventory,
+    destination: HostInventory,
+    options: PlanOptions | None = None,
+    overrides: Overrides | None = None,
+) -> PlanResult:
+    options = options or PlanOptions()
+    overrides = overrides or Overrides()
+
+    nics = map_nics(source, destination, overrides, options.spread_nics)
+    devices = map_devices(source, destination, overrides)
+    layout = plan_layout(source, destination, options, overrides)
+    work = build_zone_work(source, nics.rows, devices.rows, layout)
+
+    hosts = host_findings(source, destination, layout)
+    zones: list[ZonePlan] = []
+    for w in work:
+        found = zone_findings(w, source, destination, nics.global_zone_port)
+        zones.append(
+            ZonePlan(
+                name=w.name,
+                state=w.state,
+                verdict=verdict_of(found),
+                findings=found,
+                zonepath=w.zonepath,
+                brand=w.brand,
+                ip_type=w.ip_type,
+                autoboot=w.autoboot,
+            )
+        )
+    verdict = verdict_of([*hosts, *(f for z in zones for f in z.findings)])
+
+    blocked = _blocked_zones(zones)
+    autoboot_off = {z.name for z in zones if any(f.code == "AUTOBOOT_FIRST_BOOT" for f in z.findings)}
+    plan_blockers = [
+        f"{f.code} {f.zone or 'host'}: {f.resource}"
+        for f in [*hosts, *(f for z in zones for f in z.findings)]
+        if f.severity is Severity.BLOCKER
+    ]
+    bundle = build_runbook(
+        source, destination, work, blocked, autoboot_off, nics.global_zone_port, options, plan_blockers
+    )
+
+    notes = [*nics.unused_overrides, *devices.unused_overrides, *layout.notes]
+    if not destination.nics:
+        notes.append(f"{destination.hostname} lists no network ports: every net is unmapped")
+    return PlanResult(
+        source=source,
+        destination=destination,
+        options=options,
+        overrides=overrides,
+        host_findings=hosts,
+        zones=zones,
+        verdict=verdict,
+        nic_mappings=nics.rows,
+        device_mappings=devices.rows,
+        layout=layout,
+        runbook=bundle.phases,
+        jumpstart_profile=jumpstart_profile(source, destination, layout, options),
+        sysidcfg=sysidcfg(source, destination, nics.global_zone_port, options),
+        finish_script=bundle.finish_script,
+        pre_archive_script=bundle.pre_archive_script,
+        global_zone_port=nics.global_zone_port,
+        notes=notes,
+    )
+
+
+def _blocked_zones(zones: list[ZonePlan]) -> dict[str, list[str]]:
+    return {
+        z.name: sorted({f.code for f in z.findings if f.severity is Severity.BLOCKER})
+        for z in zones
+        if z.verdict is Verdict.BLOCKED
+    }
+
+
+def zone_work_of(result: PlanResult) -> list[ZoneWork]:
+    """Rebuild the per-zone work list of a result (for callers that render their own views)."""
+    # Cheap: no layout or mapping is recomputed, only regrouped.
+    return build_zone_work(result.source, result.nic_mappings, result.device_mappings, result.layout)

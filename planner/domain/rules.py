@@ -1,0 +1,679 @@
+"""The compatibility rules: one per row of the seed's results table, plus a few host facts.
+
+Each rule reads the zone's work (zonework.py) and the host inventories and returns
+findings whose remedy holds the exact commands, with the real zone, port, slice and
+mount point names.  docs/findings.md describes every code.
+"""
+
+from __future__ import annotations
+
+from planner.domain import commands as cmd
+from planner.domain.facts import (
+    is_metadevice_path,
+    metadevice_name,
+    metadevice_tree,
+    mount_for,
+)
+from planner.domain.findings import CHECK_COLUMNS, Code, Finding, Severity
+from planner.domain.layout import LayoutPlan, UnplacedFs
+from planner.domain.nicmap import NicMapping
+from planner.domain.zonework import UfsMove, ZoneWork
+from planner.solaris.inventory import HostInventory
+
+_CODE_ORDER = {code.value: i for i, code in enumerate(c for codes in CHECK_COLUMNS.values() for c in codes)}
+
+
+def _finding(
+    code: Code,
+    severity: Severity,
+    resource: str,
+    message: str,
+    remedy: str,
+    zone: str | None,
+    **details: object,
+) -> Finding:
+    return Finding(code.value, severity, resource, message, remedy, zone=zone, details=dict(details))
+
+
+# --- zone rules -------------------------------------------------------------------------------
+
+
+def rule_zone_running(w: ZoneWork, source: HostInventory) -> list[Finding]:
+    """Seed: archives made while a zone ran were incomplete in every test."""
+    if w.state == "mounted":
+        return [
+            _finding(
+                Code.ZONE_RUNNING,
+                Severity.STEP,
+                f"zone {w.name}",
+                f"Zone {w.name} is mounted (zoneadm mount) on {source.hostname}. The seed found every flash "
+                "archive made while a non-global zone was not halted incomplete.",
+                f"On {source.hostname}, before flarcreate: {cmd.zoneadm(w.name, 'unmount')}",
+                w.name,
+                state=w.state,
+            )
+        ]
+    if not w.must_halt:
+        return []
+    return [
+        _finding(
+            Code.ZONE_RUNNING,
+            Severity.STEP,
+            f"zone {w.name}",
+            f"Zone {w.name} is {w.state} on {source.hostname}. The seed made archives while zones were "
+            "running "
+            "and every one came out incomplete: flarcreate must run with all non-global zones halted.",
+            f"On {source.hostname}, before flarcreate: {cmd.zoneadm(w.name, 'halt')} "
+            f"(to stop its services cleanly first: zlogin {w.name} shutdown -y -g 0 -i 0). "
+            "Check with: zoneadm list -cv",
+            w.name,
+            state=w.state,
+        )
+    ]
+
+
+def rule_autoboot(w: ZoneWork, blocked: bool) -> list[Finding]:
+    """Seed: autoboot works, but the first autoboot fails when a fix is due after extraction."""
+    reasons = w.post_extraction_reasons()
+    if blocked and not reasons:
+        reasons = ["a blocker to resolve first"]
+    if not w.autoboot or not reasons:
+        return []
+    return [
+        _finding(
+            Code.AUTOBOOT_FIRST_BOOT,
+            Severity.STEP,
+            f"zone {w.name}",
+            f"Zone {w.name} has autoboot=true and needs changes after extraction ({', '.join(reasons)}): "
+            "its first automatic boot on the destination would fail (seed: with any post-extraction change "
+            "the first autoboot fails, later reboots succeed).",
+            f"On the source before flarcreate: {cmd.set_autoboot(w.name, False)}. "
+            f"On the destination after the fixes: {cmd.set_autoboot(w.name, True)}; "
+            f"{cmd.zoneadm(w.name, 'boot')} (the finish script does both). "
+            f"Restore it on the source after flarcreate: {cmd.set_autoboot(w.name, True)}",
+            w.name,
+            post_extraction=reasons,
+        )
+    ]
+
+
+def _hostname_file_moves(w: ZoneWork, row: NicMapping) -> str:
+    root = w.zonepath.rstrip("/") + "/root/etc"
+    return f"mv {root}/hostname.{row.physical} {root}/hostname.{row.chosen_target}"
+
+
+def rule_nets(w: ZoneWork, destination: HostInventory, gz_port: str) -> list[Finding]:
+    """Seed: same port type on both works untouched; otherwise zonecfg after extraction."""
+    out: list[Finding] = []
+    ports = ", ".join(n.name for n in destination.nics) or "none"
+    for row in w.nets:
+        details: dict[str, object] = {
+            "physical": row.physical,
+            "address": row.address,
+            "ip_type": row.ip_type,
+            "target": row.chosen_target,
+            "proposed": row.proposed_target,
+            "origin": row.origin,
+        }
+        if row.duplicates:
+            first = bare(row.address)
+            out.append(
+                _finding(
+                    Code.NET_DUPLICATE_ADDRESS,
+                    Severity.BLOCKER,
+                    row.resource,
+                    f"Address {first} of zone {w.name} is also configured for {', '.join(row.duplicates)}. "
+                    f"On {destination.hostname} both come up together and the second one to plumb it fails.",
+                    "Give one of them another address before archiving, e.g. "
+                    f"{cmd.zonecfg(w.name, f'select {row.selector}', 'set address=NEW-ADDRESS', 'end')}, "
+                    f"or drop the net: {cmd.net_drop(w.name, row.selector)}",
+                    w.name,
+                    duplicates=list(row.duplicates),
+                    **details,
+                )
+            )
+        if row.issue in ("no-target", "missing-target", "port-conflict"):
+            out.append(
+                _finding(
+                    Code.NET_NO_TARGET,
+                    Severity.BLOCKER,
+                    row.resource,
+                    f"Zone {w.name} net {row.physical}: {row.reason}.",
+                    f"Choose a destination port in the NIC mapping ({destination.hostname} has: {ports})"
+                    + (
+                        "; an exclusive-IP zone needs one no other zone and not the global zone uses"
+                        if row.ip_type == "exclusive"
+                        else ""
+                    )
+                    + f", add a NIC to {destination.hostname}, or drop the net "
+                    f"({cmd.net_drop(w.name, row.selector)}). The remap itself will then be: "
+                    f"{cmd.net_remap(w.name, row.selector, row.chosen_target or 'NEW-PORT')}",
+                    w.name,
+                    issue=row.issue,
+                    **details,
+                )
+            )
+            continue
+        if row.action == "drop":
+            out.append(
+                _finding(
+                    Code.NET_PORT_REMAP,
+                    Severity.STEP,
+                    row.resource,
+                    f"The net {row.physical} of zone {w.name} is dropped: the zone will have no interface "
+                    "for "
+                    f"{row.address or 'it'} on {destination.hostname}.",
+                    f"Before the zone first boots on {destination.hostname}: "
+                    f"{cmd.net_drop(w.name, row.selector)} "
+                    "(the finish script does it)",
+                    w.name,
+                    action="drop",
+                    **details,
+                )
+            )
+        elif row.action == "map":
+            why = (
+                f"{destination.hostname} has no {row.physical}"
+                if destination.nic(row.physical) is None
+                else f"the user chose {row.chosen_target} instead of {row.physical}"
+            )
+            extra = ""
+            if row.ip_type == "exclusive":
+                extra = (
+                    f"; inside the exclusive-IP zone the interface files follow the port: "
+                    f"{_hostname_file_moves(w, row)}"
+                )
+            elif row.chosen_target != gz_port:
+                extra = (
+                    f"; a shared-IP zone's port must be plumbed in the global zone: "
+                    f"ifconfig {row.chosen_target} plumb; touch /etc/hostname.{row.chosen_target}"
+                )
+            out.append(
+                _finding(
+                    Code.NET_PORT_REMAP,
+                    Severity.STEP,
+                    row.resource,
+                    f"{why}: zone {w.name} moves to {row.chosen_target} ({row.origin}: {row.reason}). The "
+                    "seed: a "
+                    "different port type (or instance) must be changed with zonecfg after extraction.",
+                    f"Before the zone first boots on {destination.hostname}: "
+                    f"{cmd.net_remap(w.name, row.selector, row.chosen_target)}{extra} (the finish script "
+                    "does it)",
+                    w.name,
+                    action="map",
+                    **details,
+                )
+            )
+        elif not row.duplicates:
+            out.append(
+                _finding(
+                    Code.NET_PORT_PRESENT,
+                    Severity.INFO,
+                    row.resource,
+                    f"{row.physical} exists on {destination.hostname} and zone {w.name} keeps it: the same "
+                    "port on "
+                    "both systems works without manual intervention (seed).",
+                    "No action needed.",
+                    w.name,
+                    action="keep",
+                    **details,
+                )
+            )
+    return out
+
+
+def bare(address: str) -> str:
+    return address.split("/", 1)[0]
+
+
+def rule_zonepath_nfs(w: ZoneWork, source: HostInventory) -> list[Finding]:
+    """Seed: a zone cannot be installed into an NFS file system."""
+    if not w.zonepath:
+        return []
+    m = mount_for(source, w.zonepath)
+    if m is None or m.fstype != "nfs":
+        return []
+    return [
+        _finding(
+            Code.ZONEPATH_ON_NFS,
+            Severity.BLOCKER,
+            f"zonepath {w.zonepath}",
+            f"The zonepath of {w.name} is on NFS ({m.device} mounted on {m.mount_point}). A flash archive "
+            "leaves NFS file systems out and the seed notes a zone cannot be installed into an NFS file "
+            "system.",
+            f"Move the zone to a local file system before archiving: {cmd.zoneadm(w.name, 'halt')}; "
+            f"zoneadm -z {w.name} move /zones/{w.name} (Solaris 10 11/06 and later; on older releases "
+            "detach, copy the zonepath and attach)",
+            w.name,
+            zonepath=w.zonepath,
+            mount_point=m.mount_point,
+            device=m.device,
+        )
+    ]
+
+
+def rule_nfs(w: ZoneWork) -> list[Finding]:
+    """Seed: NFS mounts work when they are in the zone's own /etc/vfstab before flarcreate."""
+    out: list[Finding] = []
+    vfstab = w.zonepath.rstrip("/") + "/root/etc/vfstab"
+    for v in w.nfs_vfstab:
+        server = v.device.split(":", 1)[0]
+        out.append(
+            _finding(
+                Code.FS_NFS,
+                Severity.INFO,
+                f"fs {v.mount_point}",
+                f"Zone {w.name} mounts {v.device} on {v.mount_point} over NFS from its own /etc/vfstab: this "
+                "works "
+                "after a flash install (seed).",
+                f"No change. Before flarcreate, confirm the line is there: grep nfs {vfstab}; and that "
+                f"{server} "
+                "exports it to the zone's address on the destination too (share / dfshares on the server).",
+                w.name,
+                device=v.device,
+                mount_point=v.mount_point,
+            )
+        )
+    for fs in w.nfs_fs:
+        line = f"{fs.special} - {fs.dir} nfs - yes {','.join(fs.options) or '-'}"
+        out.append(
+            _finding(
+                Code.FS_NFS,
+                Severity.STEP,
+                f"fs {fs.dir}",
+                f"Zone {w.name} has an NFS file system {fs.special} on {fs.dir} in its zonecfg. The seed's "
+                "working "
+                "form is a line in the zone's own /etc/vfstab, written before the archive is made.",
+                f"Before flarcreate: {cmd.zonecfg(w.name, f'remove fs dir={fs.dir}')}; "
+                f"echo '{line}' >> {vfstab}",
+                w.name,
+                device=fs.special,
+                mount_point=fs.dir,
+            )
+        )
+    return out
+
+
+def rule_lofs(w: ZoneWork, source: HostInventory) -> list[Finding]:
+    """Seed: add fs type=lofs works."""
+    out: list[Finding] = []
+    for fs in w.lofs:
+        note = ""
+        m = mount_for(source, fs.special) if fs.special.startswith("/") else None
+        if m is not None and m.fstype == "nfs":
+            note = (
+                f" Its source {fs.special} is on NFS ({m.device}) in the global zone: that mount must exist "
+                "on the "
+                "destination too (it is not in the archive)."
+            )
+        out.append(
+            _finding(
+                Code.FS_LOFS,
+                Severity.INFO,
+                f"fs {fs.dir}",
+                f"Zone {w.name} loopback-mounts {fs.special} on {fs.dir}: lofs works after a flash install "
+                "(seed)." + note,
+                "No action needed.",
+                w.name,
+                special=fs.special,
+                dir=fs.dir,
+            )
+        )
+    return out
+
+
+def _ufs_remedy(w: ZoneWork, u: UfsMove, source: HostInventory, destination: HostInventory) -> str:
+    steps = [
+        f"1. On {source.hostname} before flarcreate, from the global zone: "
+        f"{cmd.mount_ufs(u.source_special, u.mount_point)}",
+        f"2. After flarcreate: {cmd.umount(u.mount_point)}",
+    ]
+    if u.placed:
+        disk_slice = u.dest_special.rsplit("/", 1)[-1]
+        steps.append(
+            f"3. Extraction configures the slice into the global zone: the JumpStart profile line "
+            f"'filesys {disk_slice} {u.size_mb} {u.mount_point}' (vfstab: "
+            f"{cmd.vfstab_line(u.dest_special, u.dest_raw, u.mount_point)})"
+        )
+        if u.special_changes:
+            steps.append(
+                f"4. Before the zone boots, point the zone at its new slice: "
+                f"{cmd.fs_special_remap(w.name, u.directory, u.dest_special, u.dest_raw)}"
+            )
+    else:
+        steps.append(f"3. No slice on {destination.hostname} can take it yet (see FS_UFS_NO_SPACE)")
+    steps.append(
+        f"{len(steps) + 1}. After the first boot of {destination.hostname}: remove that entry from the "
+        "global "
+        f"zone's vfstab ({cmd.vfstab_remove(u.mount_point)}), {cmd.umount(u.mount_point)}, then "
+        f"{cmd.zoneadm(w.name, 'boot')}. The finish script does this."
+    )
+    return "\n".join(steps)
+
+
+def rule_ufs(w: ZoneWork, source: HostInventory, destination: HostInventory) -> list[Finding]:
+    """Seed: ufs zone fs need a planned layout and the mount-into-zone-root workaround."""
+    out: list[Finding] = []
+    for u in w.ufs:
+        details: dict[str, object] = {
+            "dir": u.directory,
+            "source_special": u.source_special,
+            "mount_point": u.mount_point,
+            "dest_special": u.dest_special,
+            "size_mb": u.size_mb,
+        }
+        out.append(
+            _finding(
+                Code.FS_UFS_PRIVATE,
+                Severity.STEP,
+                f"fs {u.directory}",
+                f"Zone {w.name} mounts its own ufs slice {u.source_special} on {u.directory}. With the zone "
+                "halted "
+                "the slice is mounted nowhere, so a flash archive leaves it out (seed); it must be mounted "
+                "into "
+                "the zone root from the global zone while the archive is made"
+                + (f", and lands on {u.dest_special} on {destination.hostname}." if u.placed else "."),
+                _ufs_remedy(w, u, source, destination),
+                w.name,
+                **details,
+            )
+        )
+        if u.unplaced is not None:
+            out.append(_no_space(u.unplaced, w.name, f"fs {u.directory}", destination))
+    return out
+
+
+def _no_space(item: UnplacedFs, zone: str | None, resource: str, destination: HostInventory) -> Finding:
+    code = Code.FS_UFS_NO_SPACE if zone is not None else Code.DISK_NO_SPACE
+    what = (
+        f"{item.zone_dir or item.mount_point} of zone {zone}" if zone else f"{item.mount_point} ({item.key})"
+    )
+    where = f" ({item.best_disk})" if item.best_disk else ""
+    # The layout's reason repeats these numbers in the usual case; keep it only when it says more.
+    why = "" if item.reason.startswith("needs ") else f" ({item.reason})"
+    return _finding(
+        code,
+        Severity.BLOCKER,
+        resource,
+        f"No disk of {destination.hostname} has room for {what}: it needs {item.size_mb} MB and the most "
+        f"free space on one disk is {item.largest_free_mb} MB{where}, {item.shortfall_mb} MB short{why}.",
+        f"Add a disk of at least {item.size_mb} MB to {destination.hostname} (or free {item.shortfall_mb} MB "
+        f"more on {item.best_disk or 'a disk'}), choose another disk for a file system in the layout (disk "
+        "override), or lower the headroom in the plan options.",
+        zone,
+        key=item.key,
+        size_mb=item.size_mb,
+        shortfall_mb=item.shortfall_mb,
+        largest_free_mb=item.largest_free_mb,
+        best_disk=item.best_disk,
+    )
+
+
+def _svm_remedy(
+    source: HostInventory, md: str, mount_point: str, zone: str | None, zone_dir: str = ""
+) -> str:
+    tree = metadevice_tree(source, md)
+    slices = list(tree.slices)
+    plain = slices[0] if slices else "<slice>"
+    mirror = tree.kinds[:1] == ("mirror",)
+    simple_halves = mirror and all(k in ("mirror", "concat", "stripe") for k in tree.kinds)
+    by_name = {m.name: m for m in source.metadevices}
+    root = by_name.get(md)
+    if simple_halves and root is not None and len(root.components) >= 1:
+        keep, *others = root.components
+        first = next(iter(metadevice_tree(source, keep).slices), plain)
+        detach = "; ".join(f"metadetach {md} {o}" for o in others) or f"(no second submirror of {md})"
+        if zone is None and mount_point == "/":
+            repoint = f"metaroot /dev/dsk/{first}"
+        elif zone is None:
+            repoint = f"edit /etc/vfstab so {mount_point} mounts /dev/dsk/{first} and /dev/rdsk/{first}"
+        else:
+            repoint = cmd.fs_special_remap(zone, zone_dir, f"/dev/dsk/{first}", f"/dev/rdsk/{first}")
+        return (
+            f"Before archiving, break the mirror down to a plain slice: {detach}; {repoint}; reboot "
+            f"(or remount); metaclear -r {md}; then metaclear the detached submirrors. Re-create the mirror "
+            "on the destination after the install (metadb, metainit, metattach)."
+        )
+    target = zone and cmd.fs_special_remap(zone, zone_dir, "/dev/dsk/NEW-SLICE", "/dev/rdsk/NEW-SLICE")
+    repoint = target or f"edit /etc/vfstab so {mount_point} mounts the new slice"
+    return (
+        "Before archiving, copy the data to a plain slice: newfs /dev/rdsk/NEW-SLICE; mount "
+        "/dev/dsk/NEW-SLICE "
+        f"/mnt; ufsdump 0f - /dev/md/rdsk/{md} | (cd /mnt && ufsrestore rf -); umount /mnt; {repoint}; "
+        f"then metaclear {md}. The seed found no simple workaround for SVM layouts such as soft partitions."
+    )
+
+
+def _svm_message(source: HostInventory, md: str, what: str) -> tuple[str, dict[str, object]]:
+    tree = metadevice_tree(source, md)
+    slices = ", ".join(tree.slices) or "unknown slices"
+    return (
+        f"{what} is on metadevice {tree.description}, built on {slices}. The Solaris installer does not know "
+        "SVM, so a flash archive of SVM-managed slices fails (seed: SVM, failure mostly).",
+        {
+            "metadevice": md,
+            "tree": tree.description,
+            "components": list(tree.slices),
+            "kinds": list(tree.kinds),
+        },
+    )
+
+
+def rule_svm_zone(w: ZoneWork, source: HostInventory) -> list[Finding]:
+    out: list[Finding] = []
+    for u in w.ufs:
+        md = metadevice_name(u.source_special)
+        if md is None:
+            continue
+        message, details = _svm_message(source, md, f"Zone {w.name}'s file system {u.directory}")
+        out.append(
+            _finding(
+                Code.SVM_IN_USE,
+                Severity.BLOCKER,
+                f"fs {u.directory}",
+                message,
+                _svm_remedy(source, md, u.directory, w.name, u.directory),
+                w.name,
+                **details,
+            )
+        )
+    for d in w.devices:
+        if not is_metadevice_path(d.match):
+            continue
+        names = [n for n in (metadevice_name(p) for p in d.source_devices) if n] or [
+            d.match.rsplit("/", 1)[-1]
+        ]
+        message, details = _svm_message(source, names[0], f"Zone {w.name}'s device {d.match}")
+        out.append(
+            _finding(
+                Code.SVM_IN_USE,
+                Severity.BLOCKER,
+                f"device {d.match}",
+                message,
+                f"Give the zone a plain slice instead before archiving: "
+                f"{cmd.device_remap(w.name, d.match, '/dev/rdsk/NEW-SLICE')} (copy the data first), "
+                f"or {cmd.device_remove(w.name, d.match)}",
+                w.name,
+                **details,
+            )
+        )
+    return out
+
+
+def rule_devices(w: ZoneWork, source: HostInventory, destination: HostInventory) -> list[Finding]:
+    """Seed: devices work on identical hardware; otherwise zonecfg before the first boot."""
+    out: list[Finding] = []
+    src_model = source.prtdiag.model or source.uname.platform or "unknown"
+    dst_model = destination.prtdiag.model or destination.uname.platform or "unknown"
+    for d in w.devices:
+        if d.metadevice:
+            continue  # SVM_IN_USE covers it
+        details: dict[str, object] = {
+            "match": d.match,
+            "source_devices": d.source_devices,
+            "destination_devices": d.destination_devices,
+            "action": d.action,
+            "replacement": d.replacement,
+            "origin": d.origin,
+        }
+        if not d.needs_manual_check:
+            out.append(
+                _finding(
+                    Code.DEVICE_SAME_HARDWARE,
+                    Severity.INFO,
+                    d.resource,
+                    f"Zone {w.name}'s device {d.match}: {d.reason}. Identical hardware works unchanged "
+                    "(seed).",
+                    "No action needed.",
+                    w.name,
+                    **details,
+                )
+            )
+            continue
+        if d.action == "replace":
+            remedy = f"Before the zone first boots: {cmd.device_remap(w.name, d.match, d.replacement)}"
+        elif d.action == "remove":
+            remedy = f"Before the zone first boots: {cmd.device_remove(w.name, d.match)}"
+        else:
+            found = ", ".join(d.destination_devices) or d.match
+            remedy = (
+                f"Before the zone first boots, check that {found} on {destination.hostname} is the device "
+                "the zone "
+                f"needs; if not: {cmd.device_remap(w.name, d.match, 'NEW-MATCH')} or "
+                f"{cmd.device_remove(w.name, d.match)}"
+            )
+        out.append(
+            _finding(
+                Code.DEVICE_REMAP,
+                Severity.STEP,
+                d.resource,
+                f"Hardware differs ({src_model} -> {dst_model}) for zone {w.name}'s device {d.match}: "
+                f"{d.reason}. "
+                "The seed: without identical hardware the zone configuration must be changed with zonecfg "
+                "before "
+                "the zone first boots.",
+                remedy + " (the finish script applies replace/remove; check the result by hand)",
+                w.name,
+                **details,
+            )
+        )
+    return out
+
+
+def zone_findings(
+    w: ZoneWork, source: HostInventory, destination: HostInventory, gz_port: str
+) -> list[Finding]:
+    found = [
+        *rule_zone_running(w, source),
+        *rule_nets(w, destination, gz_port),
+        *rule_zonepath_nfs(w, source),
+        *rule_nfs(w),
+        *rule_lofs(w, source),
+        *rule_ufs(w, source, destination),
+        *rule_svm_zone(w, source),
+        *rule_devices(w, source, destination),
+    ]
+    blocked = any(f.severity is Severity.BLOCKER for f in found)
+    found += rule_autoboot(w, blocked)
+    return sorted(found, key=lambda f: _CODE_ORDER.get(f.code, len(_CODE_ORDER)))
+
+
+# --- host rules -------------------------------------------------------------------------------
+
+
+def rule_svm_host(source: HostInventory) -> list[Finding]:
+    out: list[Finding] = []
+    for v in source.vfstab:
+        md = metadevice_name(v.device)
+        if md is None:
+            continue
+        what = "swap" if v.fstype == "swap" else f"The global zone's {v.mount_point}"
+        message, details = _svm_message(source, md, what)
+        resource = "swap" if v.fstype == "swap" else f"fs {v.mount_point}"
+        out.append(
+            _finding(
+                Code.SVM_IN_USE,
+                Severity.BLOCKER,
+                resource,
+                message,
+                _svm_remedy(source, md, v.mount_point if v.fstype != "swap" else "swap", None),
+                None,
+                mount_point=v.mount_point,
+                **details,
+            )
+        )
+    return out
+
+
+def rule_disk_space(layout: LayoutPlan, destination: HostInventory) -> list[Finding]:
+    out: list[Finding] = []
+    for item in layout.unplaced:
+        if item.zone is not None:
+            continue  # zone ufs: FS_UFS_NO_SPACE on the zone
+        resource = {"root": "root", "swap": "swap"}.get(item.purpose, f"{item.purpose} {item.mount_point}")
+        if item.purpose == "global-fs":
+            resource = f"fs {item.mount_point}"
+        out.append(_no_space(item, None, resource, destination))
+    return out
+
+
+def rule_platform(source: HostInventory, destination: HostInventory) -> list[Finding]:
+    src_isa, dst_isa = _isa(source), _isa(destination)
+    if src_isa and dst_isa and src_isa != dst_isa:
+        return [
+            _finding(
+                Code.ISA_MISMATCH,
+                Severity.BLOCKER,
+                "platform",
+                f"{source.hostname} is {src_isa} ({source.uname.machine}) and {destination.hostname} is "
+                f"{dst_isa} "
+                f"({destination.uname.machine}): a flash archive installs only on the instruction set it was "
+                "made on.",
+                "Choose a destination of the same processor family, or rebuild the zones on the new host "
+                "(zonecfg -z Z export > Z.cfg; zonecfg -z Z -f Z.cfg; zoneadm -z Z install) and copy the "
+                "data.",
+                None,
+                source=src_isa,
+                destination=dst_isa,
+            )
+        ]
+    src_m, dst_m = source.uname.machine, destination.uname.machine
+    if src_m and dst_m and src_m != dst_m:
+        return [
+            _finding(
+                Code.KERNEL_ARCH_DIFFERS,
+                Severity.STEP,
+                "platform",
+                f"{source.hostname} is {src_m} and {destination.hostname} is {dst_m}: the archive installs "
+                "only "
+                f"if the source has the {dst_m} platform support installed (the Entire Distribution has it).",
+                f"On {source.hostname}: ls /platform (look for a {dst_m} platform directory); after "
+                "flarcreate: "
+                f"flar info -k content_architectures <archive> must list {dst_m}. If it is missing, pkgadd "
+                "the "
+                f"{dst_m} kernel packages (e.g. SUNWcakr.{dst_m[-1]}, SUNWcar.{dst_m[-1]}, "
+                f"SUNWkvm.{dst_m[-1]}) "
+                "from the Solaris 10 media before archiving.",
+                None,
+                source=src_m,
+                destination=dst_m,
+            )
+        ]
+    return []
+
+
+def _isa(inv: HostInventory) -> str:
+    if inv.uname.processor:
+        return "i386" if inv.uname.processor in ("i386", "x86", "amd64") else inv.uname.processor
+    machine = inv.uname.machine
+    if machine.startswith("sun4"):
+        return "sparc"
+    return "i386" if machine == "i86pc" else ""
+
+
+def host_findings(source: HostInventory, destination: HostInventory, layout: LayoutPlan) -> list[Finding]:
+    return [
+        *rule_platform(source, destination),
+        *rule_svm_host(source),
+        *rule_disk_space(layout, destination),
+    ]

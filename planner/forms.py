@@ -1,0 +1,389 @@
+"""Forms for the planner pages: input validation only (the services do the writes).
+
+Every form turns bad input into an inline error; none of them raises.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.db.models import QuerySet
+
+from .models import DeviceOverride, Host, Team
+
+UPLOAD_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".cfg", ".json", ".txt")
+_PORT = re.compile(r"^[A-Za-z][A-Za-z0-9_]*[0-9]+$")
+_DISK = re.compile(r"^c[0-9]+(t[0-9A-Fa-f]+)?d[0-9]+$")
+_HOSTNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]{0,62}$")
+_DEVPATH = re.compile(r"^/dev/\S+$")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (the Django documentation's recipe)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+class TeamChoiceMixin:
+    """A ``team`` field limited to the teams where the user is an operator, hidden when there is one."""
+
+    def setup_team(self, teams: QuerySet[Team]) -> None:
+        field = self.fields["team"]  # type: ignore[attr-defined]
+        field.queryset = teams
+        field.required = False
+        self._only_team = None
+        choices = list(teams[:2])
+        if len(choices) == 1:
+            self._only_team = choices[0]
+            field.initial = choices[0].pk
+            field.widget = forms.HiddenInput()
+
+    def clean_team(self) -> Team:
+        team = self.cleaned_data.get("team") or self._only_team  # type: ignore[attr-defined]
+        if team is None:
+            raise forms.ValidationError("Choose the team to import into.")
+        return team
+
+
+class UploadForm(TeamChoiceMixin, forms.Form):
+    files = MultipleFileField(
+        label="Bundles, zonecfg exports or hardware specs",
+        help_text="Collector bundles (.tar, .tar.gz), zonecfg exports (<zone>.cfg) or hardware specs (.json).",
+    )
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), label="Import into team")
+
+    def __init__(self, *args: Any, teams: QuerySet[Team], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.setup_team(teams)
+
+    def clean_files(self) -> list[Any]:
+        files = self.cleaned_data["files"]
+        if not files:
+            raise forms.ValidationError("Choose at least one file.")
+        limit = settings.ZFLAR_MAX_UPLOAD_BYTES
+        too_big = [f.name for f in files if f.size > limit]
+        if too_big:
+            raise forms.ValidationError(
+                f"Larger than {limit // 2**20} MB: {', '.join(too_big)}. Split the bundle or raise the limit."
+            )
+        return files
+
+
+class CatalogDestinationForm(TeamChoiceMixin, forms.Form):
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), label="Team")
+    model = forms.ChoiceField(label="Sun model", choices=())
+    hostname = forms.CharField(label="Hostname", max_length=63)
+    disk_gb = forms.IntegerField(
+        label="Disk size (GB, optional)",
+        required=False,
+        min_value=1,
+        max_value=100_000,
+        help_text="Overrides the catalog's default disk size.",
+    )
+
+    def __init__(self, *args: Any, teams: QuerySet[Team], models: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.setup_team(teams)
+        self.fields["model"].choices = models
+
+    def clean_hostname(self) -> str:
+        return _clean_hostname(self.cleaned_data["hostname"])
+
+
+class SpecDestinationForm(TeamChoiceMixin, forms.Form):
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), label="Team")
+    hostname = forms.CharField(label="Hostname", max_length=63)
+    model = forms.CharField(label="Model (optional)", max_length=120, required=False)
+    ports = forms.CharField(
+        label="Network ports", max_length=1000, help_text='Comma-separated, e.g. "e1000g0,e1000g1".'
+    )
+    disks = forms.CharField(
+        label="Disks",
+        max_length=2000,
+        help_text='Comma-separated name:GB, e.g. "c1t0d0:146,c1t1d0:146".',
+    )
+    devices = forms.CharField(
+        label="Devices (optional)",
+        max_length=2000,
+        required=False,
+        help_text='Comma-separated device paths, e.g. "/dev/rmt/0".',
+    )
+
+    def __init__(self, *args: Any, teams: QuerySet[Team], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.setup_team(teams)
+
+    def clean_hostname(self) -> str:
+        return _clean_hostname(self.cleaned_data["hostname"])
+
+    def clean_ports(self) -> list[str]:
+        ports = _split(self.cleaned_data["ports"])
+        bad = [p for p in ports if not _PORT.match(p)]
+        if bad:
+            raise forms.ValidationError(f"Not a port name (driver + instance, e.g. e1000g0): {', '.join(bad)}")
+        if not ports:
+            raise forms.ValidationError("Give at least one port.")
+        if len(set(ports)) != len(ports):
+            raise forms.ValidationError("A port is listed twice.")
+        return ports
+
+    def clean_disks(self) -> list[tuple[str, int]]:
+        disks: list[tuple[str, int]] = []
+        for item in _split(self.cleaned_data["disks"]):
+            name, sep, size = item.partition(":")
+            name = name.strip()
+            if not sep or not _DISK.match(name):
+                raise forms.ValidationError(f"{item!r}: write disks as cXtYdZ:GB, e.g. c1t0d0:146")
+            try:
+                gb = int(size.strip())
+            except ValueError:
+                raise forms.ValidationError(f"{item!r}: the size must be a whole number of GB") from None
+            if not 1 <= gb <= 100_000:
+                raise forms.ValidationError(f"{item!r}: the size must be between 1 and 100000 GB")
+            disks.append((name, gb))
+        if not disks:
+            raise forms.ValidationError("Give at least one disk.")
+        if len({d for d, _ in disks}) != len(disks):
+            raise forms.ValidationError("A disk is listed twice.")
+        return disks
+
+    def clean_devices(self) -> list[str]:
+        devices = _split(self.cleaned_data.get("devices") or "")
+        bad = [d for d in devices if not _DEVPATH.match(d)]
+        if bad:
+            raise forms.ValidationError(f"Device paths start with /dev/: {', '.join(bad)}")
+        return devices
+
+
+class PlanCreateForm(forms.Form):
+    source = forms.ModelChoiceField(queryset=Host.objects.none(), label="Source host")
+    destination = forms.ModelChoiceField(queryset=Host.objects.none(), label="Destination host")
+    name = forms.CharField(label="Name (optional)", max_length=200, required=False)
+
+    def __init__(self, *args: Any, hosts: QuerySet[Host], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = hosts
+        self.fields["destination"].queryset = hosts
+        label = lambda h: f"{h.hostname} ({h.team.name})" if h.team_id else h.hostname  # noqa: E731
+        self.fields["source"].label_from_instance = label
+        self.fields["destination"].label_from_instance = label
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        source, destination = data.get("source"), data.get("destination")
+        if source and destination:
+            if source.pk == destination.pk:
+                raise forms.ValidationError("The source and the destination must be different hosts.")
+            if source.team_id != destination.team_id:
+                raise forms.ValidationError("Both hosts must belong to the same team.")
+        return data
+
+
+class NicRowForm(forms.Form):
+    zone = forms.CharField(max_length=64)
+    physical = forms.CharField(max_length=32)
+    address = forms.CharField(max_length=64, required=False)
+    target = forms.CharField(max_length=32, required=False)
+
+    def __init__(self, *args: Any, ports: set[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ports = ports
+
+    def clean_target(self) -> str:
+        target = (self.cleaned_data.get("target") or "").strip()
+        if target and target != "drop" and self.ports and target not in self.ports:
+            raise forms.ValidationError(f"{target} is not a port of the destination.")
+        return target
+
+
+class DefaultNicForm(forms.Form):
+    default_target = forms.CharField(max_length=32, required=False, label="Default destination port")
+
+    def __init__(self, *args: Any, ports: set[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ports = ports
+
+    def clean_default_target(self) -> str:
+        target = (self.cleaned_data.get("default_target") or "").strip()
+        if target and self.ports and target not in self.ports:
+            raise forms.ValidationError(f"{target} is not a port of the destination.")
+        return target
+
+
+class DeviceRowForm(forms.Form):
+    zone = forms.CharField(max_length=64)
+    match = forms.CharField(max_length=255)
+    action = forms.ChoiceField(choices=[("", "(proposal)"), *DeviceOverride.Action.choices], required=False)
+    replacement = forms.CharField(max_length=255, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        replacement = (data.get("replacement") or "").strip()
+        data["replacement"] = replacement
+        if data.get("action") == DeviceOverride.Action.REPLACE:
+            if not replacement:
+                self.add_error("replacement", "Give the replacement device path.")
+            elif not _DEVPATH.match(replacement):
+                self.add_error("replacement", "A device path starts with /dev/.")
+        return data
+
+
+class DiskRowForm(forms.Form):
+    key = forms.CharField(max_length=255)
+    disk = forms.CharField(max_length=64, required=False)
+
+    def __init__(self, *args: Any, disks: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.disks = disks
+
+    def clean_disk(self) -> str:
+        disk = (self.cleaned_data.get("disk") or "").strip()
+        if disk and disk not in self.disks:
+            raise forms.ValidationError(f"{disk} is not a disk of the destination.")
+        return disk
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in re.split(r"[,\s]+", text or "") if part.strip()]
+
+
+def _clean_hostname(value: str) -> str:
+    value = value.strip()
+    if not _HOSTNAME.match(value):
+        raise forms.ValidationError("A hostname is letters, digits, dots and dashes (up to 63).")
+    return value
+
+
+# --- jobs -------------------------------------------------------------------------------------------
+
+EXECUTOR_CHOICES = [("local", "Local folders on the worker"), ("ssh", "SSH to the Solaris host")]
+LAST_ARCHIVE = ""
+
+
+class StartJobForm(forms.Form):
+    """Start an archive or an extract job from the plan page (one form per kind, told apart by prefix)."""
+
+    kind = forms.CharField(widget=forms.HiddenInput())
+    executor = forms.ChoiceField(choices=EXECUTOR_CHOICES, initial="local", label="Executor")
+    ssh_host = forms.CharField(label="SSH host", max_length=255, required=False)
+    ssh_user = forms.CharField(label="SSH user", max_length=64, required=False, initial="root")
+    ssh_port = forms.IntegerField(label="SSH port", min_value=1, max_value=65535, required=False, initial=22)
+    compress = forms.BooleanField(label="Compress the archive", required=False)
+    halt_zones = forms.BooleanField(
+        label="Halt running zones first", required=False, initial=True,
+        help_text="An archive made while zones run is incomplete.",
+    )
+    archive = forms.ChoiceField(label="Archive", required=False, choices=())
+
+    def __init__(self, *args: Any, kind: str, archives: list[str], **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {})["kind"] = kind
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        if kind == "archive":
+            del self.fields["archive"]
+        else:
+            del self.fields["compress"]
+            del self.fields["halt_zones"]
+            self.fields["archive"].choices = [(LAST_ARCHIVE, "(the plan's last archive job)")] + [
+                (name, name) for name in archives
+            ]
+
+    def clean_kind(self) -> str:
+        kind = self.cleaned_data["kind"]
+        if kind != self.kind:
+            raise forms.ValidationError("Unknown job kind.")
+        return kind
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("executor") == "ssh":
+            host = (data.get("ssh_host") or "").strip()
+            if not host:
+                self.add_error("ssh_host", "Give the host to connect to for the SSH executor.")
+            elif not re.match(r"^[A-Za-z0-9][A-Za-z0-9.:-]{0,253}$", host):
+                self.add_error("ssh_host", "A host name or IP address, without spaces or options.")
+            user = (data.get("ssh_user") or "root").strip()
+            if not re.match(r"^[a-z_][a-z0-9_-]{0,31}$", user):
+                self.add_error("ssh_user", "Not a valid Solaris user name.")
+        return data
+
+    def job_params(self, *, archive_store: Any) -> dict[str, Any]:
+        """The job's params: SSH settings for the role this kind runs on, plus kind options."""
+        data = self.cleaned_data
+        params: dict[str, Any] = {}
+        if data["executor"] == "ssh":
+            role = "source" if self.kind == "archive" else "destination"
+            params["ssh"] = {
+                role: {
+                    "host": data["ssh_host"].strip(),
+                    "user": (data.get("ssh_user") or "root").strip(),
+                    "port": data.get("ssh_port") or 22,
+                }
+            }
+        if self.kind == "archive":
+            params["compress"] = bool(data.get("compress"))
+            params["halt_zones"] = bool(data.get("halt_zones"))
+        elif data.get("archive"):
+            params["archive_path"] = str(archive_store / data["archive"])
+        return params
+
+
+class InspectArchiveForm(TeamChoiceMixin, forms.Form):
+    """Pick an archive from the store or upload a small one, optionally against a destination."""
+
+    archive = forms.ChoiceField(label="Archive in the store", required=False, choices=())
+    upload = forms.FileField(label="…or upload a flar", required=False)
+    destination = forms.ModelChoiceField(
+        queryset=Host.objects.none(), required=False, label="Destination host (optional)",
+        help_text="Its network ports are checked against each zone's net resources.",
+    )
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), label="Team", required=False)
+
+    def __init__(
+        self, *args: Any, archives: list[str], hosts: QuerySet[Host], teams: QuerySet[Team], max_bytes: int,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+        self.fields["archive"].choices = [("", "(choose)")] + [(n, n) for n in archives]
+        self.fields["destination"].queryset = hosts
+        self.setup_team(teams)
+
+    def clean_team(self) -> Team | None:
+        # The job's team follows the destination when one is chosen (checked in clean()).
+        return self.cleaned_data.get("team") or self._only_team
+
+    def clean_upload(self) -> Any:
+        upload = self.cleaned_data.get("upload")
+        if upload is not None and upload.size > self.max_bytes:
+            raise forms.ValidationError(
+                f"The upload is {upload.size // 2**20} MB; the limit is {self.max_bytes // 2**20} MB. "
+                "Copy large archives into the archive store instead."
+            )
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if bool(data.get("archive")) == bool(data.get("upload")):
+            raise forms.ValidationError("Choose an archive from the store or upload one (not both).")
+        destination, team = data.get("destination"), data.get("team")
+        if destination is not None:
+            data["team"] = destination.team
+        elif team is None:
+            self.add_error("team", "Choose the team the job belongs to.")
+        return data

@@ -1,0 +1,81 @@
+/* zflar: the little JavaScript the pages use. Everything works without it. */
+(function () {
+  "use strict";
+
+  // Tell the server our time zone so it renders timestamps in it (planner.middleware reads the cookie).
+  try {
+    // IANA names are letters, digits, "/", "_", "+" and "-": safe in a cookie as they are
+    // (the server reads the raw value, so it must not be URL-encoded).
+    var tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (tz && /^[A-Za-z0-9_+\/-]+$/.test(tz) && document.cookie.indexOf("zflar_tz=" + tz) === -1) {
+      document.cookie = "zflar_tz=" + tz + "; path=/; max-age=31536000; SameSite=Lax";
+    }
+  } catch (e) { /* old browser: stay in UTC */ }
+
+  // Copy buttons: copy the text of the <pre> next to the button.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (button) {
+      var pre = button.parentElement.querySelector("pre");
+      if (!pre) return;
+      var text = pre.innerText;
+      var done = function () {
+        button.classList.add("done");
+        var label = button.textContent;
+        button.textContent = "Copied";
+        setTimeout(function () { button.textContent = label; button.classList.remove("done"); }, 1500);
+      };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(text).then(done);
+      } else {
+        var area = document.createElement("textarea");
+        area.value = text; document.body.appendChild(area); area.select();
+        try { document.execCommand("copy"); done(); } finally { document.body.removeChild(area); }
+      }
+      return;
+    }
+    if (event.target.closest("[data-print]")) window.print();
+  });
+
+  // Drag and drop onto the upload form's drop zone.
+  function setupDropzone(zone) {
+    var input = zone.querySelector("input[type=file]");
+    var list = zone.querySelector("[data-dropzone-list]");
+    if (!input) return;
+    var show = function () {
+      if (!list) return;
+      list.textContent = "";
+      Array.prototype.forEach.call(input.files, function (f) {
+        var li = document.createElement("li");
+        li.textContent = f.name + " (" + Math.max(1, Math.round(f.size / 1024)) + " KiB)";
+        list.appendChild(li);
+      });
+    };
+    ["dragenter", "dragover"].forEach(function (name) {
+      zone.addEventListener(name, function (e) { e.preventDefault(); zone.classList.add("over"); });
+    });
+    ["dragleave", "drop"].forEach(function (name) {
+      zone.addEventListener(name, function (e) { e.preventDefault(); zone.classList.remove("over"); });
+    });
+    zone.addEventListener("drop", function (e) {
+      if (e.dataTransfer && e.dataTransfer.files.length) { input.files = e.dataTransfer.files; show(); }
+    });
+    input.addEventListener("change", show);
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-dropzone]").forEach(setupDropzone);
+  });
+
+  // Close an open matrix popover when another opens or on Escape.
+  document.addEventListener("toggle", function (event) {
+    var d = event.target;
+    if (d.classList && d.classList.contains("pop") && d.open) {
+      document.querySelectorAll("details.pop[open]").forEach(function (other) { if (other !== d) other.open = false; });
+    }
+  }, true);
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") {
+      document.querySelectorAll("details.pop[open]").forEach(function (d) { d.open = false; d.querySelector("summary").focus(); });
+    }
+  });
+})();

@@ -1,0 +1,176 @@
+"""Jobs from the web: start, live progress partial (polls only while active), cancel, retry, inspect."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from jobs.models import Job
+from tests.web.conftest import make_job
+
+pytestmark = pytest.mark.django_db
+
+
+def test_start_archive_job(operator_client, plan):
+    page = operator_client.get(reverse("planner:plan_detail", args=[plan.pk]), {"tab": "jobs"}).content.decode()
+    assert 'id="start-archive"' in page
+    response = operator_client.post(
+        reverse("planner:plan_job_start", args=[plan.pk]),
+        {"kind": "archive", "archive-kind": "archive", "archive-executor": "local", "archive-halt_zones": "on"},
+    )
+    job = Job.objects.get(plan=plan)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("jobs:job_detail", args=[job.pk])
+    assert job.kind == "archive" and job.state == "queued" and job.executor == "local"
+    assert job.params["halt_zones"] is True
+
+
+def test_start_job_while_one_is_active_is_an_inline_error(operator_client, plan, running_job):
+    response = operator_client.post(
+        reverse("planner:plan_job_start", args=[plan.pk]),
+        {"kind": "extract", "extract-kind": "extract", "extract-executor": "local"},
+    )
+    assert response.status_code == 400
+    assert "one job per plan runs at a time" in response.content.decode()
+    assert Job.objects.filter(plan=plan).count() == 1
+
+
+def test_ssh_executor_needs_a_host(operator_client, plan):
+    response = operator_client.post(
+        reverse("planner:plan_job_start", args=[plan.pk]),
+        {"kind": "extract", "extract-kind": "extract", "extract-executor": "ssh", "extract-ssh_host": ""},
+    )
+    assert response.status_code == 400
+    assert "Give the host" in response.content.decode()
+    response = operator_client.post(
+        reverse("planner:plan_job_start", args=[plan.pk]),
+        {"kind": "extract", "extract-kind": "extract", "extract-executor": "ssh", "extract-ssh_host": "newbox",
+         "extract-ssh_user": "root", "extract-ssh_port": "2222"},
+    )
+    assert response.status_code == 302
+    job = Job.objects.get(plan=plan)
+    assert job.executor == "ssh"
+    assert job.params["ssh"]["destination"] == {"host": "newbox", "user": "root", "port": 2222}
+
+
+def test_unknown_job_kind_is_400(operator_client, plan):
+    response = operator_client.post(reverse("planner:plan_job_start", args=[plan.pk]), {"kind": "inspect"})
+    assert response.status_code == 400
+
+
+def test_progress_partial_polls_while_running(operator_client, running_job):
+    url = reverse("jobs:job_progress", args=[running_job.pk])
+    response = operator_client.get(url, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.lstrip().startswith('<section id="job-progress"')
+    assert 'hx-trigger="load delay:1s, every 1s"' in page
+    assert f'hx-get="{url}"' in page
+    assert 'hx-swap="outerHTML"' in page
+    assert "ETA" in page
+    assert 'data-zone-result="web01" data-state="running"' in page
+
+
+@pytest.mark.parametrize("state", ["succeeded", "partial", "failed", "cancelled"])
+def test_progress_partial_stops_polling_when_terminal(operator_client, plan, state):
+    job = make_job(plan, state=state)
+    response = operator_client.get(reverse("jobs:job_progress", args=[job.pk]), HTTP_HX_REQUEST="true")
+    assert response.status_code == 286
+    page = response.content.decode()
+    assert 'id="job-progress"' in page
+    assert "hx-trigger" not in page
+    assert "hx-get" not in page
+
+
+def test_job_page_polls_only_while_active(operator_client, plan, running_job):
+    page = operator_client.get(reverse("jobs:job_detail", args=[running_job.pk])).content.decode()
+    assert 'hx-trigger="load delay:1s, every 1s"' in page
+    done = make_job(plan, state="succeeded")
+    page = operator_client.get(reverse("jobs:job_detail", args=[done.pk])).content.decode()
+    assert "hx-trigger" not in page
+
+
+def test_progress_partial_is_cheap(operator_client, running_job, django_assert_max_num_queries):
+    for i in range(300):
+        running_job.events.create(message=f"event {i}")
+    url = reverse("jobs:job_progress", args=[running_job.pk])
+    operator_client.get(url)  # warm the session
+    with django_assert_max_num_queries(7):
+        response = operator_client.get(url, HTTP_HX_REQUEST="true")
+    page = response.content.decode()
+    assert "event 299" in page
+    assert "earlier events not shown" in page
+
+
+def test_cancel_and_retry(operator_client, plan, running_job):
+    response = operator_client.post(reverse("jobs:job_cancel", args=[running_job.pk]))
+    assert response.status_code == 302
+    running_job.refresh_from_db()
+    assert running_job.cancel_requested
+    # a running job stops at its next heartbeat; pretend the worker ended it with one failed zone
+    Job.objects.filter(pk=running_job.pk).update(state="partial")
+    running_job.zone_results.filter(zone="web01").update(state="failed")
+    page = operator_client.get(reverse("jobs:job_detail", args=[running_job.pk])).content.decode()
+    assert 'id="retry-failed"' in page and 'id="cancel-job"' not in page
+    response = operator_client.post(reverse("jobs:job_retry", args=[running_job.pk]))
+    retry = Job.objects.exclude(pk=running_job.pk).get()
+    assert response["Location"] == reverse("jobs:job_detail", args=[retry.pk])
+    assert retry.zone_names == ["web01"] and retry.retry_of_id == running_job.pk
+
+
+def test_cancel_of_a_finished_job_is_a_message_not_an_error(operator_client, plan):
+    job = make_job(plan, state="succeeded")
+    response = operator_client.post(reverse("jobs:job_cancel", args=[job.pk]), follow=True)
+    assert response.status_code == 200
+    assert "already ended" in response.content.decode()
+
+
+def test_inspect_from_the_store(operator_client, archive_store, destination_host):
+    (archive_store / "oldbox.flar").write_bytes(b"FlAsH-aRcHiVe-2.0\n")
+    (archive_store / "notes.txt").write_text("not an archive")
+    page = operator_client.get(reverse("jobs:archive_inspect")).content.decode()
+    assert "oldbox.flar" in page and "notes.txt" not in page
+    response = operator_client.post(
+        reverse("jobs:archive_inspect"), {"archive": "oldbox.flar", "destination": destination_host.pk}
+    )
+    job = Job.objects.get(kind="inspect")
+    assert response["Location"] == reverse("jobs:job_detail", args=[job.pk])
+    assert job.params["archive_path"] == str(archive_store / "oldbox.flar")
+    assert sorted(job.params["destination_ports"]) == ["e1000g0", "e1000g1"]
+
+
+@pytest.mark.parametrize("name", ["../secret.flar", "/etc/passwd", "uploads/../../x.flar", "missing.flar"])
+def test_inspect_refuses_names_outside_the_listing(operator_client, archive_store, name):
+    (archive_store / "oldbox.flar").write_bytes(b"FlAsH-aRcHiVe-2.0\n")
+    response = operator_client.post(reverse("jobs:archive_inspect"), {"archive": name})
+    assert response.status_code == 400
+    assert not Job.objects.exists()
+
+
+def test_inspect_upload_is_saved_with_a_generated_name(operator_client, archive_store):
+    upload = SimpleUploadedFile("../../evil name.flar", b"FlAsH-aRcHiVe-2.0\nsection_begin=identification\n")
+    response = operator_client.post(reverse("jobs:archive_inspect"), {"upload": upload})
+    assert response.status_code == 302
+    job = Job.objects.get(kind="inspect")
+    saved = archive_store / "uploads"
+    files = list(saved.iterdir())
+    assert len(files) == 1 and files[0].name.startswith("inspect-") and files[0].suffix == ".flar"
+    assert job.params["archive_path"] == str(files[0])
+
+
+def test_inspect_upload_size_cap(operator_client, archive_store, monkeypatch):
+    import jobs.views
+
+    monkeypatch.setattr(jobs.views, "INSPECT_UPLOAD_MAX_BYTES", 10)
+    upload = SimpleUploadedFile("big.flar", b"x" * 100)
+    response = operator_client.post(reverse("jobs:archive_inspect"), {"upload": upload})
+    assert response.status_code == 400
+    assert "the limit is" in response.content.decode()
+    assert not (archive_store / "uploads").exists()
+
+
+def test_inspect_needs_exactly_one_source(operator_client, archive_store):
+    response = operator_client.post(reverse("jobs:archive_inspect"), {})
+    assert response.status_code == 400
+    assert "Choose an archive from the store or upload one" in response.content.decode()
