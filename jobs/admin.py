@@ -27,8 +27,19 @@ class JobAdmin(admin.ModelAdmin):
     date_hierarchy = "created"
     exclude = ["params", "result"]
     readonly_fields = [
-        "created", "started", "finished", "heartbeat", "worker", "celery_task_id", "attempt",
-        "bytes_done", "bytes_total", "phase", "params_pretty", "result_pretty", "created_by",
+        "created",
+        "started",
+        "finished",
+        "heartbeat",
+        "worker",
+        "celery_task_id",
+        "attempt",
+        "bytes_done",
+        "bytes_total",
+        "phase",
+        "params_pretty",
+        "result_pretty",
+        "created_by",
     ]
     inlines = [ZoneResultInline]
 

@@ -273,15 +273,22 @@ class ExtractRunner(BaseRunner):
         archive = self.archive_path()
         self.phase("capacity: checking the planned layout and free space")
         self.check_capacity(archive)
-        self.phase("extract: writing the archive onto the destination")
-        outcome = self.executor.archive_extract(archive, self.progress)
-        if outcome.hash_ok is False:
-            raise ExecutorError("the archive's contents do not match its archive_id; extraction is not trusted")
-        if outcome.refused:
-            services.job_log(self.job, f"refused {len(outcome.refused)} unsafe entries: {outcome.refused[:5]}",
-                             level="warning")
-        self.result = {"archive_path": archive, "files": outcome.files, "bytes": outcome.bytes,
-                       "refused": outcome.refused, "devices_skipped": outcome.devices_skipped}
+        if getattr(self.executor, "extracts_archives", True):
+            self.phase("extract: writing the archive onto the destination")
+            outcome = self.executor.archive_extract(archive, self.progress)
+            if outcome.hash_ok is False:
+                raise ExecutorError("the archive's contents do not match its archive_id; extraction is not trusted")
+            if outcome.refused:
+                services.job_log(
+                    self.job, f"refused {len(outcome.refused)} unsafe entries: {outcome.refused[:5]}", level="warning"
+                )
+            self.result = {"archive_path": archive, "files": outcome.files, "bytes": outcome.bytes,
+                           "refused": outcome.refused, "devices_skipped": outcome.devices_skipped}
+        else:
+            # On real hosts JumpStart installs the flar; this job performs the post-extraction steps.
+            services.job_log(self.job, "the destination was installed from the archive by JumpStart; "
+                             "applying the post-extraction steps over ssh")
+            self.result = {"archive_path": archive}
         self.phase("remap: NIC, device and vfstab changes")
         for zone in zones:
             services.zone_result_set(self.job, zone, ZoneResult.State.RUNNING, "applying remaps")
@@ -310,13 +317,25 @@ class ExtractRunner(BaseRunner):
             raise ExecutorError("no archive to extract: run an archive job first or give archive_path")
         return str(path)
 
+    def archive_job_result(self) -> dict[str, Any]:
+        if self.plan is None:
+            return {}
+        last = (
+            self.plan.jobs.filter(kind=Job.Kind.ARCHIVE, state__in=[Job.State.SUCCEEDED, Job.State.PARTIAL])
+            .order_by("-finished")
+            .first()
+        )
+        return dict(last.result) if last else {}
+
     def check_capacity(self, archive: str) -> None:
         unplaced = self.report.get("layout", {}).get("unplaced", [])
         if unplaced:
             short = ", ".join(f"{u['key']} short by {u.get('shortfall_mb', 0)} MB" for u in unplaced)
             raise ExecutorError(f"the planned layout does not fit the destination disks: {short}")
-        check = self.executor.archive_check(archive)
-        needed = int(check.identification.get("files_unarchived_size") or 0)
+        needed = int(self.archive_job_result().get("unarchived_bytes") or 0)
+        if getattr(self.executor, "extracts_archives", True):
+            check = self.executor.archive_check(archive)
+            needed = int(check.identification.get("files_unarchived_size") or needed)
         free = self.executor.free_bytes("/")
         if needed and free < needed:
             raise ExecutorError(

@@ -37,7 +37,8 @@ def jobs_for_user(user: User) -> QuerySet[Job]:
 def job_for_user(user: User, pk: int) -> Job:
     """The job if it belongs to one of the user's teams, else 404."""
     return get_object_or_404(
-        Job.objects.filter(team__in=teams_for_user(user)).select_related("plan", "team", "retry_of", "created_by")
+        Job.objects.filter(team__in=teams_for_user(user))
+        .select_related("plan", "team", "retry_of", "created_by")
         .defer("plan__report"),
         pk=pk,
     )

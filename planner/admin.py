@@ -94,14 +94,31 @@ class SnapshotHeavyMixin:
 
 @admin.register(InventorySnapshot)
 class InventorySnapshotAdmin(SnapshotHeavyMixin, admin.ModelAdmin):
-    list_display = ["__str__", "host", "number", "origin", "upload_name", "error_count", "created", "created_by"]
+    list_display = [
+        "__str__",
+        "host",
+        "number",
+        "origin",
+        "upload_name",
+        "error_count",
+        "created",
+        "created_by",
+    ]
     list_filter = ["origin", "host__team"]
     search_fields = ["host__hostname", "upload_name", "digest"]
     list_select_related = ["host", "created_by"]
     exclude = ["inventory", "issues", "raw_files"]
     readonly_fields = [
-        "host", "number", "origin", "upload_name", "digest", "created", "created_by",
-        "issues_pretty", "inventory_pretty", "raw_files_list",
+        "host",
+        "number",
+        "origin",
+        "upload_name",
+        "digest",
+        "created",
+        "created_by",
+        "issues_pretty",
+        "inventory_pretty",
+        "raw_files_list",
     ]
 
     def get_queryset(self, request: Any) -> Any:
@@ -197,8 +214,16 @@ class DiskOverrideInline(admin.TabularInline):
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
     list_display = [
-        "name", "team", "source", "destination", "verdict",
-        "zones_total", "zones_ready", "zones_with_steps", "zones_blocked", "computed",
+        "name",
+        "team",
+        "source",
+        "destination",
+        "verdict",
+        "zones_total",
+        "zones_ready",
+        "zones_with_steps",
+        "zones_blocked",
+        "computed",
     ]
     list_filter = ["verdict", "team"]
     search_fields = ["name", "source__hostname", "destination__hostname"]
@@ -206,8 +231,15 @@ class PlanAdmin(admin.ModelAdmin):
     raw_id_fields = ["source", "destination", "source_snapshot", "destination_snapshot"]
     exclude = ["report"]
     readonly_fields = [
-        "verdict", "zones_total", "zones_ready", "zones_with_steps", "zones_blocked",
-        "computed", "created", "created_by", "report_pretty",
+        "verdict",
+        "zones_total",
+        "zones_ready",
+        "zones_with_steps",
+        "zones_blocked",
+        "computed",
+        "created",
+        "created_by",
+        "report_pretty",
     ]
     inlines = [NicOverrideInline, DeviceOverrideInline, DiskOverrideInline]
 

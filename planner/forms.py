@@ -63,7 +63,8 @@ class TeamChoiceMixin:
 class UploadForm(TeamChoiceMixin, forms.Form):
     files = MultipleFileField(
         label="Bundles, zonecfg exports or hardware specs",
-        help_text="Collector bundles (.tar, .tar.gz), zonecfg exports (<zone>.cfg) or hardware specs (.json).",
+        help_text="Collector bundles (.tar, .tar.gz), zonecfg exports (<zone>.cfg) or hardware specs "
+        "(.json).",
     )
     team = forms.ModelChoiceField(queryset=Team.objects.none(), label="Import into team")
 
@@ -96,7 +97,9 @@ class CatalogDestinationForm(TeamChoiceMixin, forms.Form):
         help_text="Overrides the catalog's default disk size.",
     )
 
-    def __init__(self, *args: Any, teams: QuerySet[Team], models: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, teams: QuerySet[Team], models: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.setup_team(teams)
         self.fields["model"].choices = models
@@ -135,7 +138,9 @@ class SpecDestinationForm(TeamChoiceMixin, forms.Form):
         ports = _split(self.cleaned_data["ports"])
         bad = [p for p in ports if not _PORT.match(p)]
         if bad:
-            raise forms.ValidationError(f"Not a port name (driver + instance, e.g. e1000g0): {', '.join(bad)}")
+            raise forms.ValidationError(
+                f"Not a port name (driver + instance, e.g. e1000g0): {', '.join(bad)}"
+            )
         if not ports:
             raise forms.ValidationError("Give at least one port.")
         if len(set(ports)) != len(ports):
@@ -285,7 +290,9 @@ class StartJobForm(forms.Form):
     ssh_port = forms.IntegerField(label="SSH port", min_value=1, max_value=65535, required=False, initial=22)
     compress = forms.BooleanField(label="Compress the archive", required=False)
     halt_zones = forms.BooleanField(
-        label="Halt running zones first", required=False, initial=True,
+        label="Halt running zones first",
+        required=False,
+        initial=True,
         help_text="An archive made while zones run is incomplete.",
     )
     archive = forms.ChoiceField(label="Archive", required=False, choices=())
@@ -349,13 +356,20 @@ class InspectArchiveForm(TeamChoiceMixin, forms.Form):
     archive = forms.ChoiceField(label="Archive in the store", required=False, choices=())
     upload = forms.FileField(label="…or upload a flar", required=False)
     destination = forms.ModelChoiceField(
-        queryset=Host.objects.none(), required=False, label="Destination host (optional)",
+        queryset=Host.objects.none(),
+        required=False,
+        label="Destination host (optional)",
         help_text="Its network ports are checked against each zone's net resources.",
     )
     team = forms.ModelChoiceField(queryset=Team.objects.none(), label="Team", required=False)
 
     def __init__(
-        self, *args: Any, archives: list[str], hosts: QuerySet[Host], teams: QuerySet[Team], max_bytes: int,
+        self,
+        *args: Any,
+        archives: list[str],
+        hosts: QuerySet[Host],
+        teams: QuerySet[Team],
+        max_bytes: int,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)

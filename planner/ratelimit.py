@@ -68,7 +68,9 @@ class LoginRateLimiter:
     def __init__(self, *, limit: int | None = None, window: int | None = None, cache_alias: str = "default"):
         self.limit = limit if limit is not None else getattr(settings, "LOGIN_RATE_LIMIT", DEFAULT_LIMIT)
         self.window = (
-            window if window is not None else getattr(settings, "LOGIN_RATE_LIMIT_WINDOW", DEFAULT_WINDOW_SECONDS)
+            window
+            if window is not None
+            else getattr(settings, "LOGIN_RATE_LIMIT_WINDOW", DEFAULT_WINDOW_SECONDS)
         )
         self.cache = caches[cache_alias]
 

@@ -16,7 +16,9 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
+from jobs.models import Job
 from planner.domain.findings import CHECK_COLUMNS
+from planner.domain.report import runbook_markdown, scripts_tarball
 
 from .models import (
     DeviceOverride,
@@ -25,11 +27,13 @@ from .models import (
     Host,
     InventorySnapshot,
     Membership,
+    Nic,
     NicOverride,
     Plan,
     Team,
     Zone,
 )
+from .services import plan_compute_result
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -74,9 +78,9 @@ def teams_for_user(user: User) -> QuerySet[Team]:
 def operator_teams_for_user(user: User) -> QuerySet[Team]:
     if not user.is_authenticated:
         return Team.objects.none()
-    return Team.objects.filter(
-        memberships__user=user, memberships__role=Membership.Role.OPERATOR
-    ).order_by("name")
+    return Team.objects.filter(memberships__user=user, memberships__role=Membership.Role.OPERATOR).order_by(
+        "name"
+    )
 
 
 def hosts_for_user(user: User) -> QuerySet[Host]:
@@ -85,6 +89,7 @@ def hosts_for_user(user: User) -> QuerySet[Host]:
 
 def host_list(user: User) -> QuerySet[Host]:
     """Hosts with their team, current snapshot (light) and counts, in one query."""
+
     def count_of(model: Any) -> Subquery:
         return Subquery(
             model.objects.filter(snapshot_id=OuterRef("current_snapshot_id"))
@@ -93,8 +98,6 @@ def host_list(user: User) -> QuerySet[Host]:
             .annotate(n=Count("pk"))
             .values("n")[:1]
         )
-
-    from .models import Nic
 
     return (
         Host.objects.filter(team__in=teams_for_user(user))
@@ -118,9 +121,7 @@ def host_list(user: User) -> QuerySet[Host]:
 
 def host_for_user(user: User, pk: int) -> Host:
     """The host if it belongs to one of the user's teams, else 404."""
-    return get_object_or_404(
-        Host.objects.filter(team__in=teams_for_user(user)).select_related("team"), pk=pk
-    )
+    return get_object_or_404(Host.objects.filter(team__in=teams_for_user(user)).select_related("team"), pk=pk)
 
 
 def snapshot_detail(snapshot_id: int | None) -> InventorySnapshot | None:
@@ -161,7 +162,11 @@ def host_plans(host: Host) -> QuerySet[Plan]:
 
 
 def host_current_snapshot_id(*, team: Team, hostname: str) -> int | None:
-    return Host.objects.filter(team=team, hostname=hostname).values_list("current_snapshot_id", flat=True).first()
+    return (
+        Host.objects.filter(team=team, hostname=hostname)
+        .values_list("current_snapshot_id", flat=True)
+        .first()
+    )
 
 
 def host_choices(user: User, *, team: Team | None = None) -> QuerySet[Host]:
@@ -174,8 +179,6 @@ def host_choices(user: User, *, team: Team | None = None) -> QuerySet[Host]:
 def host_nic_names(host: Host) -> list[str]:
     if host.current_snapshot_id is None:
         return []
-    from .models import Nic
-
     return list(Nic.objects.filter(snapshot_id=host.current_snapshot_id).values_list("name", flat=True))
 
 
@@ -196,8 +199,6 @@ def snapshot_system(snapshot: InventorySnapshot) -> dict[str, Any]:
 
 
 def _last_job_annotations() -> dict[str, Subquery]:
-    from jobs.models import Job
-
     last = Job.objects.filter(plan=OuterRef("pk")).order_by("-created", "-pk")
     return {
         "last_job_id": Subquery(last.values("pk")[:1]),
@@ -220,7 +221,9 @@ def plans_for_user(user: User) -> QuerySet[Plan]:
 
 def plan_for_user(user: User, pk: int) -> Plan:
     """The plan (with hosts and snapshot headers) if it is one of the user's teams', else 404."""
-    heavy = [f"{rel}__{f}" for rel in ("source_snapshot", "destination_snapshot") for f in SNAPSHOT_HEAVY_FIELDS]
+    heavy = [
+        f"{rel}__{f}" for rel in ("source_snapshot", "destination_snapshot") for f in SNAPSHOT_HEAVY_FIELDS
+    ]
     return get_object_or_404(
         Plan.objects.filter(team__in=teams_for_user(user))
         .select_related("team", "source", "destination", "source_snapshot", "destination_snapshot")
@@ -230,8 +233,6 @@ def plan_for_user(user: User, pk: int) -> Plan:
 
 
 def dashboard_stats(user: User) -> dict[str, Any]:
-    from jobs.models import Job
-
     teams = teams_for_user(user)
     plans = Plan.objects.filter(team__in=teams).aggregate(
         total=Count("pk"),
@@ -325,7 +326,12 @@ def plan_matrix(report: dict[str, Any], *, verdict: str = "", zone: str = "") ->
         for z in zones
     ]
     host_row = {"cells": row(host_findings), "finding_count": len(host_findings)} if host_findings else None
-    return {"columns": columns, "rows": rows, "host_row": host_row, "total_zones": len(report.get("zones") or [])}
+    return {
+        "columns": columns,
+        "rows": rows,
+        "host_row": host_row,
+        "total_zones": len(report.get("zones") or []),
+    }
 
 
 FINDING_COLUMNS = ("zone", "code", "severity", "resource", "message", "remedy")
@@ -359,10 +365,10 @@ def _finding_row(zone: str, f: dict[str, Any]) -> dict[str, str]:
 
 def plan_nic_rows(plan: Plan, *, zone: str = "") -> dict[str, Any]:
     """The NIC editor: one row per zone net with the user's current choice and the port choices."""
-    from .models import Nic
-
     report = plan.report or {}
-    ports = list(Nic.objects.filter(snapshot_id=plan.destination_snapshot_id).values("name", "driver", "link_state"))
+    ports = list(
+        Nic.objects.filter(snapshot_id=plan.destination_snapshot_id).values("name", "driver", "link_state")
+    )
     overrides = {(o.zone, o.physical, o.address): o for o in NicOverride.objects.filter(plan=plan)}
     rows = []
     for m in report.get("nic_mappings") or []:
@@ -379,7 +385,18 @@ def plan_nic_rows(plan: Plan, *, zone: str = "") -> dict[str, Any]:
         else:
             selected = override.target
         target = m.get("chosen_target") or m.get("target") or ""
-        rows.append({**m, "target": target, "selected": selected, "overridden": override is not None})
+        rows.append(
+            {
+                **m,
+                "zone": key[0],
+                "physical": key[1],
+                "address": key[2],
+                "target": target,
+                "selected": selected,
+                "overridden": override is not None,
+                "row_key": "|".join(key),
+            }
+        )
     port_names = {p["name"] for p in ports}
     return {
         "rows": rows,
@@ -398,10 +415,14 @@ def plan_device_rows(plan: Plan, *, zone: str = "") -> list[dict[str, Any]]:
             continue
         if zone and zone.lower() not in str(m.get("zone", "")).lower():
             continue
-        override = overrides.get((str(m.get("zone", "")), str(m.get("match", ""))))
+        key = (str(m.get("zone", "")), str(m.get("match", "")))
+        override = overrides.get(key)
         rows.append(
             {
                 **m,
+                "zone": key[0],
+                "match": key[1],
+                "row_key": "|".join(key),
                 "selected": override.action if override else "",
                 "selected_replacement": override.replacement if override else "",
                 "overridden": override is not None,
@@ -417,7 +438,9 @@ def plan_layout(plan: Plan) -> dict[str, Any]:
     disks = [d for d in layout.get("disks") or [] if isinstance(d, dict)]
     unplaced = [u for u in layout.get("unplaced") or [] if isinstance(u, dict)]
     overrides = dict(DiskOverride.objects.filter(plan=plan).values_list("key", "disk"))
-    disk_names = list(Disk.objects.filter(snapshot_id=plan.destination_snapshot_id).values_list("name", flat=True))
+    disk_names = list(
+        Disk.objects.filter(snapshot_id=plan.destination_snapshot_id).values_list("name", flat=True)
+    )
     for d in disks:
         if d.get("name") and d["name"] not in disk_names:
             disk_names.append(d["name"])
@@ -457,7 +480,9 @@ def runbook_by_phase(report: dict[str, Any], *, zone: str = "") -> list[dict[str
         if isinstance(item.get("steps"), list):
             key = str(item.get("key") or item.get("title") or "steps")
             title = str(item.get("title") or key)
-            phases.setdefault(key, {"phase": title, "key": key, "host": str(item.get("host") or ""), "steps": []})
+            phases.setdefault(
+                key, {"phase": title, "key": key, "host": str(item.get("host") or ""), "steps": []}
+            )
             for step in item["steps"]:
                 if isinstance(step, dict):
                     add(key, title, str(item.get("host") or ""), step)
@@ -475,10 +500,6 @@ def plan_generated_file(plan: Plan, what: str) -> str | bytes:
 
     Computed afresh from the hosts' inventories and the plan's overrides (a read: nothing is stored).
     """
-    from planner.domain.report import runbook_markdown, scripts_tarball
-
-    from .services import plan_compute_result
-
     if what not in DOWNLOAD_KINDS:
         raise ValueError(f"unknown download {what!r}")
     result = plan_compute_result(plan)

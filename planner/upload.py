@@ -36,6 +36,8 @@ from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from planner.solaris.bundle_archive import BundleLimits
+
 _ERROR_ATTR = "_zflar_upload_limit_error"
 REQUEST_SLACK_BYTES = 1024 * 1024
 
@@ -92,7 +94,11 @@ class SizeLimitUploadHandler(FileUploadHandler):
     """
 
     def __init__(
-        self, request: HttpRequest | None = None, *, file_limit: int | None = None, request_limit: int | None = None
+        self,
+        request: HttpRequest | None = None,
+        *,
+        file_limit: int | None = None,
+        request_limit: int | None = None,
     ) -> None:
         super().__init__(request)
         self.file_limit = max_file_bytes() if file_limit is None else file_limit
@@ -133,6 +139,20 @@ class SizeLimitUploadHandler(FileUploadHandler):
         if self.request is not None:
             setattr(self.request, _ERROR_ATTR, error)
         raise StopUpload(connection_reset=True)
+
+
+def bundle_limits() -> BundleLimits:
+    """The tar-bomb caps for uploaded bundles, from settings (for the API and the upload page).
+
+    One member may not exceed the whole-bundle cap either, so an oversized member is refused by
+    name ("member 'x/df-k' is N bytes, over the limit") rather than as "the bundle is too big".
+    """
+    unpacked = int(settings.ZFLAR_MAX_BUNDLE_UNPACKED_BYTES)
+    return BundleLimits(
+        max_members=int(settings.ZFLAR_MAX_BUNDLE_FILES),
+        max_unpacked_bytes=unpacked,
+        max_file_bytes=min(BundleLimits().max_file_bytes, unpacked),
+    )
 
 
 def install_upload_limit(request: HttpRequest) -> None:

@@ -135,7 +135,9 @@ def _bundle_limits() -> BundleLimits:
 
 
 def _import_loaded(request: HttpRequest, team: Any, name: str, loaded: LoadedInventory) -> ImportOutcome:
-    outcome = ImportOutcome(name=name, summary=selectors.inventory_summary(loaded.inventory, ignored=loaded.ignored))
+    outcome = ImportOutcome(
+        name=name, summary=selectors.inventory_summary(loaded.inventory, ignored=loaded.ignored)
+    )
     before = selectors.host_current_snapshot_id(team=team, hostname=loaded.inventory.hostname)
     try:
         snapshot = services.host_import(team=team, loaded=loaded, user=request.user)
@@ -184,7 +186,9 @@ def _upload_context(request: HttpRequest, **overrides: Any) -> dict[str, Any]:
     if imported:
         hosts = selectors.host_choices(request.user, team=imported[0].team)
         sources = [h for r in results if r.ok and r.host and r.summary.get("zones") for h in [r.host]]
-        destinations = [h for r in results if r.ok and r.host and not r.summary.get("zones") for h in [r.host]]
+        destinations = [
+            h for r in results if r.ok and r.host and not r.summary.get("zones") for h in [r.host]
+        ]
         initial = {}
         if sources:
             initial["source"] = sources[0].pk
@@ -271,7 +275,9 @@ def destination_spec(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
-    hosts = selectors.host_choices(request.user).filter(team__in=selectors.operator_teams_for_user(request.user))
+    hosts = selectors.host_choices(request.user).filter(
+        team__in=selectors.operator_teams_for_user(request.user)
+    )
     form = PlanCreateForm(hosts=hosts)
     status = 200
     if request.method == "POST":
@@ -346,7 +352,9 @@ def _plan_context(request: HttpRequest, plan: Plan, tab: str, **extra: Any) -> d
     return context
 
 
-def _render_plan(request: HttpRequest, plan: Plan, tab: str, *, status: int = 200, **extra: Any) -> HttpResponse:
+def _render_plan(
+    request: HttpRequest, plan: Plan, tab: str, *, status: int = 200, **extra: Any
+) -> HttpResponse:
     context = _plan_context(request, plan, tab, **extra)
     if request.htmx and request.htmx.target == "plan-tabs":
         html = render_to_string("planner/partials/plan_tabs.html", context, request=request)
@@ -515,7 +523,9 @@ def plan_job_start(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _writable_plan(request, pk)
     kind = request.POST.get("kind", "")
     if kind not in (Job.Kind.ARCHIVE, Job.Kind.EXTRACT):
-        return _render_plan(request, plan, "jobs", status=400, edit_error="Choose an archive or an extract job.")
+        return _render_plan(
+            request, plan, "jobs", status=400, edit_error="Choose an archive or an extract job."
+        )
     archives = job_selectors.archive_store_listing()
     form = StartJobForm(request.POST, prefix=kind, kind=kind, archives=archives)
     if not form.is_valid():
@@ -642,7 +652,9 @@ def plan_findings_export(request: HttpRequest, pk: int, fmt: str) -> HttpRespons
     rows = selectors.plan_findings_rows(plan.report or {}, **filters)
     if fmt == "csv":
         return _csv_response(rows, selectors.FINDING_COLUMNS, _download_name(plan, "findings.csv"))
-    return _json_response({"plan": _plan_header(plan, filters), "findings": rows}, _download_name(plan, "findings.json"))
+    return _json_response(
+        {"plan": _plan_header(plan, filters), "findings": rows}, _download_name(plan, "findings.json")
+    )
 
 
 RESULT_COLUMNS = ("job", "kind", "job_state", "zone", "state", "message")

@@ -106,7 +106,9 @@ JOB_CREATE_KINDS = [(k.value, k.label) for k in (Job.Kind.ARCHIVE, Job.Kind.EXTR
 
 class JobCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=JOB_CREATE_KINDS)
-    executor = serializers.ChoiceField(choices=Job.Executor.choices, required=False, default=Job.Executor.LOCAL)
+    executor = serializers.ChoiceField(
+        choices=Job.Executor.choices, required=False, default=Job.Executor.LOCAL
+    )
     params = JobParamsSerializer(required=False)
 
 

@@ -45,7 +45,9 @@ def _detail(job: Job, code: int = status.HTTP_200_OK) -> Response:
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List jobs", responses=ps.responses({200: s.JobSerializer(many=True)}, *ps.LIST_ERRORS)),
+    list=extend_schema(
+        summary="List jobs", responses=ps.responses({200: s.JobSerializer(many=True)}, *ps.LIST_ERRORS)
+    ),
     retrieve=extend_schema(
         summary="A job: state, progress, per-zone results",
         responses=ps.responses({200: s.JobDetailSerializer}, *ps.READ_ERRORS),
@@ -107,7 +109,9 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
         request=None,
         responses=ps.responses({201: s.JobDetailSerializer}, *_JOB_WRITE),
     )
-    @action(detail=True, methods=["post"], url_path="retry-failed", url_name="retry-failed", filter_backends=[])
+    @action(
+        detail=True, methods=["post"], url_path="retry-failed", url_name="retry-failed", filter_backends=[]
+    )
     def retry_failed(self, request: Request, pk: str | None = None) -> Response:
         job = self.get_object()
         try:

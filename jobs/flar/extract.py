@@ -451,13 +451,13 @@ class _Extractor:
             self._refuse(waiting.name, "hard link to an entry that was refused")
 
     def _finish_deferred_links(self) -> None:
-        """Link names whose data never came: like GNU cpio, the first becomes an empty file."""
+        """Link names whose data never came: like GNU cpio, the first becomes an empty file.
+
+        That is also how newc stores an empty hard-linked file (every name has size 0),
+        so it is not worth a warning.
+        """
         for waiting in self._deferred.values():
             first_parts, first = waiting[0]
-            self._report.warnings.append(
-                f"hard-linked {first.name!r} and {len(waiting) - 1} other name(s) have no data "
-                "in the archive; created empty"
-            )
             try:
                 parent = self._dirs.open(first_parts[:-1])
                 fd = self._create_file(parent, first_parts)

@@ -215,7 +215,7 @@ class LzwDecompressor:
                         raise LzwError(f"corrupt compress stream: code {code} beyond next free {free}")
                     out += entry
                     if free < max_max_code:
-                        if free == 256:
+                        if free == 256 and block_mode:
                             table.append(b"")  # post-CLEAR junk slot
                         elif cached < cache_limit:
                             new = prev + entry[:1]

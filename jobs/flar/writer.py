@@ -276,8 +276,8 @@ class _Sink:
         self._write_fd = write_fd
         self._out_fd = out_fd
         self._compressor = compressor
-        self._buffers = [bytearray(BUFFER_SIZE) for _ in range(BUFFER_COUNT)]
-        self._views = [memoryview(b) for b in self._buffers]
+        # Allocated on first use: a small archive never pays for (or touches) all of them.
+        self._views: list[memoryview] = [memoryview(bytearray(BUFFER_SIZE))]
         self._seq = 0
         self.view = self._views[0]
         self.capacity = BUFFER_SIZE
@@ -332,7 +332,10 @@ class _Sink:
             reuse = self._seq - BUFFER_COUNT  # the sequence number that last used the next buffer
             self._cond.wait_for(lambda: self._error is not None or min(self._done.values()) > reuse)
             self._raise_if_failed()
-        self.view = self._views[self._seq % BUFFER_COUNT]
+        slot = self._seq % BUFFER_COUNT
+        if slot == len(self._views):
+            self._views.append(memoryview(bytearray(BUFFER_SIZE)))
+        self.view = self._views[slot]
         self.pos = 0
 
     def finish(self) -> str | None:

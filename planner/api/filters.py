@@ -17,7 +17,9 @@ def _user_hosts(request: Any) -> Any:
 
 
 class HostFilter(django_filters.FilterSet):
-    hostname = django_filters.CharFilter(lookup_expr="icontains", max_length=255, help_text="Part of the hostname.")
+    hostname = django_filters.CharFilter(
+        lookup_expr="icontains", max_length=255, help_text="Part of the hostname."
+    )
     origin = django_filters.ChoiceFilter(choices=Host.Origin.choices)
 
     class Meta:

@@ -366,10 +366,10 @@ class PlanDetailSerializer(PlanSerializer):
 
     @extend_schema_field(serializers.BooleanField())
     def get_stale(self, plan: Plan) -> bool:
-        return (
-            plan.source.current_snapshot_id not in (None, plan.source_snapshot_id)
-            or plan.destination.current_snapshot_id not in (None, plan.destination_snapshot_id)
-        )
+        return plan.source.current_snapshot_id not in (
+            None,
+            plan.source_snapshot_id,
+        ) or plan.destination.current_snapshot_id not in (None, plan.destination_snapshot_id)
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_created_by(self, plan: Plan) -> str | None:
@@ -524,7 +524,9 @@ class DiskOverridesSerializer(serializers.Serializer):
 
 
 class DiskKeySerializer(serializers.Serializer):
-    key = serializers.CharField(max_length=255, help_text="A layout key: root, swap, zonepaths, zone:<z>:<dir>.")
+    key = serializers.CharField(
+        max_length=255, help_text="A layout key: root, swap, zonepaths, zone:<z>:<dir>."
+    )
 
 
 class DiskOverrideInputSerializer(DiskKeySerializer):

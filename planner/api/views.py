@@ -12,7 +12,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db.models import QuerySet
@@ -41,7 +40,13 @@ from planner.permissions import is_operator, operator_team_ids, roles_for_user
 from planner.ratelimit import LoginRateLimiter
 from planner.solaris.bundle_archive import BundleLimits
 from planner.solaris.errors import SolarisParseError
-from planner.upload import content_length_error, install_upload_limit, too_large_response, upload_limit_error
+from planner.upload import (
+    bundle_limits,
+    content_length_error,
+    install_upload_limit,
+    too_large_response,
+    upload_limit_error,
+)
 
 from . import serializers as s
 from .filters import HostFilter, PlanFilter
@@ -67,7 +72,9 @@ def validated(serializer_class: type[serializers.Serializer], data: Any, **kwarg
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List hosts", responses=s.responses({200: s.HostSerializer(many=True)}, *s.LIST_ERRORS)),
+    list=extend_schema(
+        summary="List hosts", responses=s.responses({200: s.HostSerializer(many=True)}, *s.LIST_ERRORS)
+    ),
     retrieve=extend_schema(
         summary="A host: inventory summary, zones and snapshot history",
         responses=s.responses({200: s.HostDetailSerializer}, *s.READ_ERRORS),
@@ -96,17 +103,6 @@ class HostViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 # --- bundle upload ------------------------------------------------------------------------------
-
-
-def bundle_limits() -> BundleLimits:
-    unpacked = int(settings.ZFLAR_MAX_BUNDLE_UNPACKED_BYTES)
-    # One member may not exceed the whole-bundle cap either, so an oversized member is refused
-    # by name rather than as "the bundle is too big".
-    return BundleLimits(
-        max_members=int(settings.ZFLAR_MAX_BUNDLE_FILES),
-        max_unpacked_bytes=unpacked,
-        max_file_bytes=min(BundleLimits().max_file_bytes, unpacked),
-    )
 
 
 def _issue_dicts(loaded: LoadedInventory) -> list[dict[str, Any]]:
@@ -177,7 +173,9 @@ class BundleUploadView(APIView):
         request={"multipart/form-data": s.BundleUploadRequestSerializer},
         responses=s.responses(
             {
-                201: OpenApiResponse(s.BundleUploadResponseSerializer, description="At least one file imported."),
+                201: OpenApiResponse(
+                    s.BundleUploadResponseSerializer, description="At least one file imported."
+                ),
                 400: OpenApiResponse(
                     OpenApiTypes.OBJECT,
                     description=(
@@ -214,9 +212,11 @@ class BundleUploadView(APIView):
             hostname = loaded.inventory.hostname
             if not hostname or not _HOSTNAME_RE.match(hostname):
                 raise SolarisParseError(f"no usable hostname in the upload ({hostname!r})", source=name)
-            previous = Host.objects.filter(team=team, hostname=hostname).values_list(
-                "current_snapshot_id", flat=True
-            ).first()
+            previous = (
+                Host.objects.filter(team=team, hostname=hostname)
+                .values_list("current_snapshot_id", flat=True)
+                .first()
+            )
             snapshot = services.host_import(team=team, loaded=loaded, user=self.request.user)
         except SolarisParseError as exc:
             return {"file": name, "ok": False, "error": str(exc)}
@@ -256,7 +256,9 @@ _PLAN_WRITE = s.WRITE_ERRORS
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List plans", responses=s.responses({200: s.PlanSerializer(many=True)}, *s.LIST_ERRORS)),
+    list=extend_schema(
+        summary="List plans", responses=s.responses({200: s.PlanSerializer(many=True)}, *s.LIST_ERRORS)
+    ),
     retrieve=extend_schema(
         summary="A plan: verdict, counts and the snapshots it was computed from",
         responses=s.responses({200: s.PlanDetailSerializer}, *s.READ_ERRORS),
@@ -270,7 +272,11 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
         qs = Plan.objects.filter(team__in=selectors.teams_for_user(self.request.user)).select_related(
             "source", "destination", "source_snapshot", "destination_snapshot", "created_by"
         )
-        heavy = [f"{rel}__{f}" for rel in ("source_snapshot", "destination_snapshot") for f in ("raw_files", "inventory")]
+        heavy = [
+            f"{rel}__{f}"
+            for rel in ("source_snapshot", "destination_snapshot")
+            for f in ("raw_files", "inventory")
+        ]
         qs = qs.defer(*heavy)
         if self.action != "report":
             qs = qs.defer("report")
@@ -281,7 +287,9 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
 
     def _detail(self, plan: Plan, code: int = status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().get(pk=plan.pk)
-        return Response(s.PlanDetailSerializer(fresh, context=self.get_serializer_context()).data, status=code)
+        return Response(
+            s.PlanDetailSerializer(fresh, context=self.get_serializer_context()).data, status=code
+        )
 
     @extend_schema(
         summary="Create a plan for a source and a destination host",
@@ -331,7 +339,9 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
         summary="The zone nets and where each goes on the destination",
         responses=s.responses({200: s.NicMappingsSerializer}, *s.READ_ERRORS),
     )
-    @action(detail=True, methods=["get"], url_path="nic-mappings", url_name="nic-mappings", filter_backends=[])
+    @action(
+        detail=True, methods=["get"], url_path="nic-mappings", url_name="nic-mappings", filter_backends=[]
+    )
     def nic_mappings(self, request: Request, pk: str | None = None) -> Response:
         plan = self.get_object()
         overrides = list(NicOverride.objects.filter(plan=plan).order_by("zone", "physical", "address"))
@@ -352,7 +362,9 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
             }
             for m in plan.nic_mappings.all()
         ]
-        ports = list(Nic.objects.filter(snapshot_id=plan.destination_snapshot_id).values_list("name", flat=True))
+        ports = list(
+            Nic.objects.filter(snapshot_id=plan.destination_snapshot_id).values_list("name", flat=True)
+        )
         body = {
             "default_nic_target": plan.default_nic_target,
             "destination_ports": ports,
@@ -422,7 +434,11 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
         responses=s.responses({200: s.DeviceMappingsSerializer}, *s.READ_ERRORS),
     )
     @action(
-        detail=True, methods=["get"], url_path="device-mappings", url_name="device-mappings", filter_backends=[]
+        detail=True,
+        methods=["get"],
+        url_path="device-mappings",
+        url_name="device-mappings",
+        filter_backends=[],
     )
     def device_mappings(self, request: Request, pk: str | None = None) -> Response:
         plan = self.get_object()
@@ -441,7 +457,9 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
             }
             for m in plan.device_mappings.all()
         ]
-        return Response({"mappings": mappings, "overrides": s.DeviceOverrideSerializer(overrides, many=True).data})
+        return Response(
+            {"mappings": mappings, "overrides": s.DeviceOverrideSerializer(overrides, many=True).data}
+        )
 
     @extend_schema(
         methods=["PUT", "PATCH"],
@@ -479,6 +497,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     # disks -----------------------------------------------------------------------------------
 
     @extend_schema(
+        methods=["GET"],
         summary="The destination layout and the disks you chose for file systems",
         responses=s.responses({200: s.DiskOverridesSerializer}, *s.READ_ERRORS),
     )
@@ -526,7 +545,9 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
 
     @staticmethod
     def _destination_disks(plan: Plan) -> list[str]:
-        names = list(Disk.objects.filter(snapshot_id=plan.destination_snapshot_id).values_list("name", flat=True))
+        names = list(
+            Disk.objects.filter(snapshot_id=plan.destination_snapshot_id).values_list("name", flat=True)
+        )
         report_disks = ((plan.report or {}).get("layout") or {}).get("disks") or []
         for d in report_disks:
             name = d.get("name") if isinstance(d, dict) else None
@@ -549,7 +570,9 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
             for ls in LayoutSlice.objects.filter(plan=plan)
         ]
         return {
-            "disks": self._destination_disks(Plan.objects.only("destination_snapshot_id", "report").get(pk=plan.pk)),
+            "disks": self._destination_disks(
+                Plan.objects.only("destination_snapshot_id", "report").get(pk=plan.pk)
+            ),
             "layout": layout,
             "overrides": [{"key": k, "disk": v} for k, v in sorted(overrides.items())],
         }
@@ -588,7 +611,9 @@ class ObtainTokenView(ObtainAuthToken):
         username = str(request.data.get("username", "")) if hasattr(request.data, "get") else ""
         state = limiter.status(request._request, username)
         if state.blocked:
-            return Response({"detail": state.message}, status=429, headers={"Retry-After": str(state.retry_after)})
+            return Response(
+                {"detail": state.message}, status=429, headers={"Retry-After": str(state.retry_after)}
+            )
         serializer = self.get_serializer(data=request.data)
         if not serializer.is_valid():
             limiter.register_failure(request._request, username)

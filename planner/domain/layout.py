@@ -570,7 +570,7 @@ def _finish_disk(layout: DiskLayout) -> None:
     backup = SlicePlan(
         disk=layout.name,
         index=2,
-        key="backup",
+        key=f"backup:{layout.name}",
         purpose="backup",
         mount_point="",
         size_mb=total * layout.cylinder_sectors // SECTORS_PER_MB,

@@ -71,7 +71,9 @@ class NicMapping:
         return f"net {self.physical} ({self.address})" if self.address else f"net {self.physical}"
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        out["target"] = self.chosen_target  # the name the web app's models use
+        return out
 
 
 @dataclass

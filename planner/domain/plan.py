@@ -122,6 +122,10 @@ class PlanResult:
             "host_findings": [f.to_dict() for f in self.host_findings],
             "zones": [z.to_dict() for z in self.zones],
             "nic_mappings": [r.to_dict() for r in self.nic_mappings],
+            "destination_nics": [
+                {"name": n.name, "driver": n.driver, "link_state": n.link_state, "speed_mbps": n.speed_mbps}
+                for n in self.destination.nics
+            ],
             "device_mappings": [r.to_dict() for r in self.device_mappings],
             "layout": self.layout.to_dict(),
             "runbook": [p.to_dict() for p in self.runbook],

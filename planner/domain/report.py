@@ -176,7 +176,7 @@ def runbook_markdown(result: PlanResult) -> str:
             if step.command:
                 lines += ["```sh", step.command, "```"]
             if step.notes:
-                lines += ["", step.notes]
+                lines += [step.notes] if lines[-1] == "" else ["", step.notes]
             if step.expected:
                 lines += ["", "Expected:", "", "```", *step.expected, "```"]
     lines += [

@@ -357,9 +357,11 @@ def rule_ufs(w: ZoneWork, source: HostInventory, destination: HostInventory) -> 
     for u in w.ufs:
         details: dict[str, object] = {
             "dir": u.directory,
-            "source_special": u.source_special,
+            "special": u.source_special,
+            "raw": u.source_raw_or_derived,
             "mount_point": u.mount_point,
-            "dest_special": u.dest_special,
+            "destination_device": u.dest_special,
+            "destination_raw": u.dest_raw,
             "size_mb": u.size_mb,
         }
         out.append(

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planner.domain import commands as cmd
 from planner.domain.facts import RUNNING_STATES
@@ -29,11 +29,14 @@ from planner.domain.options import PlanOptions
 from planner.domain.zonework import ZoneWork
 from planner.solaris.inventory import HostInventory
 
+if TYPE_CHECKING:
+    from planner.domain.plan import PlanResult
+
 PHASES: tuple[tuple[str, str, str], ...] = (
     ("pre-archive", "Prepare the source", "source"),
     ("archive", "Create the flash archive", "source"),
     ("destination", "Install the destination with JumpStart", "destination"),
-    ("post-extraction", "Fix the zones before their first boot (finish script)", "destination"),
+    ("post-extraction", "Fix the zones before their first boot: the finish script", "destination"),
     ("verification", "Verify the zones", "destination"),
 )
 
@@ -141,7 +144,7 @@ def _source_actions(
                 )
             )
     for w in zones:
-        for u in w.ufs:
+        for u in w.ufs if w.installed else []:
             acts.append(
                 _Action(
                     "pre-archive",
@@ -217,7 +220,7 @@ def _source_actions(
         ),
     ]
     for w in zones:
-        for u in w.ufs:
+        for u in w.ufs if w.installed else []:
             acts.append(
                 _Action(
                     "archive",
@@ -432,9 +435,11 @@ def _zone_post_actions(w: ZoneWork, autoboot_off: set[str]) -> list[_Action]:
                 cmd.fs_special_remap(z, u.directory, u.dest_special, u.dest_raw),
                 notes=f"The zone configuration still names the source slice {u.source_special}.",
             )
+    # A zone that is only configured has no zone root to mount into.
+    mounted_ufs = w.ufs if w.installed else []
     # The seed's order: the slice is configured into the global zone at extraction; after the
     # first boot remove that vfstab entry, unmount the zone-private fs, then boot the zone.
-    for u in w.ufs:
+    for u in mounted_ufs:
         line = cmd.vfstab_line(u.dest_special, u.dest_raw, u.mount_point)
         add(
             f"fs.{u.directory}.vfstab-add",
@@ -452,7 +457,7 @@ def _zone_post_actions(w: ZoneWork, autoboot_off: set[str]) -> list[_Action]:
             "means the "
             "zone's data did not land on the slice: stop and look.",
         )
-    for u in w.ufs:
+    for u in mounted_ufs:
         add(
             f"fs.{u.directory}.vfstab-remove",
             f"remove {u.mount_point} from the global zone vfstab",
@@ -849,3 +854,17 @@ def build_runbook(
         pre_archive_script=_pre_archive_script(source, src_actions, plan_blockers or []),
         finish_script=_finish_script(source, destination, post),
     )
+
+
+# The views live in report.py (which imports plan.py, which imports this module); these
+# thin wrappers let callers take them from here as well.
+def runbook_markdown(result: PlanResult) -> str:
+    from planner.domain import report
+
+    return report.runbook_markdown(result)
+
+
+def scripts_tarball(result: PlanResult) -> bytes:
+    from planner.domain import report
+
+    return report.scripts_tarball(result)

@@ -224,7 +224,9 @@ def layout_svg(layout: dict[str, Any]) -> dict[str, Any]:
             free = float(_num(d.get("free_mb")))
         else:
             free = max(0.0, usable - sum(sz for _, sz, _ in placed))
-        prepared.append({"disk": d, "placed": placed, "used_end": used_end, "size": size, "usable": usable, "free": free})
+        prepared.append(
+            {"disk": d, "placed": placed, "used_end": used_end, "size": size, "usable": usable, "free": free}
+        )
     # Each file system that did not fit is drawn on the disk the planner names as its best
     # candidate ("best_disk"), else on the disk with the most free room.
     roomiest = max(prepared, key=lambda p: p["free"], default=None)
@@ -315,6 +317,7 @@ def layout_svg(layout: dict[str, Any]) -> dict[str, Any]:
         )
     orphan_unplaced = unplaced if roomiest is None else []
     return {"drawings": drawings, "orphan_unplaced": orphan_unplaced}
+
 
 def _plain(value: Any) -> str:
     if isinstance(value, dict):

@@ -75,12 +75,16 @@ VFSTAB = """#device\t\tdevice\t\tmount\t\tFS\tfsck\tmount\tmount
 """
 
 
-def bundle_files(hostname: str, *, zones: tuple[str, ...] = (), ports: tuple[str, ...] = ("bge0",)) -> dict[str, str]:
+def bundle_files(
+    hostname: str, *, zones: tuple[str, ...] = (), ports: tuple[str, ...] = ("bge0",)
+) -> dict[str, str]:
     """The files a collector run on ``hostname`` would write (zones running, one net each)."""
     listing = ["0:global:running:/::native:shared"]
     files: dict[str, str] = {}
     for i, zone in enumerate(zones, start=1):
-        listing.append(f"{i}:{zone}:running:/zones/{zone}:8f3a1c2e-5b4d-6e7f-8091-a2b3c4d5e6f{i}:native:shared")
+        listing.append(
+            f"{i}:{zone}:running:/zones/{zone}:8f3a1c2e-5b4d-6e7f-8091-a2b3c4d5e6f{i}:native:shared"
+        )
         files[f"zones/{zone}.cfg"] = SOURCE_ZONE_CFG.format(zone=zone, address=f"192.168.10.{20 + i}")
     dladm = "".join(f"{p:<16}link: up        speed: 1000  Mbps       duplex: full\n" for p in ports)
     files.update(
@@ -100,7 +104,11 @@ def bundle_files(hostname: str, *, zones: tuple[str, ...] = (), ports: tuple[str
 
 
 def make_tar(
-    files: dict[str, str | bytes], *, top: str = "bundle", gz: bool = True, extra: list[tarfile.TarInfo] | None = None
+    files: dict[str, str | bytes],
+    *,
+    top: str = "bundle",
+    gz: bool = True,
+    extra: list[tarfile.TarInfo] | None = None,
 ) -> bytes:
     """A .tar(.gz) with every file under one top folder, plus any hand-made members."""
     buffer = io.BytesIO()

@@ -53,7 +53,9 @@ def build_team_objects(team: Any, prefix: str) -> TeamObjects:
     Job.objects.filter(pk=failed.pk).update(state=Job.State.PARTIAL, error="")
     failed.refresh_from_db()
     queued = job_services.job_create(team=team, kind=Job.Kind.INSPECT, params={"archive_path": "x.flar"})
-    return TeamObjects(team=team, source=src, destination=dst, plan=plan, failed_job=failed, queued_job=queued)
+    return TeamObjects(
+        team=team, source=src, destination=dst, plan=plan, failed_job=failed, queued_job=queued
+    )
 
 
 @pytest.fixture

@@ -55,7 +55,9 @@ def test_reimport_same_files_is_unchanged_and_changed_files_add_a_snapshot(opera
 
 
 def test_upload_with_a_bad_file_imports_the_good_one_and_names_the_error(operator_api):
-    response = upload(operator_api, ("good.tar.gz", source_bundle()), ("junk.tar.gz", b"\x1f\x8bnot really gzip"))
+    response = upload(
+        operator_api, ("good.tar.gz", source_bundle()), ("junk.tar.gz", b"\x1f\x8bnot really gzip")
+    )
     assert response.status_code == 201
     good, bad = response.json()["results"]
     assert good["ok"] is True
@@ -151,7 +153,9 @@ def test_one_file_over_the_limit_is_stopped_while_streaming(operator_api, settin
         return original(self, raw_data, start)
 
     monkeypatch.setattr(SizeLimitUploadHandler, "receive_data_chunk", spy)
-    response = upload(operator_api, ("small.tar.gz", source_bundle()), ("huge.tar.gz", b"\0" * (5 * 1024 * 1024)))
+    response = upload(
+        operator_api, ("small.tar.gz", source_bundle()), ("huge.tar.gz", b"\0" * (5 * 1024 * 1024))
+    )
     assert response.status_code == 413
     body = response.json()
     assert body["file"] == "huge.tar.gz"
@@ -226,7 +230,9 @@ def test_hosts_list_detail_snapshots_and_filters(world, operator_api):
     assert src["zone_count"] == 2
     assert src["current_snapshot"]["number"] == 1
 
-    assert [h["hostname"] for h in operator_api.get("/api/hosts/?hostname=SRC").json()["results"]] == ["asrc01"]
+    assert [h["hostname"] for h in operator_api.get("/api/hosts/?hostname=SRC").json()["results"]] == [
+        "asrc01"
+    ]
     assert operator_api.get("/api/hosts/?origin=bundle").json()["count"] == 2
     assert operator_api.get("/api/hosts/?origin=spec").json()["count"] == 0
     assert operator_api.get("/api/hosts/?origin=nonsense").status_code == 400
@@ -255,7 +261,9 @@ def test_hosts_list_detail_snapshots_and_filters(world, operator_api):
 def test_plan_create_list_detail_report(world, operator_api, tmp_path):
     own = world.own
     response = operator_api.post(
-        "/api/plans/", {"source": own.source.pk, "destination": own.destination.pk, "name": "move"}, format="json"
+        "/api/plans/",
+        {"source": own.source.pk, "destination": own.destination.pk, "name": "move"},
+        format="json",
     )
     assert response.status_code == 201, response.content
     plan = response.json()
@@ -277,7 +285,9 @@ def test_plan_create_list_detail_report(world, operator_api, tmp_path):
 
     report = operator_api.get(f"/api/plans/{plan['id']}/report/").json()
     assert report == Plan.objects.get(pk=plan["id"]).report
-    assert {"verdict", "zones", "nic_mappings", "device_mappings", "layout", "runbook", "summary"} <= set(report)
+    assert {"verdict", "zones", "nic_mappings", "device_mappings", "layout", "runbook", "summary"} <= set(
+        report
+    )
 
     # The same JSON the CLI prints for the same two inputs.
     src_file, dst_file = tmp_path / "src.tar.gz", tmp_path / "dst.tar.gz"
@@ -290,7 +300,9 @@ def test_plan_create_list_detail_report(world, operator_api, tmp_path):
 
 def test_plan_create_refusals_are_400_with_messages(world, operator_api):
     own = world.own
-    same = operator_api.post("/api/plans/", {"source": own.source.pk, "destination": own.source.pk}, format="json")
+    same = operator_api.post(
+        "/api/plans/", {"source": own.source.pk, "destination": own.source.pk}, format="json"
+    )
     assert same.status_code == 400
     assert "different" in same.json()["non_field_errors"][0]
     missing = operator_api.post("/api/plans/", {"source": own.source.pk}, format="json")
@@ -331,8 +343,10 @@ def test_nic_override_set_clear_and_validation(world, operator_api):
 
     response = operator_api.put(url, {**key, "action": "map", "target": "e1000g1"}, format="json")
     assert response.status_code == 200, response.content
-    body, m2 = _first_nic(operator_api, plan_id)
-    mine = next(x for x in body["mappings"] if (x["zone"], x["physical"], x["address"]) == tuple(key.values()))
+    body, _ = _first_nic(operator_api, plan_id)
+    mine = next(
+        x for x in body["mappings"] if (x["zone"], x["physical"], x["address"]) == tuple(key.values())
+    )
     assert mine["overridden"] is True
     assert mine["target"] == "e1000g1"
     assert body["overrides"][0]["target"] == "e1000g1"
@@ -377,7 +391,9 @@ def test_device_override(world, operator_api):
     m = body["mappings"][0]
     url = f"/api/plans/{plan_id}/device-mappings/override/"
     response = operator_api.put(
-        url, {"zone": m["zone"], "match": m["match"], "action": "replace", "replacement": "/dev/rmt/1"}, format="json"
+        url,
+        {"zone": m["zone"], "match": m["match"], "action": "replace", "replacement": "/dev/rmt/1"},
+        format="json",
     )
     assert response.status_code == 200, response.content
     overrides = operator_api.get(f"/api/plans/{plan_id}/device-mappings/").json()["overrides"]
@@ -385,7 +401,9 @@ def test_device_override(world, operator_api):
     bad = operator_api.put(url, {"zone": m["zone"], "match": m["match"], "action": "replace"}, format="json")
     assert bad.status_code == 400
     bad = operator_api.put(
-        url, {"zone": m["zone"], "match": m["match"], "action": "replace", "replacement": "rmt1"}, format="json"
+        url,
+        {"zone": m["zone"], "match": m["match"], "action": "replace", "replacement": "rmt1"},
+        format="json",
     )
     assert bad.status_code == 400
     assert "replacement" in bad.json()

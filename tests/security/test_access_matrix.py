@@ -191,8 +191,12 @@ ENDPOINTS = [
         query=_device_key,
     ),
     Endpoint("disk-overrides", "get", lambda o: f"/api/plans/{o.plan.pk}/disk-overrides/"),
-    Endpoint("disk-override-put", "put", lambda o: f"/api/plans/{o.plan.pk}/disk-overrides/", _disk_body, True),
-    Endpoint("disk-override-patch", "patch", lambda o: f"/api/plans/{o.plan.pk}/disk-overrides/", _disk_body, True),
+    Endpoint(
+        "disk-override-put", "put", lambda o: f"/api/plans/{o.plan.pk}/disk-overrides/", _disk_body, True
+    ),
+    Endpoint(
+        "disk-override-patch", "patch", lambda o: f"/api/plans/{o.plan.pk}/disk-overrides/", _disk_body, True
+    ),
     Endpoint(
         "disk-override-delete",
         "delete",
@@ -213,7 +217,13 @@ ENDPOINTS = [
     Endpoint("job-detail", "get", lambda o: f"/api/jobs/{o.failed_job.pk}/"),
     Endpoint("job-events", "get", lambda o: f"/api/jobs/{o.failed_job.pk}/events/"),
     Endpoint("job-cancel", "post", lambda o: f"/api/jobs/{o.queued_job.pk}/cancel/", write=True),
-    Endpoint("job-retry-failed", "post", lambda o: f"/api/jobs/{o.failed_job.pk}/retry-failed/", write=True, success=201),
+    Endpoint(
+        "job-retry-failed",
+        "post",
+        lambda o: f"/api/jobs/{o.failed_job.pk}/retry-failed/",
+        write=True,
+        success=201,
+    ),
     # the API's own pages
     Endpoint("api-root", "get", lambda o: "/api/", scope="list"),
     Endpoint("schema", "get", lambda o: "/api/schema/", scope="list"),
@@ -282,7 +292,9 @@ def test_docs_and_token_access(data: MatrixData) -> None:
         client = APIClient()
         client.force_login(user)
         assert client.get("/api/docs/").status_code == 200, role
-        ok = anonymous.post("/api/token/", {"username": user.username, "password": f"pw-m-{role}"}, format="json")
+        ok = anonymous.post(
+            "/api/token/", {"username": user.username, "password": f"pw-m-{role}"}, format="json"
+        )
         assert ok.status_code == 200, role
     bad = anonymous.post("/api/token/", {"username": "m-operator", "password": "wrong"}, format="json")
     assert bad.status_code == 400
@@ -310,7 +322,9 @@ def _resolves(path: str) -> bool:
 @pytest.mark.parametrize("html_page", HTML_PAGES, ids=lambda p: p[0])
 @pytest.mark.parametrize("side", SIDES)
 @pytest.mark.parametrize("role", ROLES)
-def test_html_access(role: str, side: str, html_page: tuple[str, Callable[[TeamObjects], str], bool], data: MatrixData) -> None:
+def test_html_access(
+    role: str, side: str, html_page: tuple[str, Callable[[TeamObjects], str], bool], data: MatrixData
+) -> None:
     from django.test import Client
 
     name, path_of, is_object = html_page

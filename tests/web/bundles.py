@@ -7,7 +7,9 @@ import json
 import tarfile
 
 UNAME = "SunOS {host} 5.10 Generic_150400-40 sun4v sparc SUNW,SPARC-Enterprise-T5220\n"
-PRTDIAG = "System Configuration: Sun Microsystems  sun4v SPARC Enterprise T5220\nMemory size: 16256 Megabytes\n"
+PRTDIAG = (
+    "System Configuration: Sun Microsystems  sun4v SPARC Enterprise T5220\nMemory size: 16256 Megabytes\n"
+)
 
 ZONE_CFG = """create -b
 set zonepath=/zones/{zone}
@@ -94,7 +96,11 @@ def host_files(
     for i, zone in enumerate(zones, start=1):
         listing.append(f"{i}:{zone}:installed:/zones/{zone}:5c2f1a3e-9d40-4b1e-8f00-{i:012d}:native:shared")
         cfg = ZONE_CFG.format(
-            zone=zone, autoboot="true" if i % 2 else "false", octet=i // 200 + 1, host=i % 200 + 10, port=zone_port
+            zone=zone,
+            autoboot="true" if i % 2 else "false",
+            octet=i // 200 + 1,
+            host=i % 200 + 10,
+            port=zone_port,
         )
         files[f"zones/{zone}.cfg"] = cfg + (DEVICE_BLOCK if devices and i == 1 else "")
     files.update(
@@ -128,9 +134,13 @@ def make_tar(files: dict[str, str | bytes], *, top: str = "bundle", gz: bool = T
     return buffer.getvalue()
 
 
-def source_bundle(hostname: str = "oldbox", zones: tuple[str, ...] = ("web01", "db01"), **kw: object) -> bytes:
-    return make_tar(host_files(hostname, zones=zones, ports=("bge0", "bge1"), zone_port="bge0", **kw),  # type: ignore[arg-type]
-                    top=f"{hostname}-bundle")
+def source_bundle(
+    hostname: str = "oldbox", zones: tuple[str, ...] = ("web01", "db01"), **kw: object
+) -> bytes:
+    return make_tar(
+        host_files(hostname, zones=zones, ports=("bge0", "bge1"), zone_port="bge0", **kw),  # type: ignore[arg-type]
+        top=f"{hostname}-bundle",
+    )
 
 
 def destination_bundle(hostname: str = "newbox") -> bytes:

@@ -51,9 +51,13 @@ def make_job(plan, *, state: str = "running", kind: str = "archive", zones=("web
         attempt=1,
         **fields,
     )
-    zone_state = {"running": "running", "succeeded": "ok", "partial": "failed", "failed": "failed"}.get(state, "pending")
+    zone_state = {"running": "running", "succeeded": "ok", "partial": "failed", "failed": "failed"}.get(
+        state, "pending"
+    )
     for i, zone in enumerate(zones):
-        ZoneResult.objects.create(job=job, zone=zone, state=zone_state if i == 0 else "ok", message=f"{zone} message")
+        ZoneResult.objects.create(
+            job=job, zone=zone, state=zone_state if i == 0 else "ok", message=f"{zone} message"
+        )
     JobEvent.objects.create(job=job, message="archive: flarcreate")
     JobEvent.objects.create(job=job, message="db01: slow disk", level="warning", zone="db01")
     return job

@@ -13,11 +13,18 @@ pytestmark = pytest.mark.django_db
 
 
 def test_start_archive_job(operator_client, plan):
-    page = operator_client.get(reverse("planner:plan_detail", args=[plan.pk]), {"tab": "jobs"}).content.decode()
+    page = operator_client.get(
+        reverse("planner:plan_detail", args=[plan.pk]), {"tab": "jobs"}
+    ).content.decode()
     assert 'id="start-archive"' in page
     response = operator_client.post(
         reverse("planner:plan_job_start", args=[plan.pk]),
-        {"kind": "archive", "archive-kind": "archive", "archive-executor": "local", "archive-halt_zones": "on"},
+        {
+            "kind": "archive",
+            "archive-kind": "archive",
+            "archive-executor": "local",
+            "archive-halt_zones": "on",
+        },
     )
     job = Job.objects.get(plan=plan)
     assert response.status_code == 302
@@ -45,8 +52,14 @@ def test_ssh_executor_needs_a_host(operator_client, plan):
     assert "Give the host" in response.content.decode()
     response = operator_client.post(
         reverse("planner:plan_job_start", args=[plan.pk]),
-        {"kind": "extract", "extract-kind": "extract", "extract-executor": "ssh", "extract-ssh_host": "newbox",
-         "extract-ssh_user": "root", "extract-ssh_port": "2222"},
+        {
+            "kind": "extract",
+            "extract-kind": "extract",
+            "extract-executor": "ssh",
+            "extract-ssh_host": "newbox",
+            "extract-ssh_user": "root",
+            "extract-ssh_port": "2222",
+        },
     )
     assert response.status_code == 302
     job = Job.objects.get(plan=plan)

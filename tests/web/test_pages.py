@@ -78,7 +78,9 @@ def test_plan_matrix_has_stable_hooks(operator_client, plan):
 
 
 def test_nic_tab_has_named_selects(operator_client, plan):
-    page = operator_client.get(reverse("planner:plan_detail", args=[plan.pk]), {"tab": "nics"}).content.decode()
+    page = operator_client.get(
+        reverse("planner:plan_detail", args=[plan.pk]), {"tab": "nics"}
+    ).content.decode()
     assert 'id="nic-mapping"' in page
     assert 'name="target-web01-bge0"' in page
     assert '<option value="e1000g1"' in page
@@ -86,13 +88,17 @@ def test_nic_tab_has_named_selects(operator_client, plan):
 
 
 def test_layout_tab_draws_svg(operator_client, plan):
-    page = operator_client.get(reverse("planner:plan_detail", args=[plan.pk]), {"tab": "layout"}).content.decode()
+    page = operator_client.get(
+        reverse("planner:plan_detail", args=[plan.pk]), {"tab": "layout"}
+    ).content.decode()
     assert "<svg" in page
     assert 'data-disk="c1t0d0"' in page
 
 
 def test_runbook_tab_and_downloads(operator_client, plan):
-    page = operator_client.get(reverse("planner:plan_detail", args=[plan.pk]), {"tab": "runbook"}).content.decode()
+    page = operator_client.get(
+        reverse("planner:plan_detail", args=[plan.pk]), {"tab": "runbook"}
+    ).content.decode()
     assert "data-copy" in page
     for what, content_type in [
         ("runbook.md", "text/markdown"),
@@ -118,7 +124,7 @@ def test_plan_list_and_report(operator_client, plan, partial_job):
     page = response.content.decode()
     assert 'id="print-report"' in page
     assert "<svg" in page
-    assert f'data-zone-result="web01" data-state="failed"' in page
+    assert 'data-zone-result="web01" data-state="failed"' in page
     for section in ("r-verdicts", "r-findings", "r-nics", "r-devices", "r-layout", "r-runbook", "r-results"):
         assert f'id="{section}"' in page
 
@@ -168,7 +174,10 @@ def test_admin_pages(admin_client, plan, running_job):
     assert admin_client.get(reverse("admin:planner_plan_change", args=[plan.pk])).status_code == 200
     assert admin_client.get(reverse("admin:jobs_job_change", args=[running_job.pk])).status_code == 200
     snapshot = plan.source_snapshot
-    assert admin_client.get(reverse("admin:planner_inventorysnapshot_change", args=[snapshot.pk])).status_code == 200
+    assert (
+        admin_client.get(reverse("admin:planner_inventorysnapshot_change", args=[snapshot.pk])).status_code
+        == 200
+    )
 
 
 def test_every_planner_and_jobs_model_is_in_the_admin():

@@ -41,7 +41,10 @@ def test_other_teams_objects_reject_writes_with_404(operator_client, other_plan)
     for url, data in [
         (reverse("planner:plan_replan", args=[pk]), {}),
         (reverse("planner:plan_nic_set", args=[pk]), {"zone": "web01", "physical": "bge0", "target": "drop"}),
-        (reverse("planner:plan_device_set", args=[pk]), {"zone": "web01", "match": "/dev/rmt/0*", "action": "keep"}),
+        (
+            reverse("planner:plan_device_set", args=[pk]),
+            {"zone": "web01", "match": "/dev/rmt/0*", "action": "keep"},
+        ),
         (reverse("planner:plan_disk_set", args=[pk]), {"key": "root", "disk": ""}),
         (reverse("planner:plan_job_start", args=[pk]), {"kind": "archive", "archive-kind": "archive"}),
         (reverse("jobs:job_cancel", args=[job.pk]), {}),
@@ -60,7 +63,9 @@ def test_other_teams_objects_are_not_listed(operator_client, other_plan, plan):
 
 def test_viewer_reads_but_cannot_write(viewer_client, plan, partial_job):
     assert viewer_client.get(reverse("planner:plan_detail", args=[plan.pk])).status_code == 200
-    jobs_tab = viewer_client.get(reverse("planner:plan_detail", args=[plan.pk]), {"tab": "jobs"}).content.decode()
+    jobs_tab = viewer_client.get(
+        reverse("planner:plan_detail", args=[plan.pk]), {"tab": "jobs"}
+    ).content.decode()
     assert 'id="start-archive"' not in jobs_tab
     assert 'id="start-extract"' not in jobs_tab
     nics = viewer_client.get(reverse("planner:plan_detail", args=[plan.pk]), {"tab": "nics"}).content.decode()
@@ -82,7 +87,10 @@ def test_viewer_writes_are_403(viewer_client, plan, running_job, partial_job):
         (reverse("planner:plan_replan", args=[pk]), {}),
         (reverse("planner:plan_nic_set", args=[pk]), {"zone": "web01", "physical": "bge0", "target": "drop"}),
         (reverse("planner:plan_nic_default", args=[pk]), {"default_target": "e1000g0"}),
-        (reverse("planner:plan_device_set", args=[pk]), {"zone": "web01", "match": "/dev/rmt/0*", "action": "keep"}),
+        (
+            reverse("planner:plan_device_set", args=[pk]),
+            {"zone": "web01", "match": "/dev/rmt/0*", "action": "keep"},
+        ),
         (reverse("planner:plan_disk_set", args=[pk]), {"key": "root", "disk": ""}),
         (reverse("planner:plan_job_start", args=[pk]), {"kind": "archive", "archive-kind": "archive"}),
         (reverse("jobs:job_cancel", args=[running_job.pk]), {}),
@@ -105,9 +113,41 @@ def test_forms_carry_csrf_tokens(operator_client, plan):
     from django.test import Client
 
     for tab in ("nics", "devices", "layout", "jobs"):
-        page = operator_client.get(reverse("planner:plan_detail", args=[plan.pk]), {"tab": tab}).content.decode()
+        page = operator_client.get(
+            reverse("planner:plan_detail", args=[plan.pk]), {"tab": tab}
+        ).content.decode()
         assert page.count('method="post"') <= page.count("csrfmiddlewaretoken"), tab
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(plan.created_by)
     response = strict.post(reverse("planner:plan_replan", args=[plan.pk]))
     assert response.status_code == 403
+
+
+def test_operator_elsewhere_is_still_a_viewer_here(client, other_plan, team, other_team):
+    """An operator of one team who is only a viewer of another cannot write to the other's plan."""
+    from django.contrib.auth import get_user_model
+
+    from planner.models import Membership
+
+    user = get_user_model().objects.create_user(username="mixed", password="pw-mixed")
+    Membership.objects.create(user=user, team=team, role="operator")
+    Membership.objects.create(user=user, team=other_team, role="viewer")
+    client.force_login(user)
+    assert client.get(reverse("planner:plan_detail", args=[other_plan.pk])).status_code == 200
+    response = client.post(reverse("planner:plan_replan", args=[other_plan.pk]))
+    assert response.status_code == 403
+    page = client.get(reverse("planner:plan_detail", args=[other_plan.pk]), {"tab": "jobs"}).content.decode()
+    assert 'id="start-archive"' not in page
+
+
+def test_anonymous_is_sent_to_login(client, plan):
+    for url in (
+        reverse("planner:plan_detail", args=[plan.pk]),
+        reverse("planner:upload"),
+        reverse("jobs:archive_inspect"),
+        reverse("planner:plan_findings_export", args=[plan.pk, "csv"]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login")), url
+    response = client.post(reverse("planner:plan_replan", args=[plan.pk]))
+    assert response.status_code == 302

@@ -104,7 +104,9 @@ def test_device_override(operator_client, plan):
     assert response.status_code == 302
     override = DeviceOverride.objects.get(plan=plan)
     assert override.replacement == "/dev/rmt/1*"
-    page = operator_client.get(reverse("planner:plan_detail", args=[plan.pk]), {"tab": "devices"}).content.decode()
+    page = operator_client.get(
+        reverse("planner:plan_detail", args=[plan.pk]), {"tab": "devices"}
+    ).content.decode()
     assert 'value="/dev/rmt/1*"' in page
     operator_client.post(url, {"zone": "web01", "match": "/dev/rmt/0*", "action": ""})
     assert not DeviceOverride.objects.exists()

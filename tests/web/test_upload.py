@@ -155,7 +155,9 @@ def test_catalog_destination(operator_client, team):
 
 
 def test_catalog_destination_bad_input(operator_client):
-    response = operator_client.post(reverse("planner:destination_catalog"), {"model": "NOPE", "hostname": "bad host!"})
+    response = operator_client.post(
+        reverse("planner:destination_catalog"), {"model": "NOPE", "hostname": "bad host!"}
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "field-error" in page
@@ -164,7 +166,12 @@ def test_catalog_destination_bad_input(operator_client):
 def test_spec_destination_form(operator_client, team):
     response = operator_client.post(
         reverse("planner:destination_spec"),
-        {"hostname": "handmade", "ports": "e1000g0, e1000g1", "disks": "c1t0d0:146,c1t1d0:146", "devices": "/dev/rmt/0"},
+        {
+            "hostname": "handmade",
+            "ports": "e1000g0, e1000g1",
+            "disks": "c1t0d0:146,c1t1d0:146",
+            "devices": "/dev/rmt/0",
+        },
     )
     assert response.status_code == 200
     host = Host.objects.get(team=team, hostname="handmade")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 from pathlib import Path
 
@@ -117,7 +118,7 @@ def test_hard_links_must_target_files_from_this_run(box: Sandbox) -> None:
 def test_hard_link_group_without_data_becomes_empty_file_like_gnu(box: Sandbox) -> None:
     report = _extract(box, entry("a", ino=9, nlink=2), entry("b", ino=9, nlink=2))
     assert (box.dest / "a").read_bytes() == b"" and os.path.samefile(box.dest / "a", box.dest / "b")
-    assert any("no data" in w for w in report.warnings)
+    assert report.ok and report.counts == {"file": 1, "hardlink": 1}
 
 
 def test_odc_style_link_order_links_to_earlier_data(box: Sandbox) -> None:
@@ -207,12 +208,30 @@ def test_huge_sizes_are_errors_not_allocations(box: Sandbox) -> None:
     assert not (box.dest / "f").exists()  # refused before the file was created
 
 
+def _remove_chain(top: Path) -> None:
+    """Delete a 2,000-level d/d/d/... chain: shutil.rmtree (3.11) recurses once per level."""
+    step = 0
+    while top.is_dir() and (top / "d").exists():
+        flat = top.parent / f"flat{step}"
+        os.rename(top / "d", flat)  # lift the rest of the chain up one level...
+        shutil.rmtree(top)  # ...so what remains here is shallow
+        top, step = flat, step + 1
+    if top.is_dir():
+        shutil.rmtree(top)
+    else:
+        top.unlink()
+
+
 def test_long_and_deep_names(box: Sandbox) -> None:
     deep = "/".join(["d"] * 2000)  # 3,999 bytes: fits a name, too deep for recursion
-    report = _extract(box, entry(deep, b"x"), entry("n" * 300, b"y"))
-    assert report.counts.get("file", 0) == 1  # the 2,000-level one
-    assert [r.name for r in report.refused] == ["n" * 300]  # ENAMETOOLONG is a refusal, not a crash
-    box.assert_nothing_outside()
+    try:
+        report = _extract(box, entry(deep, b"x"), entry("n" * 300, b"y"))
+        assert report.counts.get("file", 0) == 1  # the 2,000-level one
+        assert [r.name for r in report.refused] == ["n" * 300]  # ENAMETOOLONG: a refusal, not a crash
+        box.assert_nothing_outside()
+    finally:
+        if (box.dest / "d").exists():
+            _remove_chain(box.dest / "d")
 
 
 def test_round_trip_of_our_own_archive(tmp_path: Path) -> None:

@@ -62,6 +62,15 @@ def test_ncompress_decodes_ours(ncompress: str, name: str, bits: int) -> None:
     assert lzw.decompress(ours) == data
 
 
+def test_non_block_mode_code_256_is_an_entry_not_clear() -> None:
+    # ncompress -C output is undecodable by ncompress and gzip alike, so hand-pack one:
+    # "ababab" -> codes a, b, 256 ("ab"), 256 without block mode (flags 0x10).
+    codes = [97, 98, 256, 256]
+    bits = sum(code << (9 * i) for i, code in enumerate(codes))
+    stream = b"\x1f\x9d\x10" + bits.to_bytes(5, "little")
+    assert lzw.decompress(stream) == b"ababab"
+
+
 def test_gzip_decodes_ours_too() -> None:
     gzip = require_tools("gzip")["gzip"]
     data = _samples()["mixed"]

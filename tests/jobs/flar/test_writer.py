@@ -68,6 +68,22 @@ def test_hard_links_follow_the_newc_convention(tree: Path, tmp_path: Path) -> No
     assert [m.size for m in group] == [0, 0, 5]  # data on the last name only
 
 
+def test_hard_link_with_a_name_outside_the_archive(tools: dict[str, str], tree: Path, tmp_path: Path) -> None:
+    (tree / "etc/empty-a").write_bytes(b"")
+    os.link(tree / "etc/empty-a", tree / "etc/empty-b")
+    out = tmp_path / "a.flar"
+    create(out, CreateOptions(name="x", root=str(tree), exclude=("/etc/s5-link2",)))
+    group = [m for m in list_members(out) if m.name in ("usr/bin/s5", "usr/bin/s5-link")]
+    # s5 has three names but only two are archived: written at the end, data on the last.
+    assert [(m.name, m.nlink, m.size) for m in group] == [("usr/bin/s5", 2, 0), ("usr/bin/s5-link", 2, 5)]
+    dest = tmp_path / "gnu"
+    dest.mkdir()
+    subprocess.run([tools["cpio"], "-idm", "--quiet"], input=split_payload(out), cwd=dest, check=True)
+    assert (dest / "usr/bin/s5").read_bytes() == b"xxxxx"
+    assert os.path.samefile(dest / "usr/bin/s5", dest / "usr/bin/s5-link")
+    assert os.path.samefile(dest / "etc/empty-a", dest / "etc/empty-b")
+
+
 def test_header_keywords(tree: Path, tmp_path: Path) -> None:
     out = tmp_path / "a.flar"
     options = CreateOptions(

@@ -224,3 +224,18 @@ def test_lofs_only_zone_needs_nothing() -> None:
     result = compute_plan(src, host("dst"))
     assert result.verdict is Verdict.READY
     assert [s for s in result.runbook[3].steps if s.zone == "z1"] == []
+
+
+def test_callers_may_take_the_views_from_runbook_too() -> None:
+    from planner.domain import runbook
+
+    result = compute_plan(*seed_pair())
+    assert runbook.runbook_markdown(result) == runbook_markdown(result)
+    assert runbook.scripts_tarball(result) == scripts_tarball(result)
+    report = result.to_report_dict()
+    assert all(row["target"] == row["chosen_target"] for row in report["nic_mappings"])
+    assert [n["name"] for n in report["destination_nics"]][:2] == ["bge0", "bge1"]
+    ufs = next(f for z in report["zones"] for f in z["findings"] if f["code"] == "FS_UFS_PRIVATE")
+    assert ufs["details"]["special"] == "/dev/dsk/c1t1d0s0"
+    assert ufs["details"]["destination_device"] == "/dev/dsk/c0t0d0s4"
+
