@@ -10,7 +10,9 @@ Runs, in one process and on the same tree (page cache warm for everyone):
 * ``gnu_extract``   — ``cpio -idm`` of GNU's payload into an empty directory;
 * ``zflar_extract`` — :func:`jobs.flar.extract` (safe extraction + MD5 check).
 
-Each is repeated ``BENCH_REPEAT`` times (default 3) and the median is kept.
+Each is repeated ``BENCH_REPEAT`` times (default 3), round-robin across the
+steps and after an untimed ``sync``, and the median is kept; wall and CPU
+(user+system, children included) seconds are both reported.
 ``BENCH_QUICK=1`` uses ~5,000 files / ~100 MB instead of ~50,000 files / ~1 GB.
 The tree lives under ``$BENCH_DIR`` (default ``var/bench``) and is reused
 when its parameters match.
@@ -24,6 +26,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -109,15 +112,34 @@ def ensure_tree(params: dict[str, int]) -> Path:
     return root
 
 
-def _time(func: Callable[[], object], repeat: int, setup: Callable[[], object] | None = None) -> list[float]:
-    times = []
+def _cpu_seconds() -> float:
+    """User + system CPU of this process (all threads) and of finished children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _run_once(func: Callable[[], object], setup: Callable[[], object] | None) -> tuple[float, float]:
+    """(wall, cpu) seconds of one run.  CPU time is steadier than wall time on a shared machine."""
+    if setup is not None:
+        setup()
+    # Flush the previous step's dirty pages now, untimed, so no step pays for another's writeback.
+    os.sync()
+    cpu = _cpu_seconds()
+    start = time.perf_counter()
+    func()
+    return time.perf_counter() - start, _cpu_seconds() - cpu
+
+
+def _interleaved(
+    steps: dict[str, tuple[Callable[[], object], Callable[[], object] | None]], repeat: int
+) -> dict[str, list[tuple[float, float]]]:
+    """Round-robin over the steps, so a machine that slows down over time hurts every step alike."""
+    results: dict[str, list[tuple[float, float]]] = {name: [] for name in steps}
     for _ in range(repeat):
-        if setup is not None:
-            setup()
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return times
+        for name, (func, setup) in steps.items():
+            results[name].append(_run_once(func, setup))
+    return results
 
 
 def _sh(script: str, cwd: Path, *args: str) -> None:
@@ -150,37 +172,41 @@ def _measure(root: Path, work: Path, params: dict[str, int], repeat: int) -> dic
     cat = "find . -type f -print0 | xargs -0 cat > /dev/null"
     gnu = 'find . | cpio -o -H newc --quiet | tee "$1" | md5sum > "$1.md5"'
     _sh(cat, root)  # warm the page cache for everyone
-    results = {
-        "cat": _time(lambda: _sh(cat, root), repeat),
-        "gnu_create": _time(lambda: _sh(gnu, root, str(gnu_out)), repeat),
-        "zflar_create": _time(lambda: create(ours_out, options), repeat),
-        "gnu_extract": _time(
-            lambda: _sh('cpio -idm --quiet < "$1"', gnu_dest, str(gnu_out)), repeat, _fresh(gnu_dest)
-        ),
-        "zflar_extract": _time(lambda: extract(ours_out, ours_dest), repeat, _fresh(ours_dest)),
+    steps: dict[str, tuple[Callable[[], object], Callable[[], object] | None]] = {
+        "cat": (lambda: _sh(cat, root), None),
+        "gnu_create": (lambda: _sh(gnu, root, str(gnu_out)), None),
+        "zflar_create": (lambda: create(ours_out, options), None),
+        "gnu_extract": (lambda: _sh('cpio -idm --quiet < "$1"', gnu_dest, str(gnu_out)), _fresh(gnu_dest)),
+        "zflar_extract": (lambda: extract(ours_out, ours_dest), _fresh(ours_dest)),
     }
-    medians = {name: statistics.median(times) for name, times in results.items()}
+    results = _interleaved(steps, repeat)
+    medians = {name: statistics.median(wall for wall, _ in runs) for name, runs in results.items()}
+    cpu = {name: statistics.median(used for _, used in runs) for name, runs in results.items()}
     return {
         "params": params,
         "repeat": repeat,
         "payload_bytes": gnu_out.stat().st_size,
         "seconds": {name: round(value, 4) for name, value in medians.items()},
-        "runs": {name: [round(t, 4) for t in times] for name, times in results.items()},
+        "cpu_seconds": {name: round(value, 4) for name, value in cpu.items()},
+        "runs": {name: [round(wall, 4) for wall, _ in runs] for name, runs in results.items()},
         "ratios": {
             "create_vs_gnu": round(medians["zflar_create"] / medians["gnu_create"], 3),
             "extract_vs_gnu": round(medians["zflar_extract"] / medians["gnu_extract"], 3),
             "create_vs_cat": round(medians["zflar_create"] / medians["cat"], 3),
+            "create_cpu_vs_gnu": round(cpu["zflar_create"] / cpu["gnu_create"], 3),
+            "extract_cpu_vs_gnu": round(cpu["zflar_extract"] / cpu["gnu_extract"], 3),
         },
     }
 
 
 def format_table(result: dict[str, Any]) -> str:
-    seconds = result["seconds"]
-    rows = [f"{'step':<15}{'median s':>10}{'vs GNU':>9}"]
+    seconds, cpu = result["seconds"], result["cpu_seconds"]
+    rows = [f"{'step':<15}{'wall s':>9}{'vs GNU':>8}{'cpu s':>9}{'vs GNU':>8}"]
     baseline = {"zflar_create": "gnu_create", "zflar_extract": "gnu_extract"}
     for name, value in seconds.items():
-        ratio = f"{value / seconds[baseline[name]]:.2f}" if name in baseline else ""
-        rows.append(f"{name:<15}{value:>10.3f}{ratio:>9}")
+        wall_ratio = f"{value / seconds[baseline[name]]:.2f}" if name in baseline else ""
+        cpu_ratio = f"{cpu[name] / cpu[baseline[name]]:.2f}" if name in baseline else ""
+        rows.append(f"{name:<15}{value:>9.3f}{wall_ratio:>8}{cpu[name]:>9.3f}{cpu_ratio:>8}")
     params = result["params"]
     rows.append(f"tree: {params['files']} files, {params['bytes'] >> 20} MiB; repeat {result['repeat']}")
     return "\n".join(rows)

@@ -375,12 +375,13 @@ class ExtractRunner(BaseRunner):
         details = finding.get("details", {})
         fs_dir = str(details.get("dir", ""))
         mount_point = str(PurePosixPath(self.zonepath(zone)) / "root" / fs_dir.lstrip("/"))
-        planned = next(
-            (s for s in self.report.get("layout", {}).get("slices_by_key", {}).get(f"zone:{zone}:{fs_dir}", [])),
-            None,
-        )
-        device = planned or details.get("destination_device") or details.get("special", "")
-        raw = device.replace("/dev/dsk/", "/dev/rdsk/")
+        device = str(details.get("destination_device") or details.get("special", ""))
+        raw = str(details.get("destination_raw") or device.replace("/dev/dsk/", "/dev/rdsk/"))
+        place_on_slice = getattr(self.executor, "place_on_slice", None)
+        if place_on_slice is not None:
+            # JumpStart mounts the planned slice at the mount point while it extracts; the local
+            # executor extracted into the tree, so it moves that content onto the slice now.
+            place_on_slice(device, mount_point)
         line = f"{device}\t{raw}\t{mount_point}\tufs\t2\tyes\t-\t# zflar: temporary, remove after first boot"
         vfstab = self.executor.read_file("/etc/vfstab") or ""
         if mount_point not in vfstab:

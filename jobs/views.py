@@ -23,6 +23,7 @@ from django_htmx.http import HttpResponseStopPolling
 from planner import selectors as planner_selectors
 from planner.forms import InspectArchiveForm
 from planner.permissions import is_operator, is_operator_anywhere, require_operator, require_operator_anywhere
+from planner.upload import limit_upload_size, upload_limit_error
 
 from . import selectors
 from .models import Job
@@ -157,11 +158,16 @@ def _render_inspect(request: HttpRequest, form: InspectArchiveForm, *, status: i
 
 
 @login_required
+@limit_upload_size
 def archive_inspect(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _render_inspect(request, _inspect_form(request))
     require_operator_anywhere(request.user)
     form = _inspect_form(request, request.POST, request.FILES)
+    too_big = upload_limit_error(request)
+    if too_big is not None:
+        form.add_error(None, too_big.message)
+        return _render_inspect(request, form, status=413)
     if not form.is_valid():
         return _render_inspect(request, form, status=400)
     team = form.cleaned_data["team"]

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from planner.domain.catalog import catalog_destination
-from planner.solaris.bundle import read_bundle_files, read_hardware_spec, read_zonecfg_only
+from planner.solaris.bundle import read_bundle_files, read_zonecfg_only
 from planner.solaris.bundle_archive import BundleLimits, unpack_bundle_bytes
 from planner.solaris.errors import SolarisParseError
 from planner.solaris.inventory import HostInventory
+from planner.solaris.spec import read_hardware_spec
 
 _TAR_MAGIC_OFFSET = 257
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -85,7 +86,7 @@ def load_upload(name: str, data: bytes, *, limits: BundleLimits | None = None) -
 
 
 def load_files(files: dict[str, str], *, upload_name: str) -> LoadedInventory:
-    inventory = read_bundle_files(files, source=upload_name)
+    inventory = read_bundle_files(files)
     return LoadedInventory(inventory=inventory, files=files, upload_name=upload_name, ignored=[])
 
 

@@ -14,21 +14,11 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from planner.domain.plan import (
-    DeviceOverride as DomainDeviceOverride,
-)
-from planner.domain.plan import (
-    DiskOverride as DomainDiskOverride,
-)
-from planner.domain.plan import (
-    NicOverride as DomainNicOverride,
-)
-from planner.domain.plan import (
-    Overrides,
-    PlanOptions,
-    PlanResult,
-    compute_plan,
-)
+from planner.domain.options import DeviceOverride as DomainDeviceOverride
+from planner.domain.options import DiskOverride as DomainDiskOverride
+from planner.domain.options import NicOverride as DomainNicOverride
+from planner.domain.options import Overrides, PlanOptions
+from planner.domain.plan import PlanResult, compute_plan
 from planner.inputs import LoadedInventory
 from planner.solaris.inventory import HostInventory
 from planner.solaris.writers import write_zonecfg_export
@@ -214,11 +204,7 @@ def plan_create(
 
 
 def plan_options(plan: Plan) -> PlanOptions:
-    known = {f.name for f in dataclasses.fields(PlanOptions)}
-    options = PlanOptions(**{k: v for k, v in plan.options.items() if k in known})
-    if "{hostname}" in options.archive_location:
-        options.archive_location = options.archive_location.format(hostname=plan.source.hostname)
-    return options
+    return PlanOptions.from_dict(plan.options)
 
 
 def plan_overrides(plan: Plan) -> Overrides:

@@ -17,7 +17,6 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -32,8 +31,8 @@ from jobs.models import Job
 from jobs.services import JobError, job_create
 from planner.domain.catalog import catalog_destination, list_models
 from planner.inputs import LoadedInventory, load_upload
-from planner.solaris.bundle_archive import BundleLimits
 from planner.solaris.errors import SolarisParseError
+from planner.upload import bundle_limits, limit_upload_size, upload_limit_error
 
 from . import selectors, services
 from .forms import (
@@ -127,13 +126,6 @@ class ImportOutcome:
         return not self.error
 
 
-def _bundle_limits() -> BundleLimits:
-    return BundleLimits(
-        max_members=settings.ZFLAR_MAX_BUNDLE_FILES,
-        max_unpacked_bytes=settings.ZFLAR_MAX_BUNDLE_UNPACKED_BYTES,
-    )
-
-
 def _import_loaded(request: HttpRequest, team: Any, name: str, loaded: LoadedInventory) -> ImportOutcome:
     outcome = ImportOutcome(
         name=name, summary=selectors.inventory_summary(loaded.inventory, ignored=loaded.ignored)
@@ -158,7 +150,7 @@ def _import_file(request: HttpRequest, team: Any, upload: Any) -> ImportOutcome:
     name = str(upload.name)[:255]
     try:
         data = upload.read()
-        loaded = load_upload(name, data, limits=_bundle_limits())
+        loaded = load_upload(name, data, limits=bundle_limits())
     except SolarisParseError as exc:
         return ImportOutcome(name=name, error=str(exc))
     except (ValueError, OSError) as exc:
@@ -199,12 +191,21 @@ def _upload_context(request: HttpRequest, **overrides: Any) -> dict[str, Any]:
 
 
 @login_required
+@limit_upload_size
 def upload(request: HttpRequest) -> HttpResponse:
+    """Import one or several files; each gets its own summary, a broken one stops nothing else.
+
+    ``limit_upload_size`` refuses an oversized body while it streams in (before CSRF reads it).
+    """
     if request.method != "POST":
         return render(request, "planner/upload.html", _upload_context(request))
     require_operator_anywhere(request.user)
     teams = selectors.operator_teams_for_user(request.user)
     form = UploadForm(request.POST, request.FILES, teams=teams)
+    too_big = upload_limit_error(request)
+    if too_big is not None:
+        form.add_error(None, too_big.message)
+        return render(request, "planner/upload.html", _upload_context(request, form=form), status=413)
     if not form.is_valid():
         return render(request, "planner/upload.html", _upload_context(request, form=form), status=400)
     team = form.cleaned_data["team"]

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -128,10 +128,11 @@ class PlanJobCreateView(APIView):
 
     @extend_schema(
         summary="Start an archive or extract job for the plan",
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH, description="The plan's id.")],
         request=s.JobCreateSerializer,
         responses=ps.responses({201: s.JobDetailSerializer}, 400, *_JOB_WRITE),
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: Request, pk: str) -> Response:
         plan = get_object_or_404(
             Plan.objects.filter(team__in=teams_for_user(request.user)).only("pk", "team_id"), pk=pk
         )

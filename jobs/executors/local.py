@@ -146,6 +146,17 @@ class LocalExecutor:
         if self.grafts.pop(mount_point, None) is None:
             raise ExecutorError(f"umount: {mount_point} not mounted")
 
+    def place_on_slice(self, device: str, mount_point: str) -> None:
+        """Move what extraction put at ``mount_point`` onto the slice's folder."""
+        source = self.path(mount_point)
+        slice_dir = self.device_path(device)
+        slice_dir.mkdir(parents=True, exist_ok=True)
+        if not source.is_dir():
+            source.mkdir(parents=True, exist_ok=True)
+            return
+        for child in list(source.iterdir()):
+            shutil.move(str(child), str(slice_dir / child.name))
+
     def device_has_data(self, device: str) -> bool:
         slice_dir = self.device_path(device)
         return slice_dir.is_dir() and any(slice_dir.iterdir())

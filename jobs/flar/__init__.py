@@ -6,7 +6,9 @@
 * :func:`extract` unpacks the files section without ever writing outside the
   destination, and checks archive_id on the way.
 * :func:`zones_in_archive` finds the zones an archive carries and their empty
-  zone-private mount points.
+  zone-private mount points; :func:`inspect_archive` adds the archive_id check
+  in the same pass.
+* :mod:`jobs.flar.api` adapts all this to the local executor's records.
 
 Every failure is a :class:`FlarError` (:class:`FlarCancelled` when a cancel
 callback asked to stop).  See ``docs/flar-format.md`` for the format notes.
@@ -19,9 +21,10 @@ from .extract import ExtractReport, RefusedEntry, extract
 from .newc import Member, MemberType
 from .reader import FlarInfo, HashStatus, VerifyResult, info, list_members, verify
 from .writer import CreateOptions, CreateResult, SystemInfo, create
-from .zones import ArchiveZone, ZoneFsCheck, zones_in_archive
+from .zones import ArchiveInspection, ArchiveZone, ZoneFsCheck, inspect_archive, zones_in_archive
 
 __all__ = [
+    "ArchiveInspection",
     "ArchiveZone",
     "CreateOptions",
     "CreateResult",
@@ -39,6 +42,7 @@ __all__ = [
     "create",
     "extract",
     "info",
+    "inspect_archive",
     "list_members",
     "verify",
     "zones_in_archive",

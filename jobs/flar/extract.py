@@ -523,8 +523,9 @@ def extract(
             try:
                 payload = archive.open_payload(hashed=True, backend=backend)
                 try:
+                    total = meta.files_unarchived_size
                     throttle = Throttle(
-                        on_progress, cancel, total=_declared_size(meta.identification), path=archive_path
+                        on_progress, cancel, total=total if total else None, path=archive_path
                     )
                     _Extractor(
                         CpioParser(payload), dest_fd, report, throttle, allow_devices=allow_devices
@@ -548,11 +549,3 @@ def extract(
             "(Solaris installs such an archive with a warning; treat it as corrupt)"
         )
     return report
-
-
-def _declared_size(identification: dict[str, str]) -> int | None:
-    try:
-        value = int(identification.get("files_unarchived_size", "").strip())
-    except ValueError:
-        return None
-    return value if value > 0 else None

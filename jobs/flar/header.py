@@ -77,7 +77,9 @@ class Identification:
     unknown_keywords: list[str] = field(default_factory=list)
 
     def get(self, keyword: str, default: str | None = None) -> str | None:
-        return self.values.get(keyword.lower() if keyword.lower() in KNOWN_KEYWORDS else keyword, default)
+        """Look a keyword up as Sun's reader matches it: known keywords case-insensitively."""
+        lowered = keyword.lower()
+        return self.values.get(lowered if lowered in KNOWN_KEYWORDS else keyword, default)
 
     @property
     def user_keywords(self) -> dict[str, str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import functools
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -76,6 +77,22 @@ class FlarInfo:
     def user_keywords(self) -> dict[str, str]:
         return {k: v for k, v in self.identification.items() if k[:2].upper() == "X-"}
 
+    @property
+    def files_archived_size(self) -> int | None:
+        return _size(self.identification.get("files_archived_size"))
+
+    @property
+    def files_unarchived_size(self) -> int | None:
+        return _size(self.identification.get("files_unarchived_size"))
+
+
+def _size(value: str | None) -> int | None:
+    """A size keyword as a number (our writer pads it with spaces); None if absent or not a number."""
+    try:
+        return int(value.strip()) if value is not None else None
+    except ValueError:
+        return None
+
 
 @dataclass(frozen=True)
 class VerifyResult:
@@ -97,6 +114,7 @@ class VerifyResult:
 def _wrap_os_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Public entry points report OS errors (missing file, EIO...) as FlarError."""
 
+    @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
@@ -105,8 +123,6 @@ def _wrap_os_errors(func: Callable[P, R]) -> Callable[P, R]:
         except OSError as exc:
             raise FlarError(f"{exc.strerror or exc}", os.fsdecode(exc.filename or "")) from None
 
-    wrapper.__name__ = func.__name__
-    wrapper.__doc__ = func.__doc__
     return wrapper
 
 

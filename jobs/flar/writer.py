@@ -41,7 +41,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .errors import FlarCancelled, FlarError
+from .errors import FlarError
 from .header import (
     ARCHIVE_LINE,
     COOKIE,
@@ -117,6 +117,9 @@ class CreateOptions:
     content_architectures: tuple[str, ...] = ()  # default: this machine's hardware class
     system: SystemInfo | None = None
     compressor: Compressor = "auto"  # "system" = compress(1) binary, "python" = built-in LZW
+    # Mounted file systems, zflar's stand-in for `mount`: archive-relative directory (the
+    # mount point) -> directory whose contents are archived there instead of the tree's.
+    grafts: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -139,17 +142,23 @@ class CreateResult:
 # --- options -> header ---------------------------------------------------------------------------
 
 
-def normalize_exclusion(path: str) -> bytes:
+def normalize_exclusion(path: str, what: str = "exclusion") -> bytes:
     """``-x`` paths are relative to the -R root; a leading '/' or './' means the same."""
     raw = path.strip()
     while raw.startswith("./"):
         raw = raw[2:]
     rel = os.path.normpath(raw.lstrip("/")) if raw.lstrip("/") else ""
     if rel in ("", "."):
-        raise ValueError(f"exclusion {path!r} would exclude the whole root")
+        raise ValueError(f"{what} {path!r} would cover the whole root")
     if rel == ".." or rel.startswith("../"):
-        raise ValueError(f"exclusion {path!r} points outside the root")
+        raise ValueError(f"{what} {path!r} points outside the root")
     return os.fsencode(rel)
+
+
+def normalize_grafts(grafts: Mapping[str, str]) -> dict[bytes, str]:
+    return {
+        normalize_exclusion(point, "graft mount point"): os.fspath(source) for point, source in grafts.items()
+    }
 
 
 def _validate(options: CreateOptions) -> None:
@@ -385,10 +394,13 @@ class _Sink:
 
     def _hash_loop(self) -> None:
         assert self._md5 is not None
-        while (item := self._next("hash")) is not None:
-            seq, length = item
-            self._md5.update(self._views[seq % BUFFER_COUNT][:length])
-            self._completed("hash")
+        try:
+            while (item := self._next("hash")) is not None:
+                seq, length = item
+                self._md5.update(self._views[seq % BUFFER_COUNT][:length])
+                self._completed("hash")
+        except BaseException as exc:  # pragma: no cover - md5 of a buffer does not fail
+            self._fail(exc)
 
     def _write_loop(self) -> None:
         try:
@@ -424,9 +436,18 @@ class _LinkGroup:
 class _TreeArchiver:
     """Walks the root in sorted order and writes newc entries into the sink."""
 
-    def __init__(self, root_fd: int, excluded: set[bytes], sink: _Sink, throttle: Throttle) -> None:
+    def __init__(
+        self,
+        root_fd: int,
+        excluded: set[bytes],
+        sink: _Sink,
+        throttle: Throttle,
+        grafts: dict[bytes, str] | None = None,
+    ) -> None:
         self._root_fd = root_fd
         self._excluded = excluded
+        self._grafts = grafts or {}
+        self._grafts_used: set[bytes] = set()
         self._sink = sink
         self._throttle = throttle
         self._links: dict[tuple[int, int], _LinkGroup] = {}
@@ -439,6 +460,8 @@ class _TreeArchiver:
 
     def run(self) -> None:
         self._walk()
+        for point in sorted(set(self._grafts) - self._grafts_used):
+            self.warnings.append(f"/{os.fsdecode(point)}: mount point not in the tree; graft not archived")
         for group in list(self._links.values()):
             self._emit_link_group(group, None, b"")
         self._links.clear()
@@ -490,6 +513,10 @@ class _TreeArchiver:
         if kind == stat.S_IFREG:
             self._regular(dir_fd, name, rel, st)
         elif kind == stat.S_IFDIR:
+            if rel in self._grafts:
+                grafted = self._grafted_directory(rel, self._grafts[rel])
+                if grafted is not None:
+                    return grafted
             self._simple(rel, st, "dir")
             try:
                 return os.open(name, _OPEN_DIR, dir_fd=dir_fd)
@@ -507,6 +534,18 @@ class _TreeArchiver:
             self.warnings.append(f"/{os.fsdecode(rel)}: socket or unknown file type not archived")
         self._throttle.tick(self.bytes_done, rel)
         return None
+
+    def _grafted_directory(self, rel: bytes, source: str) -> int | None:
+        """Descend into a mounted file system: its root's attributes, its contents."""
+        self._grafts_used.add(rel)
+        try:
+            fd = os.open(source, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        except OSError as exc:
+            self.warnings.append(f"/{os.fsdecode(rel)}: graft source {source} unusable ({exc.strerror})")
+            return None
+        # What stat shows at a mount point is the mounted file system's root directory.
+        self._simple(rel, os.fstat(fd), "dir")
+        return fd
 
     # emitting -----------------------------------------------------------------------------------
 
@@ -636,12 +675,23 @@ class _TreeArchiver:
                 pass
         for rel, _ in reversed(group.members):  # every name is the same inode
             try:
-                return _open_beneath(self._root_fd, rel)
+                return self._open_by_name(rel)
             except OSError:
                 continue
         names = ", ".join("/" + os.fsdecode(rel) for rel, _ in group.members)
         self.warnings.append(f"hard-linked files {names}: cannot open any of them; skipped")
         return None
+
+    def _open_by_name(self, rel: bytes) -> int:
+        """Re-open an archived file by its name, through a graft when one covers it."""
+        for point in sorted(self._grafts, key=len, reverse=True):
+            if rel.startswith(point + b"/"):
+                base = os.open(self._grafts[point], os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+                try:
+                    return _open_beneath(base, rel[len(point) + 1 :])
+                finally:
+                    os.close(base)
+        return _open_beneath(self._root_fd, rel)
 
 
 def _open_beneath(root_fd: int, rel: bytes) -> int:
@@ -663,7 +713,7 @@ def _open_beneath(root_fd: int, rel: bytes) -> int:
 # --- prescan (only when someone watches progress) ------------------------------------------------
 
 
-def _prescan(root_fd: int, excluded: set[bytes]) -> int:
+def _prescan(root_fd: int, excluded: set[bytes], grafts: dict[bytes, str]) -> int:
     """Total regular-file bytes, so progress can report a percentage; also fails fast on >= 4 GiB."""
     total = 0
     linked: set[tuple[int, int]] = set()  # hard-linked data is stored once
@@ -693,9 +743,13 @@ def _prescan(root_fd: int, excluded: set[bytes]) -> int:
                         total += st.st_size
                     elif stat.S_ISDIR(st.st_mode):
                         try:
-                            stack.append((os.open(entry.name, _OPEN_DIR, dir_fd=dir_fd), rel + b"/"))
+                            if rel in grafts:
+                                sub_fd = os.open(grafts[rel], os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+                            else:
+                                sub_fd = os.open(entry.name, _OPEN_DIR, dir_fd=dir_fd)
                         except OSError:
                             continue
+                        stack.append((sub_fd, rel + b"/"))
         finally:
             os.close(dir_fd)
     return total
@@ -754,8 +808,8 @@ def create(
     ``on_progress(bytes_done, bytes_total, current_path)`` and ``cancel()`` are
     called at most every 0.5 s or 64 MiB.  When ``on_progress`` is given the
     tree is stat-ed once beforehand so ``bytes_total`` is known; otherwise it
-    is None.  Raises FlarError (FlarCancelled when cancelled) and ValueError
-    for invalid options; in every failure case no output or partial file is left.
+    is None.  Every failure, invalid options included, raises FlarError
+    (FlarCancelled when cancelled), and leaves neither output nor partial file.
     """
     try:
         _validate(options)
@@ -763,6 +817,7 @@ def create(
         root = os.path.abspath(options.root)
         partial = partial_path(output_path)
         excluded, exclusions = _excluded_set(options, root, output_path, partial)
+        grafts = normalize_grafts(options.grafts)
         header = build_header(options, root, exclusions)
     except ValueError as exc:
         raise FlarError(str(exc), os.fspath(output)) from None
@@ -771,9 +826,9 @@ def create(
     except OSError as exc:
         raise FlarError(f"cannot open root {root}: {exc.strerror}", output_path) from None
     try:
-        total = _prescan(root_fd, excluded) if on_progress is not None else None
+        total = _prescan(root_fd, excluded, grafts) if on_progress is not None else None
         throttle = Throttle(on_progress, cancel, total=total, path=output_path)
-        return _write_archive(output_path, partial, root_fd, excluded, header, options, throttle)
+        return _write_archive(output_path, partial, root_fd, (excluded, grafts), header, options, throttle)
     except FlarError as exc:
         if not exc.path:
             exc.path = output_path
@@ -798,7 +853,7 @@ def _write_archive(
     output: str,
     partial: str,
     root_fd: int,
-    excluded: set[bytes],
+    selection: tuple[set[bytes], dict[bytes, str]],
     header: _Header,
     options: CreateOptions,
     throttle: Throttle,
@@ -812,7 +867,8 @@ def _write_archive(
         proc, py_compressor = _start_compressor(options, out_fd)
         write_fd = proc.stdin.fileno() if proc is not None and proc.stdin is not None else out_fd
         sink = _Sink(write_fd, hashed=options.archive_id, compressor=py_compressor, out_fd=out_fd)
-        archiver = _TreeArchiver(root_fd, excluded, sink, throttle)
+        excluded, grafts = selection
+        archiver = _TreeArchiver(root_fd, excluded, sink, throttle, grafts)
         archiver.run()
         payload_size = sink.total
         digest = sink.finish()
@@ -884,4 +940,4 @@ def _fsync_dir(directory: str) -> None:
         os.close(fd)
 
 
-__all__ = ["CreateOptions", "CreateResult", "FlarCancelled", "SystemInfo", "create"]
+__all__ = ["CreateOptions", "CreateResult", "SystemInfo", "create"]

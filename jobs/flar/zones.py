@@ -7,9 +7,10 @@ holds an *empty mount point* at ``<zonepath>/root/<dir>`` and none of the
 data.  This module reads ``etc/zones/index`` and ``etc/zones/<zone>.xml`` from
 the payload (with the planner's parsers) and reports such directories.
 
-It makes one pass over the payload and keeps only the set of directory names
-and the set of names that have children, so memory grows with the number of
-directories, not with the archive.
+It makes one pass over the payload and keeps only the directory names and how
+many entries each directly holds, so memory grows with the number of
+directories, not with the archive.  :func:`inspect_archive` does the same pass
+with hashing on, which is ``verify`` and this in one read.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from planner.solaris.zonexml import parse_zone_xml
 from .errors import FlarError
 from .newc import MemberType
 from .payload import Backend
-from .reader import Archive, CpioParser
+from .reader import Archive, CpioParser, VerifyResult, hash_status
 
 ZONES_DIR = "etc/zones"
 INDEX = f"{ZONES_DIR}/index"
@@ -56,6 +57,8 @@ class ArchiveZone:
     root_state: str  # "populated", "empty" or "missing"
     fs_checks: tuple[ZoneFsCheck, ...] = ()
     problems: tuple[str, ...] = ()
+    config_in_archive: bool = False  # etc/zones/<zone>.xml is a member
+    member_count: int = 0  # entries below <zonepath>/root
 
     @property
     def empty_private_fs(self) -> list[ZoneFsCheck]:
@@ -67,14 +70,34 @@ def _normalize(name: str) -> str:
     return "/".join(part for part in name.split("/") if part and part != ".")
 
 
+@dataclass(frozen=True)
+class ArchiveInspection:
+    """One pass over an archive: the archive_id check plus the zones it carries."""
+
+    verify: VerifyResult
+    zones: list[ArchiveZone]
+
+
 class _Collector:
-    """What a single pass over the payload keeps."""
+    """What a single pass over the payload keeps: per directory, how many direct entries."""
 
     def __init__(self) -> None:
         self.directories: set[str] = set()
-        self.with_children: set[str] = set()
+        self.children: dict[str, int] = {}
         self.index_text: str | None = None
         self.xml_texts: dict[str, str] = {}
+
+    def add(self, name: str, is_directory: bool) -> None:
+        if is_directory:
+            self.directories.add(name)
+        parent = name.rpartition("/")[0]
+        self.children[parent] = self.children.get(parent, 0) + 1
+
+    def members_below(self, directory: str) -> int:
+        prefix = directory + "/"
+        return sum(
+            count for name, count in self.children.items() if name == directory or name.startswith(prefix)
+        )
 
     def wants_data(self, name: str, size: int) -> bool:
         if size > MAX_CONFIG_BYTES:
@@ -96,25 +119,52 @@ def zones_in_archive(
     path: str | os.PathLike[str], *, fs_types: tuple[str, ...] = ("ufs",), backend: Backend = "auto"
 ) -> list[ArchiveZone]:
     """Non-global zones recorded in the archive's etc/zones, with their mount-point checks."""
+    collector, _ = _scan(os.fspath(path), hashed=False, backend=backend)
+    return _zones(collector, os.fspath(path), tuple(t.lower() for t in fs_types))
+
+
+def inspect_archive(
+    path: str | os.PathLike[str], *, fs_types: tuple[str, ...] = ("ufs",), backend: Backend = "auto"
+) -> ArchiveInspection:
+    """``verify`` and ``zones_in_archive`` in a single pass over the payload."""
     archive_path = os.fspath(path)
+    collector, result = _scan(archive_path, hashed=True, backend=backend)
+    assert result is not None
+    return ArchiveInspection(result, _zones(collector, archive_path, tuple(t.lower() for t in fs_types)))
+
+
+def _scan(archive_path: str, *, hashed: bool, backend: Backend) -> tuple[_Collector, VerifyResult | None]:
     collector = _Collector()
+    result = None
     try:
         with Archive(archive_path) as archive:
-            payload = archive.open_payload(hashed=False, backend=backend)
+            meta = archive.info()
+            payload = archive.open_payload(hashed=hashed, backend=backend)
             try:
                 parser = CpioParser(payload)
                 for member in parser:
                     name = _normalize(member.name)
-                    if member.type is MemberType.DIRECTORY:
-                        collector.directories.add(name)
-                    collector.with_children.add(name.rpartition("/")[0])
+                    collector.add(name, member.type is MemberType.DIRECTORY)
                     if member.type is MemberType.FILE and collector.wants_data(name, member.size):
                         collector.keep(name, parser.read_data())
+                if payload.hasher is not None:
+                    payload.drain()
+                    actual = payload.hasher.hexdigest()
+                    result = VerifyResult(
+                        path=archive_path,
+                        status=hash_status(meta.archive_id, actual),
+                        expected=meta.archive_id,
+                        actual=actual,
+                        payload_bytes=payload.position,
+                        members=parser.count,
+                        compressed=meta.compressed,
+                        warnings=meta.warnings,
+                    )
             finally:
                 payload.close()
     except OSError as exc:
         raise FlarError(f"{exc.strerror or exc}", archive_path) from None
-    return _zones(collector, archive_path, tuple(t.lower() for t in fs_types))
+    return collector, result
 
 
 def _zones(collector: _Collector, archive_path: str, fs_types: tuple[str, ...]) -> list[ArchiveZone]:
@@ -130,7 +180,7 @@ def _zones(collector: _Collector, archive_path: str, fs_types: tuple[str, ...]) 
 def _state(collector: _Collector, name: str) -> str:
     if name not in collector.directories:
         return "missing"
-    return "populated" if name in collector.with_children else "empty"
+    return "populated" if collector.children.get(name) else "empty"
 
 
 def _zone(
@@ -165,4 +215,6 @@ def _zone(
         root_state=_state(collector, root_path),
         fs_checks=tuple(checks),
         problems=tuple(problems),
+        config_in_archive=text is not None,
+        member_count=collector.members_below(root_path),
     )

@@ -218,8 +218,16 @@ class BundleUploadView(APIView):
                 .first()
             )
             snapshot = services.host_import(team=team, loaded=loaded, user=self.request.user)
-        except SolarisParseError as exc:
+        except (SolarisParseError, services.PlannerError) as exc:
             return {"file": name, "ok": False, "error": str(exc)}
+        except Exception as exc:
+            # One file must not stop the others; host_import is atomic, so nothing of it was kept.
+            log.exception("API import of %s failed", name)
+            return {
+                "file": name,
+                "ok": False,
+                "error": f"{name}: the import failed ({exc.__class__.__name__}); see the server log",
+            }
         finally:
             upload.close()
         inventory = loaded.inventory

@@ -136,6 +136,12 @@ def _derive_views(cfg: ZoneConfig) -> None:
     cfg.capped_memory = memory if has_memory_cap else None
 
 
+def _normal_ncpus(ncpus: str) -> str:
+    """dedicated-cpu ``8-8`` is the pool ``pset ncpu_min=8 ncpu_max=8``, which reads back as ``8``."""
+    low, dash, high = ncpus.partition("-")
+    return low if dash and low == high else ncpus
+
+
 def root_type_mode(cfg: ZoneConfig, *, from_create_line: bool) -> str:
     """``sparse`` when the zone inherits package directories, else ``whole``.
 
@@ -155,12 +161,15 @@ def canonical_zone_config(cfg: ZoneConfig) -> ZoneConfig:
     * rctls are the truth: ``capped_cpu`` and ``capped_memory.swap/locked`` are
       re-derived from ``zone.cpu-cap``, ``zone.max-swap`` and
       ``zone.max-locked-memory`` (a view set without its rctl gains the rctl),
-      in one spelling: ncpus ``1.5`` (not ``1.50``), sizes ``2G`` (not ``2048M``);
+      in one spelling: ncpus ``1.5`` (not ``1.50``), sizes ``2G`` (not ``2048M``),
+      dedicated-cpu ``8`` (not ``8-8``);
     * ``create_mode`` "sparse"/"whole" follows the inherited directories.
     """
     result = copy.deepcopy(cfg)
     _ensure_view_rctls(result)
     _derive_views(result)
+    if result.dedicated_cpu is not None:
+        result.dedicated_cpu.ncpus = _normal_ncpus(result.dedicated_cpu.ncpus)
     if result.create_mode in _ROOT_TYPE_MODES:
         result.create_mode = root_type_mode(result, from_create_line=True)
     return result

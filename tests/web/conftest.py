@@ -89,16 +89,3 @@ def archive_store(settings, tmp_path):  # type: ignore[no-untyped-def]
     store.mkdir()
     settings.ARCHIVE_STORE = store
     return store
-
-
-# TEMP(web): planner.inputs still calls read_bundle_files(..., source=...) which the bundle reader
-# no longer takes; remove this shim once planner/inputs.py is updated by its owner.
-@pytest.fixture(autouse=True)
-def _inputs_shim(monkeypatch):  # type: ignore[no-untyped-def]
-    import inspect
-
-    import planner.inputs as inputs
-    from planner.solaris.bundle import read_bundle_files
-
-    if "source" not in inspect.signature(read_bundle_files).parameters:
-        monkeypatch.setattr(inputs, "read_bundle_files", lambda files, source="": read_bundle_files(files))

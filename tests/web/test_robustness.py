@@ -14,9 +14,15 @@ ODD_REPORTS = [
     {"verdict": "blocked", "zones": None, "nic_mappings": None, "layout": None, "runbook": None},
     {
         "verdict": "ready_with_steps",
-        "host_findings": [{"code": "SOMETHING_NEW", "severity": "step", "message": "new rule", "remedy": "do it"}],
+        "host_findings": [
+            {"code": "SOMETHING_NEW", "severity": "step", "message": "new rule", "remedy": "do it"}
+        ],
         "zones": [
-            {"name": "<b>bold</b>", "verdict": "blocked", "findings": [{"code": "FS_NFS", "severity": "blocker"}]},
+            {
+                "name": "<b>bold</b>",
+                "verdict": "blocked",
+                "findings": [{"code": "FS_NFS", "severity": "blocker"}],
+            },
             {"name": "plain"},
             "not a zone",
         ],
@@ -26,7 +32,10 @@ ODD_REPORTS = [
             "disks": [{"name": "c0t0d0", "slices": [{"index": 0, "key": "root", "size_mb": "many"}]}],
             "unplaced": [{"key": "zone:plain:/data", "size_mb": 500}],
         },
-        "runbook": [{"phase": "flat", "title": "a flat step", "command": "echo hi"}, {"title": "p", "steps": ["x"]}],
+        "runbook": [
+            {"phase": "flat", "title": "a flat step", "command": "echo hi"},
+            {"title": "p", "steps": ["x"]},
+        ],
     },
 ]
 
@@ -40,7 +49,10 @@ def test_odd_reports_render(operator_client, plan, report):
         assert "<b>bold</b>" not in response.content.decode()
     assert operator_client.get(reverse("planner:plan_report", args=[plan.pk])).status_code == 200
     for fmt in ("csv", "json"):
-        assert operator_client.get(reverse("planner:plan_findings_export", args=[plan.pk, fmt])).status_code == 200
+        assert (
+            operator_client.get(reverse("planner:plan_findings_export", args=[plan.pk, fmt])).status_code
+            == 200
+        )
 
 
 def test_layout_drawing_geometry():
@@ -56,7 +68,13 @@ def test_layout_drawing_geometry():
                 "slices": [
                     {"index": 0, "key": "root", "mount_point": "/", "size_mb": 500, "start_sector": 0},
                     {"index": 2, "key": "backup", "purpose": "backup", "size_mb": 1000, "start_sector": 0},
-                    {"index": 1, "key": "swap", "mount_point": "swap", "size_mb": 200, "start_sector": 500 * 2048},
+                    {
+                        "index": 1,
+                        "key": "swap",
+                        "mount_point": "swap",
+                        "size_mb": 200,
+                        "start_sector": 500 * 2048,
+                    },
                 ],
             }
         ],

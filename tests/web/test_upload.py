@@ -196,3 +196,12 @@ def test_spec_destination_form_errors(operator_client, field, value, message):
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Host.objects.filter(hostname="handmade").exists()
+
+
+def test_oversized_file_is_refused_while_streaming(operator_client, settings):
+    settings.ZFLAR_MAX_UPLOAD_BYTES = 1000
+    big = SimpleUploadedFile("big.tar.gz", b"\x1f\x8b" + b"x" * 5000)
+    response = _upload(operator_client, big)
+    assert response.status_code == 413
+    assert "upload limit" in response.content.decode()
+    assert not Host.objects.exists()

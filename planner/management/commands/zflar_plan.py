@@ -9,8 +9,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from planner.domain.plan import PlanOptions, compute_plan
-from planner.domain.runbook import runbook_markdown, scripts_tarball
+from planner.domain.options import PlanOptions
+from planner.domain.plan import compute_plan
+from planner.domain.report import runbook_markdown, scripts_tarball
 from planner.inputs import load_path
 from planner.solaris.errors import SolarisParseError
 
@@ -33,8 +34,8 @@ class Command(BaseCommand):
         except SolarisParseError as err:
             raise CommandError(str(err), returncode=2) from err
         plan_options = PlanOptions()
-        location = options["archive_location"] or plan_options.archive_location
-        plan_options.archive_location = location.replace("{hostname}", source.hostname)
+        if options["archive_location"]:
+            plan_options.archive_location = options["archive_location"]
         result = compute_plan(source, destination, plan_options)
         out = Path(options["out"])
         try:

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import django
 import pytest
+from django.conf import settings
+
+if not settings.configured:  # also runs under `pytest -p no:django`
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zflar_site.settings")
+    django.setup()
+
 from django.core.management import call_command
 from django.core.management.base import CommandError
 

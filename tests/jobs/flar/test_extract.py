@@ -238,7 +238,9 @@ def test_round_trip_of_our_own_archive(tmp_path: Path) -> None:
     tree = build_sample_tree(tmp_path / "root")
     archive = tmp_path / "a.flar"
     create(archive, CreateOptions(name="x", root=str(tree)))
+    before = len(os.listdir("/proc/self/fd"))
     report = extract(archive, tmp_path / "out")
+    assert len(os.listdir("/proc/self/fd")) == before
     assert report.ok and report.hash_status is HashStatus.MATCH
     assert snapshot(tmp_path / "out") == snapshot(tree)
 

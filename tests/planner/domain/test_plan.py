@@ -238,4 +238,3 @@ def test_callers_may_take_the_views_from_runbook_too() -> None:
     ufs = next(f for z in report["zones"] for f in z["findings"] if f["code"] == "FS_UFS_PRIVATE")
     assert ufs["details"]["special"] == "/dev/dsk/c1t1d0s0"
     assert ufs["details"]["destination_device"] == "/dev/dsk/c0t0d0s4"
-
