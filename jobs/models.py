@@ -34,14 +34,18 @@ class Job(models.Model):
         SSH = "ssh", "SSH to the Solaris hosts"
 
     team = models.ForeignKey("planner.Team", on_delete=models.CASCADE, related_name="jobs")
-    plan = models.ForeignKey("planner.Plan", null=True, blank=True, on_delete=models.CASCADE, related_name="jobs")
+    plan = models.ForeignKey(
+        "planner.Plan", null=True, blank=True, on_delete=models.CASCADE, related_name="jobs"
+    )
     kind = models.CharField(max_length=16, choices=Kind.choices)
     state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED, db_index=True)
     executor = models.CharField(max_length=8, choices=Executor.choices, default=Executor.LOCAL)
     params = models.JSONField(default=dict, blank=True)
     # Zones to run; empty means every zone of the plan (a retry lists only the failed ones).
     zone_names = models.JSONField(default=list, blank=True)
-    retry_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="retries")
+    retry_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="retries"
+    )
     archive_path = models.CharField(max_length=1024, blank=True)
     result = models.JSONField(default=dict, blank=True)
     bytes_done = models.BigIntegerField(default=0)

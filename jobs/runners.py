@@ -25,8 +25,12 @@ from .models import Job, ZoneResult
 log = logging.getLogger(__name__)
 
 # Findings that make a zone unusable on the destination whatever the archive holds.
-ZONE_BLOCKERS = {Code.ZONEPATH_ON_NFS.value, Code.SVM_IN_USE.value, Code.NET_NO_TARGET.value,
-                 Code.FS_UFS_NO_SPACE.value}
+ZONE_BLOCKERS = {
+    Code.ZONEPATH_ON_NFS.value,
+    Code.SVM_IN_USE.value,
+    Code.NET_NO_TARGET.value,
+    Code.FS_UFS_NO_SPACE.value,
+}
 
 
 @dataclass
@@ -51,9 +55,11 @@ class ZoneNotes:
 
 def run_job(job: Job) -> Job:
     """Run a claimed job to a terminal state; never raises."""
-    runner = {Job.Kind.ARCHIVE: ArchiveRunner, Job.Kind.EXTRACT: ExtractRunner, Job.Kind.INSPECT: InspectRunner}[
-        Job.Kind(job.kind)
-    ](job)
+    runner = {
+        Job.Kind.ARCHIVE: ArchiveRunner,
+        Job.Kind.EXTRACT: ExtractRunner,
+        Job.Kind.INSPECT: InspectRunner,
+    }[Job.Kind(job.kind)](job)
     try:
         runner.run()
     except services.JobCancelled as exc:
@@ -187,7 +193,9 @@ class ArchiveRunner(BaseRunner):
                     self.executor.zone_halt(zone)
                     notes.notes.append(f"halted (was {state}) so the archive is complete")
                 else:
-                    notes.warnings.append(f"zone was {state} during flarcreate: the archive may be incomplete")
+                    notes.warnings.append(
+                        f"zone was {state} during flarcreate: the archive may be incomplete"
+                    )
             if self.findings(zone, Code.AUTOBOOT_FIRST_BOOT):
                 self.executor.zonecfg(zone, "set autoboot=false")
                 notes.notes.append("autoboot set to false until the post-extraction steps are done")
@@ -259,7 +267,7 @@ class ArchiveRunner(BaseRunner):
 
 def _zone_relative(mount_point: str, zonepath: str) -> str:
     root = str(PurePosixPath(zonepath) / "root")
-    return mount_point[len(root):] or "/" if mount_point.startswith(root) else mount_point
+    return mount_point[len(root) :] or "/" if mount_point.startswith(root) else mount_point
 
 
 class ExtractRunner(BaseRunner):
@@ -277,17 +285,29 @@ class ExtractRunner(BaseRunner):
             self.phase("extract: writing the archive onto the destination")
             outcome = self.executor.archive_extract(archive, self.progress)
             if outcome.hash_ok is False:
-                raise ExecutorError("the archive's contents do not match its archive_id; extraction is not trusted")
+                raise ExecutorError(
+                    "the archive's contents do not match its archive_id; extraction is not trusted"
+                )
             if outcome.refused:
                 services.job_log(
-                    self.job, f"refused {len(outcome.refused)} unsafe entries: {outcome.refused[:5]}", level="warning"
+                    self.job,
+                    f"refused {len(outcome.refused)} unsafe entries: {outcome.refused[:5]}",
+                    level="warning",
                 )
-            self.result = {"archive_path": archive, "files": outcome.files, "bytes": outcome.bytes,
-                           "refused": outcome.refused, "devices_skipped": outcome.devices_skipped}
+            self.result = {
+                "archive_path": archive,
+                "files": outcome.files,
+                "bytes": outcome.bytes,
+                "refused": outcome.refused,
+                "devices_skipped": outcome.devices_skipped,
+            }
         else:
             # On real hosts JumpStart installs the flar; this job performs the post-extraction steps.
-            services.job_log(self.job, "the destination was installed from the archive by JumpStart; "
-                             "applying the post-extraction steps over ssh")
+            services.job_log(
+                self.job,
+                "the destination was installed from the archive by JumpStart; "
+                "applying the post-extraction steps over ssh",
+            )
             self.result = {"archive_path": archive}
         self.phase("remap: NIC, device and vfstab changes")
         for zone in zones:
@@ -307,7 +327,9 @@ class ExtractRunner(BaseRunner):
         path = self.job.params.get("archive_path")
         if not path and self.plan is not None:
             last = (
-                self.plan.jobs.filter(kind=Job.Kind.ARCHIVE, state__in=[Job.State.SUCCEEDED, Job.State.PARTIAL])
+                self.plan.jobs.filter(
+                    kind=Job.Kind.ARCHIVE, state__in=[Job.State.SUCCEEDED, Job.State.PARTIAL]
+                )
                 .exclude(archive_path="")
                 .order_by("-finished")
                 .first()
@@ -359,7 +381,9 @@ class ExtractRunner(BaseRunner):
                 continue
             if m["action"] == "remove":
                 commands.append(f"remove device match={m['match']}")
-                notes.warnings.append(f"device {m['match']} removed; check the zone's applications before first boot")
+                notes.warnings.append(
+                    f"device {m['match']} removed; check the zone's applications before first boot"
+                )
             elif m["action"] == "replace" and m.get("replacement"):
                 commands.append(f"select device match={m['match']}; set match={m['replacement']}; end")
                 notes.warnings.append(
@@ -403,7 +427,9 @@ class ExtractRunner(BaseRunner):
             if ports and net.physical not in ports:
                 notes.failures.append(f"net {net.physical} does not exist on the destination")
         expected = {
-            (m["physical"], m.get("address", "")): m for m in self.report.get("nic_mappings", []) if m["zone"] == zone
+            (m["physical"], m.get("address", "")): m
+            for m in self.report.get("nic_mappings", [])
+            if m["zone"] == zone
         }
         for (physical, _address), m in expected.items():
             if m["action"] == "drop":

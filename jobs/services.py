@@ -117,7 +117,9 @@ class ProgressRecorder:
         self.interval = settings.ZFLAR_HEARTBEAT_SECONDS if interval is None else interval
         self._last = 0.0
 
-    def beat(self, *, bytes_done: int | None = None, bytes_total: int | None = None, force: bool = False) -> None:
+    def beat(
+        self, *, bytes_done: int | None = None, bytes_total: int | None = None, force: bool = False
+    ) -> None:
         now = time.monotonic()
         if not force and now - self._last < min(self.interval, 1.0):
             return
@@ -187,7 +189,7 @@ def job_finish(job: Job, *, error: str = "", result: dict[str, Any] | None = Non
     # Zones never reached stay visible as skipped rather than "pending" for ever.
     job.zone_results.filter(state__in=[ZoneResult.State.PENDING, ZoneResult.State.RUNNING]).update(
         state=ZoneResult.State.SKIPPED,
-        message=error and f"not run: the job failed ({error})" or "not run",
+        message=(error and f"not run: the job failed ({error})") or "not run",
     )
     fields: dict[str, Any] = {"state": state, "finished": now, "heartbeat": now, "error": error[:4000]}
     if result is not None:
@@ -258,7 +260,9 @@ def jobs_reap_stale(*, stale_after: int | None = None) -> list[int]:
     stale_after = settings.ZFLAR_STALE_AFTER_SECONDS if stale_after is None else stale_after
     cutoff = timezone.now() - timedelta(seconds=stale_after)
     touched: list[int] = []
-    stale = Job.objects.filter(state=Job.State.RUNNING).filter(Q(heartbeat__lt=cutoff) | Q(heartbeat__isnull=True))
+    stale = Job.objects.filter(state=Job.State.RUNNING).filter(
+        Q(heartbeat__lt=cutoff) | Q(heartbeat__isnull=True)
+    )
     for job in stale:
         reason = f"worker {job.worker or '?'} stopped sending heartbeats (last {job.heartbeat:%H:%M:%S} UTC)"
         if job.cancel_requested:
@@ -271,8 +275,11 @@ def jobs_reap_stale(*, stale_after: int | None = None) -> list[int]:
             if Job.objects.filter(pk=job.pk, state=Job.State.RUNNING, heartbeat=job.heartbeat).update(
                 state=Job.State.QUEUED, worker="", heartbeat=None
             ):
-                job_log(job, f"{reason}; re-queued (attempt {job.attempt + 1} of {job.max_attempts})",
-                        level=JobEvent.Level.WARNING)
+                job_log(
+                    job,
+                    f"{reason}; re-queued (attempt {job.attempt + 1} of {job.max_attempts})",
+                    level=JobEvent.Level.WARNING,
+                )
                 _enqueue_on_commit(job)
                 touched.append(job.pk)
         else:

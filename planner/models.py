@@ -270,6 +270,9 @@ class NicOverride(models.Model):
             models.UniqueConstraint(fields=["plan", "zone", "physical", "address"], name="one_nic_override")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.zone} {self.physical} {self.action} {self.target}".strip()
+
 
 class DeviceMapping(models.Model):
     """One zone ``device match=`` and what becomes of it on the destination (computed)."""
@@ -285,6 +288,9 @@ class DeviceMapping(models.Model):
 
     class Meta:
         ordering = ["zone", "match"]
+
+    def __str__(self) -> str:
+        return f"{self.zone} {self.match} {self.action}"
 
 
 class DeviceOverride(models.Model):
@@ -303,6 +309,9 @@ class DeviceOverride(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["plan", "zone", "match"], name="one_device_override")]
 
+    def __str__(self) -> str:
+        return f"{self.zone} {self.match} {self.action} {self.replacement}".strip()
+
 
 class LayoutSlice(models.Model):
     """One planned slice on a destination disk, or an unplaced file system (disk blank)."""
@@ -318,6 +327,9 @@ class LayoutSlice(models.Model):
     class Meta:
         ordering = ["disk", "index", "key"]
 
+    def __str__(self) -> str:
+        return f"{self.key} on {self.disk or 'unplaced'}"
+
 
 class DiskOverride(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="disk_overrides")
@@ -327,3 +339,6 @@ class DiskOverride(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["plan", "key"], name="one_disk_override")]
+
+    def __str__(self) -> str:
+        return f"{self.key} -> {self.disk}"

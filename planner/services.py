@@ -24,9 +24,9 @@ from planner.solaris.inventory import HostInventory
 from planner.solaris.writers import write_zonecfg_export
 
 from .models import (
+    Device,
     DeviceMapping,
     DeviceOverride,
-    Device,
     Disk,
     DiskOverride,
     Host,
@@ -210,7 +210,9 @@ def plan_options(plan: Plan) -> PlanOptions:
 def plan_overrides(plan: Plan) -> Overrides:
     return Overrides(
         nics=[
-            DomainNicOverride(zone=o.zone, physical=o.physical, address=o.address, action=o.action, target=o.target)
+            DomainNicOverride(
+                zone=o.zone, physical=o.physical, address=o.address, action=o.action, target=o.target
+            )
             for o in plan.nic_overrides.all()
         ],
         devices=[
@@ -226,7 +228,9 @@ def plan_compute_result(plan: Plan) -> PlanResult:
     """Compute the plan from its hosts' current inventories (read-only)."""
     source = plan.source.current_snapshot or plan.source_snapshot
     destination = plan.destination.current_snapshot or plan.destination_snapshot
-    return compute_plan(inventory_of(source), inventory_of(destination), plan_options(plan), plan_overrides(plan))
+    return compute_plan(
+        inventory_of(source), inventory_of(destination), plan_options(plan), plan_overrides(plan)
+    )
 
 
 @transaction.atomic

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Refuses an oversized request by its Content-Length before anything reads the body.
+    "planner.upload.UploadSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -196,7 +198,26 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Plan and run Flash Archive migrations of zoned Solaris 10 hosts.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several models share field names (action, state, kind); name their enums explicitly.
+    "ENUM_NAME_OVERRIDES": {
+        "NicOverrideActionEnum": "planner.models.NicOverride.Action",
+        "DeviceOverrideActionEnum": "planner.models.DeviceOverride.Action",
+        "HostOriginEnum": "planner.models.Host.Origin",
+        "PlanVerdictEnum": "planner.models.Plan.Verdict",
+        "JobKindEnum": "jobs.models.Job.Kind",
+        "JobCreateKindEnum": "jobs.api.serializers.JOB_CREATE_KINDS",
+        "JobStateEnum": "jobs.models.Job.State",
+        "JobExecutorEnum": "jobs.models.Job.Executor",
+        "ZoneResultStateEnum": "jobs.models.ZoneResult.State",
+        "JobEventLevelEnum": "jobs.models.JobEvent.Level",
+    },
 }
+
+# Login rate limiting counts failures in the cache.  The default is per process; with several
+# web processes set CACHE_URL=redis://... so they share one count.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+LOGIN_RATE_LIMIT = env.int("LOGIN_RATE_LIMIT", default=10)
+LOGIN_RATE_LIMIT_WINDOW = env.int("LOGIN_RATE_LIMIT_WINDOW", default=15 * 60)
 
 # --- security (on whenever DEBUG is off) -------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -14,3 +14,5 @@ LOGIN_RATE_LIMIT = env.int("LOGIN_RATE_LIMIT", default=10)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # A file, not :memory:, so a real Celery worker process can share the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}  # noqa: F405
+# Tests serve static files through the finders; no collectstatic output is expected.
+STATIC_ROOT = None

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 
 from .base import Executor, ExecutorError
 
+if TYPE_CHECKING:
+    from jobs.models import Job
 
-def executor_for(job: "Job", *, role: str) -> Executor:  # noqa: F821 (string annotation, import cycle)
+
+def executor_for(job: Job, *, role: str) -> Executor:
     from .local import LocalExecutor
 
     params = job.params
     if role == "inspect":
         return LocalExecutor(root=Path(settings.ARCHIVE_STORE), host="archive-store")
     plan = job.plan
+    if plan is None:
+        raise ExecutorError(f"job {job.pk} has no plan, so there is no {role} host")
     host = plan.source if role == "source" else plan.destination
     if job.executor == "local":
         root_key = "source_root" if role == "source" else "destination_root"

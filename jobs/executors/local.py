@@ -23,8 +23,9 @@ from jobs.flar import api as flar
 from planner.solaris.errors import SolarisParseError
 from planner.solaris.inventory import ZoneConfig, ZoneIndexEntry, ZoneListEntry
 from planner.solaris.writers import write_zone_index, write_zone_xml
+from planner.solaris.zoneadm import parse_zone_index
 from planner.solaris.zonecfg_edit import apply_zonecfg_commands
-from planner.solaris.zonexml import parse_zone_index, parse_zone_xml
+from planner.solaris.zonexml import parse_zone_xml
 
 from .base import ArchiveCheck, ArchiveOutcome, ArchiveSpec, ExecutorError, ExtractOutcome, ProgressCallback
 
@@ -201,6 +202,7 @@ class LocalExecutor:
                 creation_node=self.host,
                 grafts=grafts,
                 on_progress=on_progress,
+                cancel=is_cancelled,
             )
         except flar.FlarError as exc:
             raise ExecutorError(f"flarcreate: {exc}") from exc

@@ -12,7 +12,7 @@ import hashlib
 from pathlib import Path, PurePosixPath
 
 from planner.solaris.inventory import HostInventory, VfstabEntry, ZoneIndexEntry
-from planner.solaris.writers import write_vfstab, write_zone_index, write_zone_xml
+from planner.solaris.writers import write_vfstab, write_zone_xml
 
 from .local import RUNTIME_STATES, LocalExecutor
 
@@ -64,7 +64,9 @@ def build_host_tree(root: Path, inventory: HostInventory, *, payload_bytes_per_z
             if fs.type == "ufs" and fs.special:
                 slice_dir = executor.device_path(fs.special)
                 slice_dir.mkdir(parents=True, exist_ok=True)
-                (slice_dir / "README").write_text(f"data of {fs.special}, mounted at {fs.dir} in {zone.name}\n")
+                (slice_dir / "README").write_text(
+                    f"data of {fs.special}, mounted at {fs.dir} in {zone.name}\n"
+                )
                 (slice_dir / "app.bin").write_bytes(b"\x00" * 4096)
     executor.set_index(index)
     executor.state_dir.mkdir(parents=True, exist_ok=True)

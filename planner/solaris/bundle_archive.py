@@ -46,7 +46,8 @@ class UnpackedBundle:
 def unpack_bundle(fileobj: IO[bytes], *, source: str, limits: BundleLimits | None = None) -> UnpackedBundle:
     limits = limits or BundleLimits()
     try:
-        archive = tarfile.open(fileobj=fileobj, mode="r:*")
+        # Opened outside `with` so open errors get their own message; closed by the `with` below.
+        archive = tarfile.open(fileobj=fileobj, mode="r:*")  # noqa: SIM115
     except (tarfile.TarError, EOFError, OSError, ValueError) as exc:
         raise SolarisParseError(f"not a tar or tar.gz bundle ({exc})", source=source) from exc
     with archive:
@@ -71,7 +72,9 @@ def _read_members(archive: tarfile.TarFile, *, source: str, limits: BundleLimits
     total = 0
     for count, member in enumerate(_iter_members(archive, source), start=1):
         if count > limits.max_members:
-            raise SolarisParseError(f"more than {limits.max_members} members; refusing the bundle", source=source)
+            raise SolarisParseError(
+                f"more than {limits.max_members} members; refusing the bundle", source=source
+            )
         name = member.name
         where = f"{source}: member {name!r}"
         _check_name(name, where)
@@ -88,7 +91,9 @@ def _read_members(archive: tarfile.TarFile, *, source: str, limits: BundleLimits
             continue
         if not member.isfile():
             kind = _member_kind(member)
-            raise SolarisParseError(f"member {name!r} is a {kind}; bundles hold only regular files", source=source)
+            raise SolarisParseError(
+                f"member {name!r} is a {kind}; bundles hold only regular files", source=source
+            )
         relative = "/".join(parts[1:])
         if not KNOWN_FILES.match(relative):
             ignored.append(relative or name)

@@ -78,7 +78,9 @@ def apply_zonecfg_commands(config: ZoneConfig, text: str) -> ZoneConfig:
         else:
             raise SolarisParseError(f"unsupported zonecfg command {verb!r}", source=f"zonecfg -z {cfg.name}")
     if selection is not None:
-        raise SolarisParseError("a selected resource was not closed with 'end'", source=f"zonecfg -z {cfg.name}")
+        raise SolarisParseError(
+            "a selected resource was not closed with 'end'", source=f"zonecfg -z {cfg.name}"
+        )
     return cfg
 
 

@@ -68,12 +68,18 @@ class Command(BaseCommand):
             snapshot = services.host_import(team=team, loaded=loaded, replan=False)
             imported[snapshot.host.hostname] = snapshot.host
             if loaded.inventory.hostname in {s.hostname for s in sources}:
-                build_host_tree(Path(settings.LOCAL_EXECUTOR_ROOT) / loaded.inventory.hostname, loaded.inventory)
-        catalog = services.host_import(team=team, loaded=load_catalog("catalog:T5240:lon-t5240-02"), replan=False)
+                build_host_tree(
+                    Path(settings.LOCAL_EXECUTOR_ROOT) / loaded.inventory.hostname, loaded.inventory
+                )
+        catalog = services.host_import(
+            team=team, loaded=load_catalog("catalog:T5240:lon-t5240-02"), replan=False
+        )
         imported[catalog.host.hostname] = catalog.host
         targets = [imported[d.hostname] for d in destinations] + [catalog.host]
         for i, source in enumerate(sources):
             destination = targets[i % len(targets)]
             if not Plan.objects.filter(source=imported[source.hostname], destination=destination).exists():
                 services.plan_create(team=team, source=imported[source.hostname], destination=destination)
-        self.stdout.write(f"demo fleet: {len(imported)} hosts, {Plan.objects.filter(team=team).count()} plans")
+        self.stdout.write(
+            f"demo fleet: {len(imported)} hosts, {Plan.objects.filter(team=team).count()} plans"
+        )

@@ -25,7 +25,9 @@ class Command(BaseCommand):
         parser.add_argument("--source", required=True, help=INPUT_HELP)
         parser.add_argument("--destination", required=True, help=INPUT_HELP)
         parser.add_argument("--out", required=True, help="output folder (created if missing)")
-        parser.add_argument("--archive-location", default="", help="archive_location for the JumpStart profile")
+        parser.add_argument(
+            "--archive-location", default="", help="archive_location for the JumpStart profile"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -53,7 +55,7 @@ class Command(BaseCommand):
         for name, text in written.items():
             (out / name).write_text(text)
         for script in ("finish.sh", "pre-archive.sh"):
-            os.chmod(out / script, 0o755)
+            os.chmod(out / script, 0o755)  # noqa: S103 - shell scripts the admin runs
         (out / "scripts.tar.gz").write_bytes(scripts_tarball(result))
         self.stdout.write(f"verdict: {result.verdict.value}")
         for name in [*written, "scripts.tar.gz"]:
