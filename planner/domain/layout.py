@@ -450,8 +450,11 @@ def place_filesystems(
 ) -> LayoutPlan:
     names = disk_names(destination)
     states: list[_DiskState] = []
-    for i, name in enumerate(names):
+    for name in names:
         cyl, cylinders, reserved, geometry, size = _geometry(destination, name)
+        if size <= 0 or cylinders <= 0:
+            # Removable drives with no medium (the DVD drive iostat -En lists at 0 bytes) hold nothing.
+            continue
         layout = DiskLayout(
             name=name,
             size_bytes=size,
@@ -460,7 +463,7 @@ def place_filesystems(
             cylinders=cylinders,
             reserved_cylinders=reserved,
             geometry=geometry,
-            boot=i == 0,
+            boot=not states,
             free_cylinders=cylinders,
         )
         states.append(_DiskState(layout))

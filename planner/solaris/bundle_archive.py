@@ -95,19 +95,22 @@ def _read_members(archive: tarfile.TarFile, *, source: str, limits: BundleLimits
                 f"member {name!r} is a {kind}; bundles hold only regular files", source=source
             )
         relative = "/".join(parts[1:])
-        if not KNOWN_FILES.match(relative):
-            ignored.append(relative or name)
-            continue
-        if member.size > limits.max_file_bytes:
+        known = bool(KNOWN_FILES.match(relative))
+        if known and member.size > limits.max_file_bytes:
             raise SolarisParseError(
                 f"member {name!r} is {member.size} bytes, over the {limits.max_file_bytes}-byte limit",
                 source=source,
             )
+        # Unknown members are never read, but tarfile still inflates them to step over them, so
+        # they count toward the unpacked-size cap like the rest (a bomb can hide under any name).
         total += member.size
         if total > limits.max_unpacked_bytes:
             raise SolarisParseError(
                 f"bundle unpacks to more than {limits.max_unpacked_bytes} bytes; refusing it", source=source
             )
+        if not known:
+            ignored.append(relative or name)
+            continue
         files[relative] = _read_member(archive, member, where, limits.max_file_bytes)
     if top_folder is None:
         raise SolarisParseError("the bundle is empty", source=source)

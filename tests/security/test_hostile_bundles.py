@@ -73,6 +73,14 @@ def unpacked_bomb() -> bytes:
     return make_tar(files, top=TOP)
 
 
+def hidden_bomb() -> bytes:
+    # Zeros under names the importer never reads: they still have to be inflated to be skipped.
+    files = base_files()
+    for i in range(8):
+        files[f"core.{i}"] = b"\0" * (400 * 1024)
+    return make_tar(files, top=TOP)
+
+
 def noise(n: int) -> bytes:
     return random.Random(n).randbytes(n)  # incompressible, and the same on every run
 
@@ -146,6 +154,12 @@ CASES = [
     Case(
         "unpacked-bomb",
         unpacked_bomb,
+        "unpacks to more than",
+        settings={"ZFLAR_MAX_BUNDLE_UNPACKED_BYTES": 1024 * 1024},
+    ),
+    Case(
+        "bomb-in-unknown-members",
+        hidden_bomb,
         "unpacks to more than",
         settings={"ZFLAR_MAX_BUNDLE_UNPACKED_BYTES": 1024 * 1024},
     ),

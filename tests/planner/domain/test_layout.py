@@ -5,7 +5,7 @@ from __future__ import annotations
 from planner.domain.catalog import catalog_destination
 from planner.domain.layout import TAG_BACKUP, TAG_ROOT, TAG_SWAP, TAG_VAR
 from planner.domain.plan import DiskOverride, Overrides, PlanOptions, compute_plan
-from planner.solaris.inventory import HostInventory
+from planner.solaris.inventory import Disk, HostInventory
 
 from .helpers import df, host, mb_vtoc, one, ufs, vfs, zone
 
@@ -50,6 +50,16 @@ def test_a_layout_that_fits() -> None:
     ]
     assert disk.free_mb == 40000 - 9831 - 2048 - 4916 - 4400
     assert result.verdict.value == "ready_with_steps"
+
+
+def test_an_empty_dvd_drive_is_not_a_disk_to_lay_out() -> None:
+    destination = host("dst", disks_mb={"c0t0d0": 40000})
+    # iostat -En lists the DVD drive with "Size: 0.00GB"; it gets no vtoc and no slices.
+    destination.disks.insert(0, Disk("c0t6d0", 0))
+    result = compute_plan(_source(), destination)
+    assert [d.name for d in result.layout.disks] == ["c0t0d0"]
+    assert result.layout.disks[0].boot
+    assert result.layout.unplaced == []
 
 
 def test_the_jumpstart_profile_lines() -> None:
