@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test serve bench lint typecheck venv system-deps services migrate demo clean
+.PHONY: run test serve bench bench-deps lint typecheck venv system-deps services migrate demo clean
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -36,7 +36,13 @@ test: venv system-deps
 serve: venv
 	bash scripts/serve
 
-bench: venv system-deps
+# Load generator and archive references for `make bench` (wrk, GNU cpio, md5sum).
+bench-deps:
+	bash scripts/install-bench-deps
+
+# Every benchmark beside its reference; prints a table and rewrites docs/benchmarks.md.
+# BENCH_QUICK=1 for small sizes.  Needs PostgreSQL and Redis on 127.0.0.1, like CI.
+bench: venv system-deps bench-deps
 	$(BIN)/python bench/run.py
 
 lint: venv

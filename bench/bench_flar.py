@@ -1,21 +1,25 @@
-"""Benchmark zflar's flar create/extract against GNU cpio on a Solaris-root-shaped tree.
+"""Flar create and extract against GNU cpio on a Solaris-root-shaped tree, in one run.
 
-Runs, in one process and on the same tree (page cache warm for everyone):
+Runs, in one process and on the same tree (page cache warmed first, for everyone):
 
 * ``cat``           — read every file once: the physical floor;
-* ``gnu_create``    — ``find . | cpio -o -H newc | tee OUT | md5sum`` (the
-  synchronous form of ``tee >(md5sum) > OUT``: bash does not wait for a
+* ``gnu_create``    — ``find . | cpio -o -H newc | tee OUT | md5sum`` in ``bash -c``
+  (the synchronous form of ``tee >(md5sum) > OUT``: bash does not wait for a
   process substitution, so that form would stop the clock early);
-* ``zflar_create``  — :func:`jobs.flar.create` with archive_id (MD5);
-* ``gnu_extract``   — ``cpio -idm`` of GNU's payload into an empty directory;
-* ``zflar_extract`` — :func:`jobs.flar.extract` (safe extraction + MD5 check).
+* ``zflar_create``  — ``jobs.flar.api.create_for_executor`` (what an archive job
+  runs), with the MD5 archive_id;
+* ``gnu_extract``   — ``cpio -idm`` of GNU's archive into an empty directory;
+* ``zflar_extract`` — ``jobs.flar.api.extract_for_executor`` (safe extraction and
+  the archive_id check).
 
-Each is repeated ``BENCH_REPEAT`` times (default 3), round-robin across the
-steps and after an untimed ``sync``, and the median is kept; wall and CPU
-(user+system, children included) seconds are both reported.
-``BENCH_QUICK=1`` uses ~5,000 files / ~100 MB instead of ~50,000 files / ~1 GB.
-The tree lives under ``$BENCH_DIR`` (default ``var/bench``) and is reused
-when its parameters match.
+Outputs go to the tree's filesystem.  Each step runs ``BENCH_REPEAT`` times
+(default 3), round-robin across the steps, each run after an untimed ``sync``
+and into a fresh output name (nothing is deleted until the end, so no step pays
+for another's writeback or block discards); the best run of each step is the
+headline, the median is reported too, wall and CPU (user+system, children
+included).  ``BENCH_QUICK=1`` uses ~5,000 files / ~100 MB instead of ~50,000
+files / ~1 GB.  The tree lives under ``$BENCH_DIR/flar`` and is reused when its
+parameters match.
 
 ``run()`` returns a dict (for ``bench/run.py``); run as a script it prints a
 table on stderr and the JSON on stdout.
@@ -41,7 +45,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from jobs.flar import CreateOptions, create, extract  # noqa: E402
+from jobs.flar.api import create_for_executor, extract_for_executor  # noqa: E402
 
 QUICK = {"files": 5_000, "bytes": 100 << 20, "large_files": 4}
 FULL = {"files": 50_000, "bytes": 1 << 30, "large_files": 12}
@@ -53,7 +57,8 @@ def _tree_params() -> dict[str, int]:
 
 
 def _bench_dir() -> Path:
-    return Path(os.environ.get("BENCH_DIR", REPO / "var" / "bench"))
+    base = Path(os.environ.get("BENCH_DIR") or Path(os.environ.get("ZFLAR_VAR_DIR", REPO / "var")) / "bench")
+    return base / "flar"
 
 
 def _content(rng: random.Random, size: int, pool: bytes) -> bytes:
@@ -102,6 +107,7 @@ def make_tree(root: Path, params: dict[str, int]) -> None:
 
 def ensure_tree(params: dict[str, int]) -> Path:
     base = _bench_dir()
+    base.mkdir(parents=True, exist_ok=True)
     root = base / f"tree-{params['files']}-{params['bytes']}"
     marker = root.with_suffix(".ok")
     if not marker.exists():
@@ -119,39 +125,29 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def _run_once(func: Callable[[], object], setup: Callable[[], object] | None) -> tuple[float, float]:
+def _run_once(func: Callable[[int], object], index: int) -> tuple[float, float]:
     """(wall, cpu) seconds of one run.  CPU time is steadier than wall time on a shared machine."""
-    if setup is not None:
-        setup()
-    # Flush the previous step's dirty pages now, untimed, so no step pays for another's writeback.
+    # Flush earlier runs' dirty pages now, untimed, so no step pays for another's writeback.
     os.sync()
     cpu = _cpu_seconds()
     start = time.perf_counter()
-    func()
+    func(index)
     return time.perf_counter() - start, _cpu_seconds() - cpu
 
 
 def _interleaved(
-    steps: dict[str, tuple[Callable[[], object], Callable[[], object] | None]], repeat: int
+    steps: dict[str, Callable[[int], object]], repeat: int
 ) -> dict[str, list[tuple[float, float]]]:
     """Round-robin over the steps, so a machine that slows down over time hurts every step alike."""
     results: dict[str, list[tuple[float, float]]] = {name: [] for name in steps}
-    for _ in range(repeat):
-        for name, (func, setup) in steps.items():
-            results[name].append(_run_once(func, setup))
+    for index in range(repeat):
+        for name, func in steps.items():
+            results[name].append(_run_once(func, index))
     return results
 
 
 def _sh(script: str, cwd: Path, *args: str) -> None:
     subprocess.run(["bash", "-c", script, "bash", *args], cwd=cwd, check=True)
-
-
-def _fresh(path: Path) -> Callable[[], None]:
-    def reset() -> None:
-        shutil.rmtree(path, ignore_errors=True)
-        path.mkdir(parents=True)
-
-    return reset
 
 
 def run(repeat: int | None = None) -> dict[str, Any]:
@@ -166,42 +162,83 @@ def run(repeat: int | None = None) -> dict[str, Any]:
 
 
 def _measure(root: Path, work: Path, params: dict[str, int], repeat: int) -> dict[str, Any]:
-    gnu_out, ours_out = work / "gnu.cpio", work / "ours.flar"
-    gnu_dest, ours_dest = work / "gnu-x", work / "ours-x"
-    options = CreateOptions(name="bench", root=str(root))
     cat = "find . -type f -print0 | xargs -0 cat > /dev/null"
     gnu = 'find . | cpio -o -H newc --quiet | tee "$1" | md5sum > "$1.md5"'
     _sh(cat, root)  # warm the page cache for everyone
-    steps: dict[str, tuple[Callable[[], object], Callable[[], object] | None]] = {
-        "cat": (lambda: _sh(cat, root), None),
-        "gnu_create": (lambda: _sh(gnu, root, str(gnu_out)), None),
-        "zflar_create": (lambda: create(ours_out, options), None),
-        "gnu_extract": (lambda: _sh('cpio -idm --quiet < "$1"', gnu_dest, str(gnu_out)), _fresh(gnu_dest)),
-        "zflar_extract": (lambda: extract(ours_out, ours_dest), _fresh(ours_dest)),
+    _sh(cat, root)
+    outputs: dict[str, list[Path]] = {"gnu": [], "zflar": []}
+
+    def gnu_create(index: int) -> None:
+        out = work / f"gnu-{index}.cpio"
+        _sh(gnu, root, str(out))
+        outputs["gnu"].append(out)
+
+    def zflar_create(index: int) -> None:
+        out = work / f"zflar-{index}.flar"
+        outcome = create_for_executor(root=root, output=out, name="bench")
+        if not outcome.archive_id:
+            raise RuntimeError("zflar wrote no archive_id")
+        outputs["zflar"].append(out)
+
+    def gnu_extract(index: int) -> None:
+        dest = work / f"gnu-x{index}"
+        dest.mkdir()
+        _sh('cpio -idm --quiet < "$1"', dest, str(outputs["gnu"][index]))
+
+    def zflar_extract(index: int) -> None:
+        outcome = extract_for_executor(outputs["zflar"][index], work / f"zflar-x{index}")
+        if outcome.hash_ok is not True or outcome.refused:
+            raise RuntimeError(f"zflar extract: hash_ok={outcome.hash_ok}, refused={outcome.refused[:3]}")
+
+    steps: dict[str, Callable[[int], object]] = {
+        "cat": lambda _index: _sh(cat, root),
+        "gnu_create": gnu_create,
+        "zflar_create": zflar_create,
+        "gnu_extract": gnu_extract,
+        "zflar_extract": zflar_extract,
     }
     results = _interleaved(steps, repeat)
+    _check_same_tree(work / "gnu-x0", work / "zflar-x0")
+    best = {name: min(wall for wall, _ in runs) for name, runs in results.items()}
     medians = {name: statistics.median(wall for wall, _ in runs) for name, runs in results.items()}
-    cpu = {name: statistics.median(used for _, used in runs) for name, runs in results.items()}
+    cpu = {name: min(used for _, used in runs) for name, runs in results.items()}
     return {
         "params": params,
         "repeat": repeat,
-        "payload_bytes": gnu_out.stat().st_size,
-        "seconds": {name: round(value, 4) for name, value in medians.items()},
+        "payload_bytes": outputs["gnu"][0].stat().st_size,
+        "seconds": {name: round(value, 4) for name, value in best.items()},
+        "median_seconds": {name: round(value, 4) for name, value in medians.items()},
         "cpu_seconds": {name: round(value, 4) for name, value in cpu.items()},
         "runs": {name: [round(wall, 4) for wall, _ in runs] for name, runs in results.items()},
         "ratios": {
-            "create_vs_gnu": round(medians["zflar_create"] / medians["gnu_create"], 3),
-            "extract_vs_gnu": round(medians["zflar_extract"] / medians["gnu_extract"], 3),
-            "create_vs_cat": round(medians["zflar_create"] / medians["cat"], 3),
+            "create_vs_gnu": round(best["zflar_create"] / best["gnu_create"], 3),
+            "extract_vs_gnu": round(best["zflar_extract"] / best["gnu_extract"], 3),
+            "create_vs_cat": round(best["zflar_create"] / best["cat"], 3),
+            "gnu_create_vs_cat": round(best["gnu_create"] / best["cat"], 3),
+            "create_median_vs_gnu": round(medians["zflar_create"] / medians["gnu_create"], 3),
+            "extract_median_vs_gnu": round(medians["zflar_extract"] / medians["gnu_extract"], 3),
             "create_cpu_vs_gnu": round(cpu["zflar_create"] / cpu["gnu_create"], 3),
             "extract_cpu_vs_gnu": round(cpu["zflar_extract"] / cpu["gnu_extract"], 3),
         },
     }
 
 
+def _check_same_tree(gnu: Path, ours: Path) -> None:
+    """Both extractions hold the same names and sizes (what was timed did the same work)."""
+
+    def listing(base: Path) -> list[tuple[str, int]]:
+        return sorted(
+            (str(path.relative_to(base)), path.lstat().st_size if path.is_file() else 0)
+            for path in base.rglob("*")
+        )
+
+    if listing(gnu) != listing(ours):
+        raise RuntimeError(f"{gnu} and {ours} differ")
+
+
 def format_table(result: dict[str, Any]) -> str:
     seconds, cpu = result["seconds"], result["cpu_seconds"]
-    rows = [f"{'step':<15}{'wall s':>9}{'vs GNU':>8}{'cpu s':>9}{'vs GNU':>8}"]
+    rows = [f"{'step (best of runs)':<15}{'wall s':>9}{'vs GNU':>8}{'cpu s':>9}{'vs GNU':>8}"]
     baseline = {"zflar_create": "gnu_create", "zflar_extract": "gnu_extract"}
     for name, value in seconds.items():
         wall_ratio = f"{value / seconds[baseline[name]]:.2f}" if name in baseline else ""

@@ -3,11 +3,26 @@
 A runner reads the plan's report (findings, mappings, layout), drives an
 executor, and records one result per zone with the concrete reason.  The
 Celery task only claims the job and calls :func:`run_job`.
+
+The steps follow the runbook (``planner.domain.runbook``) and the seed document:
+
+- archive: halt the running zones, turn autoboot off where the first boot on the
+  destination would fail, mount each zone-private ufs slice into its zone root from
+  the global zone (the seed's workaround), flarcreate, read the archive back, then
+  undo the temporary mounts and the autoboot changes on the source;
+- extract: check the planned layout and free space, extract, apply the NIC, device
+  and file system remaps and the temporary global-zone vfstab lines, restore
+  autoboot, then compare every zone with the plan.
+
+The archive is always of the whole system, so an archive job prepares every zone
+even when it reports on only some (a retry of the failed zones): a zone left running
+or a slice left unmounted would be missing from the new archive.
 """
 
 from __future__ import annotations
 
 import logging
+import shlex
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -16,21 +31,23 @@ from typing import Any
 from django.conf import settings
 
 from planner.domain.findings import Code
+from planner.solaris.errors import SolarisParseError
+from planner.solaris.inventory import VfstabEntry, ZoneConfig
+from planner.solaris.vfstab import parse_vfstab
 
 from . import services
 from .executors import executor_for
-from .executors.base import ArchiveSpec, Executor, ExecutorError
+from .executors.base import ArchiveCheck, ArchiveSpec, Executor, ExecutorError
 from .models import Job, ZoneResult
 
 log = logging.getLogger(__name__)
 
-# Findings that make a zone unusable on the destination whatever the archive holds.
-ZONE_BLOCKERS = {
-    Code.ZONEPATH_ON_NFS.value,
-    Code.SVM_IN_USE.value,
-    Code.NET_NO_TARGET.value,
-    Code.FS_UFS_NO_SPACE.value,
-}
+BLOCKER = "blocker"
+# Blockers about what the source can put into an archive; the other blockers (no room,
+# no port on the destination) do not spoil the archive, only the extraction.
+SOURCE_BLOCKERS = {Code.ZONEPATH_ON_NFS.value, Code.SVM_IN_USE.value}
+# Index states of zones that have no zone root yet (nothing to halt, mount or archive).
+NOT_INSTALLED = ("configured", "incomplete")
 
 
 @dataclass
@@ -77,6 +94,17 @@ def run_job(job: Job) -> Job:
     return services.job_finish(job, result=runner.result)
 
 
+def nic_target(mapping: dict[str, Any]) -> str:
+    """The port a zone net goes to: the plan's effective choice (the user's override included)."""
+    return str(mapping.get("chosen_target") or mapping.get("target") or "")
+
+
+def nic_selector(mapping: dict[str, Any]) -> str:
+    """The zonecfg selector of the source net (with its address when the port is shared)."""
+    selector = str(mapping.get("selector") or "")
+    return selector or f"net physical={mapping['physical']}"
+
+
 class BaseRunner:
     role = "source"
 
@@ -95,8 +123,11 @@ class BaseRunner:
             self._executor = executor_for(self.job, role=self.role)
         return self._executor
 
+    def all_zones(self) -> list[str]:
+        return [z["name"] for z in self.report.get("zones", [])]
+
     def zones_in_scope(self) -> list[str]:
-        zones = [z["name"] for z in self.report.get("zones", [])]
+        zones = self.all_zones()
         return [z for z in zones if z in self.job.zone_names] if self.job.zone_names else zones
 
     def zone_report(self, zone: str) -> dict[str, Any]:
@@ -106,8 +137,18 @@ class BaseRunner:
         wanted = {c.value for c in codes}
         return [f for f in self.zone_report(zone).get("findings", []) if f["code"] in wanted]
 
+    def blockers(self, zone: str) -> list[dict[str, Any]]:
+        return [f for f in self.zone_report(zone).get("findings", []) if f.get("severity") == BLOCKER]
+
     def zonepath(self, zone: str) -> str:
         return str(self.zone_report(zone).get("zonepath") or f"/zones/{zone}")
+
+    def zone_root(self, zone: str, directory: str = "") -> str:
+        return str(PurePosixPath(self.zonepath(zone)) / "root" / directory.lstrip("/"))
+
+    def notes_for(self, zone: str) -> ZoneNotes:
+        """The zone's notes; a zone outside the job's scope gets a throwaway record."""
+        return self.zone_notes.get(zone) or ZoneNotes()
 
     def start_zones(self, zones: list[str]) -> None:
         # A re-delivered attempt starts its zones afresh.
@@ -122,6 +163,23 @@ class BaseRunner:
     def phase(self, name: str) -> None:
         self.progress.beat(force=True)
         services.job_set_phase(self.job, name)
+
+    def log_host_findings(self) -> list[dict[str, Any]]:
+        """Host-level blockers and steps go to the job's log; the job itself goes on."""
+        findings = [f for f in self.report.get("host_findings", []) if f.get("severity") in (BLOCKER, "step")]
+        for finding in findings:
+            level = "error" if finding["severity"] == BLOCKER else "warning"
+            services.job_log(self.job, f"host {finding['code']}: {finding['message']}", level=level)
+        return [{"code": f["code"], "severity": f["severity"], "message": f["message"]} for f in findings]
+
+    def read_vfstab(self, path: str) -> list[VfstabEntry]:
+        text = self.executor.read_file(path)
+        if text is None:
+            return []
+        try:
+            return parse_vfstab(text, source=path)
+        except SolarisParseError as exc:
+            raise ExecutorError(str(exc)) from exc
 
     def cleanup(self) -> None:
         if self._executor is not None:
@@ -143,27 +201,38 @@ def archive_output_path(job: Job) -> str:
 
 
 class ArchiveRunner(BaseRunner):
-    """Pre-archive steps, flarcreate, read-back verification, then undo the temporary mounts."""
+    """Pre-archive steps, flarcreate, read-back verification, then undo the temporary changes."""
 
     role = "source"
 
     def __init__(self, job: Job) -> None:
         super().__init__(job)
-        self.mounted: list[str] = []
+        self.mounted: list[tuple[str, str]] = []  # (zone, mount point)
+        self.autoboot_off: list[str] = []  # still to restore on the source
+        self.autoboot_changed: set[str] = set()
+        self.index_states: dict[str, str] = {}
+        self.created: str = ""  # the archive this attempt wrote, until the job keeps it
 
     def run(self) -> None:
         zones = self.zones_in_scope()
         self.start_zones(zones)
+        host_findings = self.log_host_findings()
         self.phase("pre-archive: halting zones, autoboot, zone-private mounts")
-        self.pre_archive(zones)
+        self.pre_archive(self.all_zones())
         self.phase("archive: flarcreate")
         outcome = self.create_archive()
+        self.created = outcome.path
+        # A short archive may finish between two throttled progress writes: record the total.
+        self.progress.beat(
+            bytes_done=outcome.unarchived_bytes, bytes_total=outcome.unarchived_bytes, force=True
+        )
         self.phase("verify: reading the archive back")
         check = self.executor.archive_check(outcome.path)
         if check.hash_ok is False:
-            self.executor_remove(outcome.path)
             raise ExecutorError(f"the archive failed verification and was removed: {check.message}")
+        self.phase("post-archive: undoing the temporary mounts and autoboot changes")
         self.unmount_all()
+        self.restore_autoboot()
         self.result = {
             "archive_path": outcome.path,
             "archive_id": outcome.archive_id,
@@ -171,96 +240,203 @@ class ArchiveRunner(BaseRunner):
             "unarchived_bytes": outcome.unarchived_bytes,
             "hash": check.message,
             "zones_in_archive": check.zones,
+            "host_findings": host_findings,
         }
-        from .models import Job as JobModel
-
-        JobModel.objects.filter(pk=self.job.pk).update(archive_path=outcome.path)
         for zone in zones:
             self.judge_zone(zone, check)
             self.finish_zone(zone)
+        Job.objects.filter(pk=self.job.pk).update(archive_path=outcome.path)
+        self.created = ""  # kept: the job ends with it
+
+    # --- before flarcreate -------------------------------------------------------------------
 
     def pre_archive(self, zones: list[str]) -> None:
-        states = {entry.name: entry.state for entry in self.executor.zone_list()}
+        listed = {entry.name: entry.state for entry in self.executor.zone_list()}
+        self.index_states = listed
         for zone in zones:
-            notes = self.zone_notes[zone]
-            services.zone_result_set(self.job, zone, ZoneResult.State.RUNNING, "pre-archive steps")
-            state = states.get(zone)
+            notes = self.notes_for(zone)
+            if zone in self.zone_notes:
+                services.zone_result_set(self.job, zone, ZoneResult.State.RUNNING, "pre-archive steps")
+            state = listed.get(zone)
             if state is None:
                 notes.failures.append("the zone is not configured on the source any more")
                 continue
-            if state in ("running", "ready"):
-                if self.job.params.get("halt_zones", True):
-                    self.executor.zone_halt(zone)
-                    notes.notes.append(f"halted (was {state}) so the archive is complete")
-                else:
-                    notes.warnings.append(
-                        f"zone was {state} during flarcreate: the archive may be incomplete"
-                    )
-            if self.findings(zone, Code.AUTOBOOT_FIRST_BOOT):
-                self.executor.zonecfg(zone, "set autoboot=false")
-                notes.notes.append("autoboot set to false until the post-extraction steps are done")
-            for finding in self.findings(zone, Code.FS_UFS_PRIVATE):
-                details = finding.get("details", {})
-                special = details.get("special", "")
-                mount_point = details.get("mount_point") or str(
-                    PurePosixPath(self.zonepath(zone)) / "root" / str(details.get("dir", "")).lstrip("/")
-                )
-                try:
-                    self.executor.mount("ufs", special, mount_point)
-                except ExecutorError as exc:
-                    notes.warnings.append(f"could not mount {special} on {mount_point}: {exc}")
-                    continue
-                self.mounted.append(mount_point)
-                notes.notes.append(f"mounted {special} on {mount_point} for the archive")
-                notes.details.setdefault("mounted", []).append(mount_point)
+            try:
+                self.prepare_zone(zone, state, notes)
+            except ExecutorError as exc:
+                # One zone's step failing spoils that zone's share of the archive, not the others'.
+                notes.failures.append(f"pre-archive step failed: {exc}")
             self.progress.beat()
+
+    def prepare_zone(self, zone: str, state: str, notes: ZoneNotes) -> None:
+        self.halt(zone, state, notes)
+        if state in NOT_INSTALLED:
+            notes.notes.append(f"zone is only {state}: the archive carries its configuration, no zone root")
+            return
+        if self.findings(zone, Code.AUTOBOOT_FIRST_BOOT):
+            self.executor.zonecfg(zone, "set autoboot=false")
+            self.autoboot_off.append(zone)
+            self.autoboot_changed.add(zone)
+            notes.details["autoboot_off_for_archive"] = True
+        for finding in self.findings(zone, Code.FS_UFS_PRIVATE):
+            self.mount_private_fs(zone, finding, notes)
+        for finding in self.findings(zone, Code.FS_NFS):
+            self.check_nfs_line(zone, finding, notes, where="source")
+
+    def halt(self, zone: str, state: str, notes: ZoneNotes) -> None:
+        if state not in ("running", "ready", "shutting_down", "mounted"):
+            return
+        if not self.job.params.get("halt_zones", True):
+            notes.failures.append(
+                f"zone was {state} while flarcreate ran: the seed found every such archive incomplete "
+                "(run the archive again with halt_zones)"
+            )
+            return
+        self.executor.zone_halt(zone)
+        notes.notes.append(f"halted (was {state}) so the archive is complete; it stays halted on the source")
+        notes.details["halted_from"] = state
+
+    def mount_private_fs(self, zone: str, finding: dict[str, Any], notes: ZoneNotes) -> None:
+        """The seed's workaround: mount the halted zone's slice into its root from the global zone."""
+        details = finding.get("details", {})
+        directory = str(details.get("dir", ""))
+        special = str(details.get("special", ""))
+        mount_point = str(details.get("mount_point") or self.zone_root(zone, directory))
+        if not self.job.params.get("mount_zone_private_fs", True):
+            notes.details.setdefault("not_mounted", []).append(mount_point)
+            return
+        try:
+            self.executor.mount("ufs", special, mount_point)
+        except ExecutorError as exc:
+            notes.warnings.append(f"could not mount {special} on {mount_point}: {exc}")
+            notes.details.setdefault("not_mounted", []).append(mount_point)
+            return
+        self.mounted.append((zone, mount_point))
+        notes.notes.append(f"mounted {special} on {mount_point} from the global zone for the archive")
+        notes.details.setdefault("mounted", []).append(mount_point)
+
+    def check_nfs_line(self, zone: str, finding: dict[str, Any], notes: ZoneNotes, *, where: str) -> None:
+        """Seed: NFS mounts work when they are in the zone's own /etc/vfstab before flarcreate."""
+        details = finding.get("details", {})
+        device, mount_point = str(details.get("device", "")), str(details.get("mount_point", ""))
+        entries = self.read_vfstab(self.zone_root(zone, "/etc/vfstab"))
+        if any(e.fstype == "nfs" and e.device == device and e.mount_point == mount_point for e in entries):
+            notes.notes.append(
+                f"NFS {device} on {mount_point} is in the zone's own vfstab on the {where}: "
+                "it mounts when the zone boots"
+            )
+        else:
+            notes.warnings.append(
+                f"NFS {device} on {mount_point} is not in the zone's /etc/vfstab on the {where}: "
+                "the zone will not mount it"
+            )
+
+    # --- flarcreate and after ------------------------------------------------------------------
 
     def create_archive(self) -> Any:
         options = self.plan.options if self.plan else {}
+        hostname = self.plan.source.hostname if self.plan else "archive"
         spec = ArchiveSpec(
-            name=str(self.job.params.get("archive_name") or f"{self.plan.source.hostname}-zflar"),
+            name=str(self.job.params.get("archive_name") or f"{hostname}-zflar"),
             output_path=archive_output_path(self.job),
             excludes=list(options.get("excluded_paths", [])),
             compress=bool(self.job.params.get("compress", False)),
             description=f"zflar plan {self.plan.pk}: {self.plan.name}" if self.plan else "",
         )
-        return self.executor.archive_create(spec, self.progress, lambda: False)
+        return self.executor.archive_create(spec, self.progress, self.progress.check_cancel)
 
-    def executor_remove(self, path: str) -> None:
+    def remove_archive(self) -> None:
+        """An archive of a cancelled or failed attempt is not left behind looking complete."""
+        path, self.created = self.created, ""
+        if not path or self._executor is None:
+            return
+        remove = getattr(self._executor, "remove_archive", None)
         try:
-            Path(path).unlink(missing_ok=True)
-        except OSError:
-            log.warning("could not remove %s", path)
+            if remove is None:
+                raise ExecutorError("this executor cannot remove files")
+            remove(path)
+        except ExecutorError as exc:
+            services.job_log(self.job, f"the incomplete job left {path} behind: {exc}", level="warning")
+        else:
+            services.job_log(self.job, f"removed {path}: the job did not complete", level="warning")
 
-    def judge_zone(self, zone: str, check: Any) -> None:
+    def judge_zone(self, zone: str, check: ArchiveCheck) -> None:
         notes = self.zone_notes[zone]
+        installed = self.index_states.get(zone) not in NOT_INSTALLED
+        for finding in self.blockers(zone):
+            if finding["code"] == Code.ZONEPATH_ON_NFS.value:
+                details = finding.get("details", {})
+                notes.failures.append(
+                    f"zonepath {details.get('zonepath', self.zonepath(zone))} is on NFS "
+                    f"({details.get('device', 'a remote file system')}): flarcreate leaves NFS out, so "
+                    "the zone's files are not in the archive, and a zone cannot be installed on NFS"
+                )
+            elif finding["code"] in SOURCE_BLOCKERS:
+                notes.failures.append(f"blocked: {finding['message']}")
+            else:
+                notes.warnings.append(f"archived, but the extraction is blocked until: {finding['message']}")
         if zone not in check.zones:
             notes.failures.append("the zone is not in the archive's /etc/zones/index")
-        elif not check.members_by_zone.get(zone):
+            return
+        entries = check.members_by_zone.get(zone, 0)
+        if installed and not entries and not self.findings(zone, Code.ZONEPATH_ON_NFS):
             notes.failures.append("the archive holds nothing under the zone's root")
-        for mount_point in check.empty_zone_mounts.get(zone, []):
-            fs_dir = _zone_relative(mount_point, self.zonepath(zone))
-            notes.failures.append(
-                f"zone-private ufs {fs_dir} was not mounted, so it is missing from the archive"
+        empty = set(check.empty_zone_mounts.get(zone, []))
+        private: dict[str, str] = {}
+        for finding in self.findings(zone, Code.FS_UFS_PRIVATE):
+            directory = str(finding.get("details", {}).get("dir", ""))
+            private[self.zone_root(zone, directory)] = directory
+        for mount_point in sorted(empty | set(private)):
+            directory = private.get(mount_point) or _zone_relative(mount_point, self.zonepath(zone))
+            if mount_point in empty:
+                notes.failures.append(
+                    f"zone-private ufs {directory} was not mounted, so it is missing from the archive"
+                )
+            elif installed:
+                notes.notes.append(f"zone-private ufs {directory} is in the archive (mounted for flarcreate)")
+        if zone in self.autoboot_changed and notes.details.get("autoboot_restored"):
+            notes.notes.append(
+                "autoboot=false in the archive so the first boot on the destination waits for the fixes; "
+                "autoboot restored to true on the source"
             )
-        for finding in self.zone_report(zone).get("findings", []):
-            if finding["code"] in ZONE_BLOCKERS:
-                notes.failures.append(f"blocked: {finding['message']}")
-        if not notes.failures:
-            notes.notes.append(f"archived ({check.members_by_zone.get(zone, 0)} entries)")
+        if not notes.failures and installed:
+            notes.notes.append(f"archived ({entries} entries under the zone root)")
 
     def unmount_all(self) -> None:
         while self.mounted:
-            mount_point = self.mounted.pop()
+            zone, mount_point = self.mounted.pop()
             try:
                 self.executor.umount(mount_point)
             except ExecutorError as exc:
-                services.job_log(self.job, f"could not unmount {mount_point}: {exc}", level="warning")
+                services.job_log(
+                    self.job, f"could not unmount {mount_point}: {exc}", level="warning", zone=zone
+                )
+                self.notes_for(zone).warnings.append(f"{mount_point} is still mounted on the source: {exc}")
+
+    def restore_autoboot(self) -> None:
+        while self.autoboot_off:
+            zone = self.autoboot_off[-1]
+            try:
+                self.executor.zonecfg(zone, "set autoboot=true")
+            except ExecutorError as exc:
+                services.job_log(
+                    self.job, f"could not restore autoboot of {zone}: {exc}", level="error", zone=zone
+                )
+                self.notes_for(zone).failures.append(f"autoboot is still false on the source: {exc}")
+                self.autoboot_off.pop()
+                continue
+            self.autoboot_off.pop()
+            self.notes_for(zone).details["autoboot_restored"] = True
 
     def cleanup(self) -> None:
         try:
+            self.remove_archive()
             if self._executor is not None:
                 self.unmount_all()
+                restored = list(self.autoboot_off)
+                self.restore_autoboot()
+                for zone in restored:
+                    services.job_log(self.job, "autoboot restored on the source", zone=zone)
         finally:
             super().cleanup()
 
@@ -271,187 +447,373 @@ def _zone_relative(mount_point: str, zonepath: str) -> str:
 
 
 class ExtractRunner(BaseRunner):
-    """Capacity check, extraction, NIC/device/vfstab remaps, then a check of every zone."""
+    """Capacity check, extraction, NIC/device/fs remaps, autoboot, then a check of every zone."""
 
     role = "destination"
 
     def run(self) -> None:
         zones = self.zones_in_scope()
         self.start_zones(zones)
+        self.result["host_findings"] = self.log_host_findings()
+        for zone in zones:
+            for finding in self.blockers(zone):
+                if finding["code"] != Code.FS_UFS_NO_SPACE.value:  # the capacity check says it
+                    self.zone_notes[zone].failures.append(f"blocked: {finding['message']}")
         archive = self.archive_path()
         self.phase("capacity: checking the planned layout and free space")
         self.check_capacity(archive)
-        if getattr(self.executor, "extracts_archives", True):
-            self.phase("extract: writing the archive onto the destination")
-            outcome = self.executor.archive_extract(archive, self.progress)
-            if outcome.hash_ok is False:
-                raise ExecutorError(
-                    "the archive's contents do not match its archive_id; extraction is not trusted"
-                )
-            if outcome.refused:
-                services.job_log(
-                    self.job,
-                    f"refused {len(outcome.refused)} unsafe entries: {outcome.refused[:5]}",
-                    level="warning",
-                )
-            self.result = {
-                "archive_path": archive,
-                "files": outcome.files,
-                "bytes": outcome.bytes,
-                "refused": outcome.refused,
-                "devices_skipped": outcome.devices_skipped,
-            }
-        else:
-            # On real hosts JumpStart installs the flar; this job performs the post-extraction steps.
-            services.job_log(
-                self.job,
-                "the destination was installed from the archive by JumpStart; "
-                "applying the post-extraction steps over ssh",
-            )
-            self.result = {"archive_path": archive}
-        self.phase("remap: NIC, device and vfstab changes")
+        self.extract(archive)
+        self.phase("remap: NIC, device and file system changes")
         for zone in zones:
+            notes = self.zone_notes[zone]
+            if notes.failures:
+                notes.notes.append("no remaps applied: the zone is blocked")
+                continue
             services.zone_result_set(self.job, zone, ZoneResult.State.RUNNING, "applying remaps")
             try:
                 self.remap_zone(zone)
             except ExecutorError as exc:
-                self.zone_notes[zone].failures.append(str(exc))
+                notes.failures.append(str(exc))
             self.progress.beat()
         self.phase("check: comparing each zone with the plan")
         for zone in zones:
             if not self.zone_notes[zone].failures:
-                self.check_zone(zone)
+                try:
+                    self.check_zone(zone)
+                except ExecutorError as exc:
+                    self.zone_notes[zone].failures.append(f"cannot check the zone: {exc}")
             self.finish_zone(zone)
+
+    # --- which archive ---------------------------------------------------------------------------
 
     def archive_path(self) -> str:
         path = self.job.params.get("archive_path")
         if not path and self.plan is not None:
-            last = (
-                self.plan.jobs.filter(
-                    kind=Job.Kind.ARCHIVE, state__in=[Job.State.SUCCEEDED, Job.State.PARTIAL]
-                )
-                .exclude(archive_path="")
-                .order_by("-finished")
-                .first()
-            )
+            last = self.last_archive_job()
             path = last.archive_path if last else ""
         if not path:
             raise ExecutorError("no archive to extract: run an archive job first or give archive_path")
         return str(path)
 
-    def archive_job_result(self) -> dict[str, Any]:
+    def last_archive_job(self) -> Job | None:
         if self.plan is None:
-            return {}
-        last = (
+            return None
+        return (
             self.plan.jobs.filter(kind=Job.Kind.ARCHIVE, state__in=[Job.State.SUCCEEDED, Job.State.PARTIAL])
+            .exclude(archive_path="")
             .order_by("-finished")
             .first()
         )
-        return dict(last.result) if last else {}
+
+    def archive_job_result(self, archive: str) -> dict[str, Any]:
+        last = self.last_archive_job()
+        return dict(last.result) if last and last.archive_path == archive else {}
+
+    def previous_extraction(self, archive: str) -> Job | None:
+        """An earlier extract job of this plan that put the same archive on the same destination."""
+        if self.plan is None or not self.job.zone_names:
+            return None
+        destination = self.job.params.get("destination_root", "")
+        for earlier in self.plan.jobs.filter(
+            kind=Job.Kind.EXTRACT, state__in=[Job.State.SUCCEEDED, Job.State.PARTIAL]
+        ).order_by("-finished"):
+            same_archive = earlier.result.get("archive_path") == archive and earlier.result.get("extracted")
+            if same_archive and earlier.params.get("destination_root", "") == destination:
+                return earlier
+        return None
+
+    # --- capacity and extraction ---------------------------------------------------------------
 
     def check_capacity(self, archive: str) -> None:
-        unplaced = self.report.get("layout", {}).get("unplaced", [])
-        if unplaced:
-            short = ", ".join(f"{u['key']} short by {u.get('shortfall_mb', 0)} MB" for u in unplaced)
-            raise ExecutorError(f"the planned layout does not fit the destination disks: {short}")
-        needed = int(self.archive_job_result().get("unarchived_bytes") or 0)
+        """Host file systems that do not fit end the job; a zone's ufs that does not fit fails that zone."""
+        host_short: list[str] = []
+        for unplaced in self.report.get("layout", {}).get("unplaced", []):
+            zone = unplaced.get("zone")
+            what = unplaced.get("zone_dir") or unplaced.get("mount_point") or unplaced["key"]
+            reason = unplaced.get("reason") or f"short by {unplaced.get('shortfall_mb', 0)} MB"
+            if zone:
+                if zone in self.zone_notes:
+                    self.zone_notes[zone].failures.append(
+                        f"capacity: zone-private ufs {what} does not fit on the destination: {reason}"
+                    )
+            else:
+                host_short.append(f"{what}: {reason}")
+        if host_short:
+            raise ExecutorError(
+                "the planned layout does not fit the destination disks: " + "; ".join(host_short)
+            )
+        needed = int(self.archive_job_result(archive).get("unarchived_bytes") or 0)
         if getattr(self.executor, "extracts_archives", True):
             check = self.executor.archive_check(archive)
+            if check.hash_ok is False:
+                raise ExecutorError(f"the archive does not verify, so it is not extracted: {check.message}")
             needed = int(check.identification.get("files_unarchived_size") or needed)
         free = self.executor.free_bytes("/")
         if needed and free < needed:
             raise ExecutorError(
                 f"the destination has {free // 2**20} MB free but the archive unpacks to {needed // 2**20} MB"
             )
+        self.result["needed_bytes"] = needed
+        self.result["free_bytes"] = free
+
+    def extract(self, archive: str) -> None:
+        self.result["archive_path"] = archive
+        if not getattr(self.executor, "extracts_archives", True):
+            # On real hosts JumpStart installs the flar; this job performs the post-extraction steps.
+            services.job_log(
+                self.job,
+                "the destination was installed from the archive by JumpStart; "
+                "applying the post-extraction steps over ssh",
+            )
+            return
+        earlier = self.previous_extraction(archive)
+        if earlier is not None:
+            # Extracting again would undo the fixes already applied to the zones that succeeded.
+            services.job_log(
+                self.job,
+                f"the destination already holds this archive ({earlier}); "
+                "only the listed zones' steps run again",
+            )
+            self.result.update(extracted=True, extracted_by=earlier.pk)
+            return
+        self.phase("extract: writing the archive onto the destination")
+        outcome = self.executor.archive_extract(archive, self.progress)
+        self.progress.beat(bytes_done=outcome.bytes, bytes_total=outcome.bytes, force=True)
+        if outcome.hash_ok is False:
+            raise ExecutorError(
+                "the archive's contents do not match its archive_id; extraction is not trusted"
+            )
+        if outcome.refused:
+            services.job_log(
+                self.job,
+                f"refused {len(outcome.refused)} unsafe entries: {outcome.refused[:5]}",
+                level="warning",
+            )
+        self.result.update(
+            extracted=True,
+            files=outcome.files,
+            bytes=outcome.bytes,
+            refused=outcome.refused,
+            devices_skipped=outcome.devices_skipped,
+        )
+
+    # --- remaps ----------------------------------------------------------------------------------
+
+    def zone_config(self, zone: str) -> ZoneConfig:
+        try:
+            return self.executor.zone_config(zone)
+        except ExecutorError as exc:
+            raise ExecutorError(f"cannot read the zone's configuration after extraction: {exc}") from exc
 
     def remap_zone(self, zone: str) -> None:
         notes = self.zone_notes[zone]
+        config = self.zone_config(zone)
+        commands = self.net_commands(zone, config, notes) + self.device_commands(zone, config, notes)
+        for finding in self.findings(zone, Code.FS_UFS_PRIVATE):
+            commands += self.configure_ufs(zone, config, finding)
+        if commands:
+            self.executor.zonecfg(zone, "; ".join(commands))
+            notes.details["zonecfg"] = commands
+        self.restore_autoboot(zone)
+
+    def net_commands(self, zone: str, config: ZoneConfig, notes: ZoneNotes) -> list[str]:
+        """zonecfg commands for the zone's nets; a net already on its target is left alone (retries)."""
         commands: list[str] = []
         for m in self.report.get("nic_mappings", []):
             if m["zone"] != zone:
                 continue
+            physical, address, target = m["physical"], m.get("address", ""), nic_target(m)
+            present = [
+                n for n in config.nets if n.physical == physical and (not address or n.address == address)
+            ]
             if m["action"] == "drop":
-                commands.append(f"remove net physical={m['physical']}")
-                notes.notes.append(f"net {m['physical']} dropped")
-            elif m.get("target") and m["target"] != m["physical"]:
-                commands.append(f"select net physical={m['physical']}; set physical={m['target']}; end")
-                notes.notes.append(f"net {m['physical']} remapped to {m['target']}")
+                if present:
+                    commands.append(f"remove {nic_selector(m)}")
+                notes.notes.append(f"net {physical} {address} dropped as the plan says".replace("  ", " "))
+            elif target and target != physical:
+                if present:
+                    commands += [f"select {nic_selector(m)}", f"set physical={target}", "end"]
+                elif not any(
+                    n.physical == target and (not address or n.address == address) for n in config.nets
+                ):
+                    notes.failures.append(f"net {physical} {address}: the zone has no such net to remap")
+                    continue
+                notes.notes.append(f"net {physical} remapped to {target}")
+                if m.get("ip_type") == "exclusive":
+                    notes.warnings.append(
+                        f"exclusive-IP zone: rename its /etc/hostname.{physical} to hostname.{target} "
+                        "before the zone boots"
+                    )
+            else:
+                notes.notes.append(f"net {physical} kept (the destination has {physical})")
+        return commands
+
+    def device_commands(self, zone: str, config: ZoneConfig, notes: ZoneNotes) -> list[str]:
+        commands: list[str] = []
+        matches = {d.match for d in config.devices}
         for m in self.report.get("device_mappings", []):
             if m["zone"] != zone:
                 continue
+            match, replacement = m["match"], m.get("replacement") or ""
             if m["action"] == "remove":
-                commands.append(f"remove device match={m['match']}")
+                if match in matches:
+                    commands.append(f"remove device match={shlex.quote(match)}")
                 notes.warnings.append(
-                    f"device {m['match']} removed; check the zone's applications before first boot"
+                    f"device {match} removed ({m.get('reason') or 'not on the destination'}); "
+                    "check the zone's applications before first boot"
                 )
-            elif m["action"] == "replace" and m.get("replacement"):
-                commands.append(f"select device match={m['match']}; set match={m['replacement']}; end")
-                notes.warnings.append(
-                    f"device {m['match']} changed to {m['replacement']}; check it before first boot"
-                )
-        if commands:
-            self.executor.zonecfg(zone, "; ".join(commands))
-        for finding in self.findings(zone, Code.FS_UFS_PRIVATE):
-            self.configure_ufs(zone, finding)
+            elif m["action"] == "replace" and replacement:
+                if match in matches:
+                    commands += [
+                        f"select device match={shlex.quote(match)}",
+                        f"set match={shlex.quote(replacement)}",
+                        "end",
+                    ]
+                notes.warnings.append(f"device {match} changed to {replacement}; check it before first boot")
+            elif m.get("needs_manual_check"):
+                notes.warnings.append(f"device {match} kept; check it on the destination before first boot")
+        return commands
 
-    def configure_ufs(self, zone: str, finding: dict[str, Any]) -> None:
-        """The seed's workaround on the destination: configure the slice into the GZ vfstab."""
+    def configure_ufs(self, zone: str, config: ZoneConfig, finding: dict[str, Any]) -> list[str]:
+        """The seed's workaround on the destination: the slice goes into the global zone's vfstab."""
+        notes = self.zone_notes[zone]
         details = finding.get("details", {})
-        fs_dir = str(details.get("dir", ""))
-        mount_point = str(PurePosixPath(self.zonepath(zone)) / "root" / fs_dir.lstrip("/"))
-        device = str(details.get("destination_device") or details.get("special", ""))
+        directory = str(details.get("dir", ""))
+        mount_point = str(details.get("mount_point") or self.zone_root(zone, directory))
+        device = str(details.get("destination_device") or "")
+        if not device:
+            raise ExecutorError(f"no destination slice is planned for the zone's ufs {directory}")
         raw = str(details.get("destination_raw") or device.replace("/dev/dsk/", "/dev/rdsk/"))
         place_on_slice = getattr(self.executor, "place_on_slice", None)
         if place_on_slice is not None:
             # JumpStart mounts the planned slice at the mount point while it extracts; the local
             # executor extracted into the tree, so it moves that content onto the slice now.
             place_on_slice(device, mount_point)
-        line = f"{device}\t{raw}\t{mount_point}\tufs\t2\tyes\t-\t# zflar: temporary, remove after first boot"
         vfstab = self.executor.read_file("/etc/vfstab") or ""
-        if mount_point not in vfstab:
-            self.executor.write_file("/etc/vfstab", vfstab.rstrip("\n") + "\n" + line + "\n")
-        self.zone_notes[zone].notes.append(
-            f"ufs {fs_dir} configured in the global zone's vfstab as {device} (remove after first boot)"
+        if not any(e.mount_point == mount_point for e in self.read_vfstab("/etc/vfstab")):
+            lines = [
+                f"# zflar job {self.job.pk}: {zone} {directory}, temporary: remove after the first boot",
+                f"{device}\t{raw}\t{mount_point}\tufs\t2\tyes\t-",
+            ]
+            self.executor.write_file("/etc/vfstab", vfstab.rstrip("\n") + "\n" + "\n".join(lines) + "\n")
+        notes.notes.append(
+            f"ufs {directory} on {device}, configured in the global zone's vfstab "
+            "(remove that line after the first boot, unmount, then boot the zone)"
         )
-        self.zone_notes[zone].details.setdefault("ufs", []).append({"dir": fs_dir, "device": device})
+        notes.details.setdefault("ufs", []).append({"dir": directory, "device": device, "raw": raw})
+        current = next((f for f in config.fs if f.dir == directory), None)
+        if current is None or current.special == device:
+            return []
+        notes.notes.append(f"fs {directory} now names {device} (was {current.special})")
+        return [
+            f"select fs dir={shlex.quote(directory)}",
+            f"set special={device}",
+            f"set raw={raw}",
+            "end",
+        ]
+
+    def restore_autoboot(self, zone: str) -> None:
+        """Seed: the first autoboot fails only while post-extraction changes are pending."""
+        if not self.findings(zone, Code.AUTOBOOT_FIRST_BOOT):
+            return
+        notes = self.zone_notes[zone]
+        if self.findings(zone, Code.FS_UFS_PRIVATE):
+            notes.notes.append(
+                "autoboot stays false until the global zone's vfstab line is removed after the first boot"
+            )
+            notes.details["autoboot_expected"] = False
+            return
+        self.executor.zonecfg(zone, "set autoboot=true")
+        notes.notes.append("autoboot restored to true now that the fixes are in")
+        notes.details["autoboot_expected"] = True
+
+    # --- the check against the plan --------------------------------------------------------------
 
     def check_zone(self, zone: str) -> None:
         notes = self.zone_notes[zone]
         try:
-            config = self.executor.zone_config(zone)
+            config = self.zone_config(zone)
         except ExecutorError as exc:
-            notes.failures.append(f"cannot read the zone's configuration after extraction: {exc}")
+            notes.failures.append(str(exc))
             return
         ports = {n["name"] for n in self.report.get("destination_nics", [])}
         for net in config.nets:
             if ports and net.physical not in ports:
                 notes.failures.append(f"net {net.physical} does not exist on the destination")
-        expected = {
-            (m["physical"], m.get("address", "")): m
-            for m in self.report.get("nic_mappings", [])
-            if m["zone"] == zone
-        }
-        for (physical, _address), m in expected.items():
-            if m["action"] == "drop":
+        for m in self.report.get("nic_mappings", []):
+            if m["zone"] != zone:
                 continue
-            want = m.get("target") or physical
-            if not any(n.physical == want for n in config.nets):
-                notes.failures.append(f"net {physical} should be on {want} but is not")
-        for finding in self.zone_report(zone).get("findings", []):
-            if finding["code"] in ZONE_BLOCKERS:
-                notes.failures.append(f"blocked: {finding['message']}")
-        for item in notes.details.get("ufs", []):
-            device = item["device"]
-            if not self.executor_has_data(device):
+            physical, address = m["physical"], m.get("address", "")
+            on = [n.physical for n in config.nets if not address or n.address == address]
+            if m["action"] == "drop":
+                if physical in on:
+                    notes.failures.append(f"net {physical} {address} should have been dropped but is there")
+                continue
+            want = nic_target(m) or physical
+            if want not in on:
                 notes.failures.append(
-                    f"zone-private ufs {item['dir']} is empty on {device}: it was missing from the archive"
+                    f"net {physical} {address} should be on {want} but is on {on or 'nothing'}"
                 )
-        if self.findings(zone, Code.AUTOBOOT_FIRST_BOOT):
-            notes.notes.append("autoboot stays off until the finish script has run")
+        devices = {d.match for d in config.devices}
+        for m in self.report.get("device_mappings", []):
+            if m["zone"] != zone:
+                continue
+            if m["action"] == "remove" and m["match"] in devices:
+                notes.failures.append(f"device {m['match']} should have been removed but is there")
+            elif m["action"] == "replace" and m.get("replacement") and m["replacement"] not in devices:
+                notes.failures.append(f"device {m['match']} should now be {m['replacement']} but is not")
+        self.check_ufs(zone, config, notes)
+        for finding in self.findings(zone, Code.FS_NFS):
+            self.check_nfs_line(zone, finding, notes)
+        for finding in self.findings(zone, Code.FS_LOFS):
+            self.check_lofs(finding, notes)
+        expected = notes.details.get("autoboot_expected")
+        if expected is not None and config.autoboot != expected:
+            notes.failures.append(
+                f"autoboot is {str(config.autoboot).lower()}, expected {str(expected).lower()}"
+            )
+        if not notes.failures:
+            notes.notes.append("the zone's configuration matches the plan")
 
-    def executor_has_data(self, device: str) -> bool:
-        has_data = getattr(self.executor, "device_has_data", None)
-        return True if has_data is None else bool(has_data(device))
+    def check_ufs(self, zone: str, config: ZoneConfig, notes: ZoneNotes) -> None:
+        gz_vfstab = {e.mount_point: e for e in self.read_vfstab("/etc/vfstab")}
+        for item in notes.details.get("ufs", []):
+            directory, device = item["dir"], item["device"]
+            fs = next((f for f in config.fs if f.dir == directory), None)
+            if fs is None:
+                notes.failures.append(f"the zone has no fs {directory} any more")
+            elif fs.special != device:
+                notes.failures.append(f"fs {directory} names {fs.special}, not the planned {device}")
+            if self.zone_root(zone, directory) not in gz_vfstab:
+                notes.failures.append(f"the global zone's vfstab does not mount {device} for {directory}")
+            has_data = getattr(self.executor, "device_has_data", None)
+            if has_data is not None and not has_data(device):
+                notes.failures.append(
+                    f"zone-private ufs {directory} is empty on {device}: it was missing from the archive"
+                )
+
+    def check_nfs_line(self, zone: str, finding: dict[str, Any], notes: ZoneNotes) -> None:
+        details = finding.get("details", {})
+        device, mount_point = str(details.get("device", "")), str(details.get("mount_point", ""))
+        entries = self.read_vfstab(self.zone_root(zone, "/etc/vfstab"))
+        if any(e.fstype == "nfs" and e.device == device and e.mount_point == mount_point for e in entries):
+            notes.notes.append(
+                f"NFS {device} on {mount_point} is in the zone's vfstab: it mounts at zone boot"
+            )
+        else:
+            notes.failures.append(f"NFS {device} on {mount_point} is missing from the zone's vfstab")
+
+    def check_lofs(self, finding: dict[str, Any], notes: ZoneNotes) -> None:
+        details = finding.get("details", {})
+        special, directory = str(details.get("special", "")), str(details.get("dir", ""))
+        exists = getattr(self.executor, "path_exists", None)
+        if exists is not None and not exists(special):
+            notes.warnings.append(
+                f"lofs {directory}: {special} does not exist on the destination; "
+                "create it before the zone boots"
+            )
+        else:
+            notes.notes.append(f"lofs {special} on {directory} works after a flash install")
 
 
 class InspectRunner(BaseRunner):

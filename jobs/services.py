@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from planner.models import Plan, Team
@@ -97,7 +97,10 @@ def job_claim(*, job_id: int, task_id: str = "") -> Job | None:
             state=Job.State.CANCELLED, finished=now, error="cancelled before it started"
         )
         return None
-    return Job.objects.get(pk=job_id)
+    job = Job.objects.get(pk=job_id)
+    # Exactly one of these per attempt: the trace of who ran the job, and when.
+    job_log(job, f"claimed by {job.worker} (attempt {job.attempt} of {job.max_attempts})")
+    return job
 
 
 def _pid() -> int:
@@ -186,15 +189,18 @@ def job_finish(job: Job, *, error: str = "", result: dict[str, Any] | None = Non
     else:
         state = Job.State.SUCCEEDED
     now = timezone.now()
+    fields: dict[str, Any] = {"state": state, "finished": now, "heartbeat": now, "error": error[:4000]}
+    if result is not None:
+        fields["result"] = result
+    # Only the attempt that holds the row may end it: after the reaper handed the job to another
+    # worker, a late finish from the old one must not overwrite the new attempt.
+    if not _owned(job).update(**fields):
+        return _late(job, "finished late and was ignored: the job had been handed on or had ended")
     # Zones never reached stay visible as skipped rather than "pending" for ever.
     job.zone_results.filter(state__in=[ZoneResult.State.PENDING, ZoneResult.State.RUNNING]).update(
         state=ZoneResult.State.SKIPPED,
         message=(error and f"not run: the job failed ({error})") or "not run",
     )
-    fields: dict[str, Any] = {"state": state, "finished": now, "heartbeat": now, "error": error[:4000]}
-    if result is not None:
-        fields["result"] = result
-    Job.objects.filter(pk=job.pk, state=Job.State.RUNNING).update(**fields)
     job.refresh_from_db()
     job_log(
         job,
@@ -204,13 +210,35 @@ def job_finish(job: Job, *, error: str = "", result: dict[str, Any] | None = Non
     return job
 
 
+def _owned(job: Job) -> QuerySet[Job]:
+    """The job's row while ``job`` (the caller's copy) still holds it.
+
+    A running copy holds the row while the row is running under the same worker; a queued copy
+    (never claimed, or re-queued by the reaper) while the row is queued or running.
+    """
+    rows = Job.objects.filter(pk=job.pk)
+    if job.state == Job.State.RUNNING and job.worker:
+        return rows.filter(state=Job.State.RUNNING, worker=job.worker)
+    return rows.filter(state__in=Job.ACTIVE_STATES)
+
+
+def _late(job: Job, what: str) -> Job:
+    """Log that an attempt which no longer holds the row tried to end it; return the row as it is.
+
+    The caller's copy is left alone, so it keeps speaking for its own (dead) attempt.
+    """
+    current = Job.objects.get(pk=job.pk)
+    who = f"{job.worker or 'a worker'} (attempt {job.attempt})"
+    job_log(current, f"{who} {what}", level=JobEvent.Level.WARNING)
+    return current
+
+
 def job_mark_cancelled(job: Job, reason: str) -> Job:
     now = timezone.now()
+    if not _owned(job).update(state=Job.State.CANCELLED, finished=now, error=reason):
+        return _late(job, f"stopped: {reason}")
     job.zone_results.filter(state__in=[ZoneResult.State.PENDING, ZoneResult.State.RUNNING]).update(
         state=ZoneResult.State.SKIPPED, message=f"not run: {reason}"
-    )
-    Job.objects.filter(pk=job.pk, state__in=Job.ACTIVE_STATES).update(
-        state=Job.State.CANCELLED, finished=now, error=reason
     )
     job.refresh_from_db()
     job_log(job, f"job cancelled: {reason}", level=JobEvent.Level.WARNING)
@@ -264,33 +292,71 @@ def jobs_reap_stale(*, stale_after: int | None = None) -> list[int]:
         Q(heartbeat__lt=cutoff) | Q(heartbeat__isnull=True)
     )
     for job in stale:
-        reason = f"worker {job.worker or '?'} stopped sending heartbeats (last {job.heartbeat:%H:%M:%S} UTC)"
-        if job.cancel_requested:
-            if Job.objects.filter(pk=job.pk, state=Job.State.RUNNING, heartbeat=job.heartbeat).update(
-                state=Job.State.CANCELLED, finished=timezone.now(), error="cancelled; " + reason
-            ):
-                touched.append(job.pk)
-            continue
-        if job.attempt < job.max_attempts:
-            if Job.objects.filter(pk=job.pk, state=Job.State.RUNNING, heartbeat=job.heartbeat).update(
-                state=Job.State.QUEUED, worker="", heartbeat=None
-            ):
-                job_log(
-                    job,
-                    f"{reason}; re-queued (attempt {job.attempt + 1} of {job.max_attempts})",
-                    level=JobEvent.Level.WARNING,
-                )
-                _enqueue_on_commit(job)
-                touched.append(job.pk)
-        else:
-            job.zone_results.filter(state__in=[ZoneResult.State.PENDING, ZoneResult.State.RUNNING]).update(
-                state=ZoneResult.State.SKIPPED, message="not run: the job's worker died"
-            )
-            if Job.objects.filter(pk=job.pk, state=Job.State.RUNNING, heartbeat=job.heartbeat).update(
-                state=Job.State.FAILED,
-                finished=timezone.now(),
-                error=f"{reason}; gave up after {job.attempt} attempts",
-            ):
-                job_log(job, f"{reason}; failed after {job.attempt} attempts", level=JobEvent.Level.ERROR)
-                touched.append(job.pk)
+        last = f"{job.heartbeat:%H:%M:%S} UTC" if job.heartbeat else "never"
+        reason = f"worker {job.worker or '?'} stopped sending heartbeats (last {last})"
+        # The heartbeat in the guard: a job that beat again since we read it is alive after all.
+        if _requeue_or_fail(job, reason, "the job's worker died", heartbeat=job.heartbeat):
+            touched.append(job.pk)
     return touched
+
+
+def jobs_seconds_until_stale(*, stale_after: int | None = None) -> float | None:
+    """Seconds until the freshest-looking running job would go stale; None when nothing runs.
+
+    A worker restarted right after a crash finds the dead worker's jobs still fresh: it asks
+    for one more reap at this moment instead of leaving them "running" until beat comes round.
+    """
+    stale_after = settings.ZFLAR_STALE_AFTER_SECONDS if stale_after is None else stale_after
+    freshest = (
+        Job.objects.filter(state=Job.State.RUNNING, heartbeat__isnull=False)
+        .order_by("-heartbeat")
+        .values_list("heartbeat", flat=True)
+        .first()
+    )
+    if freshest is None:
+        return None
+    return max(0.0, (freshest - timezone.now()).total_seconds() + stale_after)
+
+
+def job_interrupted(job: Job, reason: str) -> bool:
+    """The worker running ``job`` lost it (its database connection dropped): re-queue or fail it now.
+
+    Guarded by the worker that holds the row, so it never touches an attempt that is not ours.
+    """
+    return _requeue_or_fail(job, reason, "the job's last attempt lost its database", worker=job.worker)
+
+
+def _requeue_or_fail(job: Job, reason: str, why_not_run: str, **guard: Any) -> bool:
+    """Hand a running job whose attempt died to a new attempt, or fail it once attempts run out.
+
+    Every write is guarded by the row still being running with ``guard``; returns whether it was.
+    """
+    rows = Job.objects.filter(pk=job.pk, state=Job.State.RUNNING, **guard)
+    now = timezone.now()
+    if job.cancel_requested:
+        if not rows.update(state=Job.State.CANCELLED, finished=now, error="cancelled; " + reason):
+            return False
+        job.zone_results.filter(state__in=[ZoneResult.State.PENDING, ZoneResult.State.RUNNING]).update(
+            state=ZoneResult.State.SKIPPED, message="not run: the job was cancelled"
+        )
+        job_log(job, f"job cancelled: {reason}", level=JobEvent.Level.WARNING)
+        return True
+    if job.attempt < job.max_attempts:
+        if not rows.update(state=Job.State.QUEUED, worker="", heartbeat=None):
+            return False
+        job_log(
+            job,
+            f"{reason}; re-queued (attempt {job.attempt + 1} of {job.max_attempts})",
+            level=JobEvent.Level.WARNING,
+        )
+        _enqueue_on_commit(job)
+        return True
+    if not rows.update(
+        state=Job.State.FAILED, finished=now, error=f"{reason}; gave up after {job.attempt} attempts"
+    ):
+        return False
+    job.zone_results.filter(state__in=[ZoneResult.State.PENDING, ZoneResult.State.RUNNING]).update(
+        state=ZoneResult.State.SKIPPED, message=f"not run: {why_not_run}"
+    )
+    job_log(job, f"{reason}; failed after {job.attempt} attempts", level=JobEvent.Level.ERROR)
+    return True

@@ -1701,19 +1701,25 @@ def _source_host(index: int, seed: int, kinds: Sequence[str]) -> HostSpec:
     return b.host
 
 
-def fleet(n_hosts: int, zones_per_host: int, seed: int) -> list[HostSpec]:
+def fleet(
+    n_hosts: int, zones_per_host: int, seed: int, *, seed_rows_per_host: bool = False
+) -> list[HostSpec]:
     """``n_hosts`` varied source hosts with ``zones_per_host`` zones each.
 
     Zone kinds are dealt round-robin over SEED_ROW_KINDS first, so the fleet covers
     every seed row as soon as ``n_hosts * zones_per_host >= len(SEED_ROW_KINDS)``;
-    the rest are random FLEET_ZONE_KINDS.  Models, ports, disks, SVM, addresses and
-    resource controls vary with the seed.
+    the rest are random FLEET_ZONE_KINDS.  With ``seed_rows_per_host`` the deal
+    starts again on every host, so each host with enough zones covers every row (the
+    benchmark fleet).  Models, ports, disks, SVM, addresses and resource controls vary
+    with the seed.
     """
     rng = _rng(f"fleet-kinds:{seed}")
     deck = list(SEED_ROW_KINDS)
     hosts = []
     position = 0
     for index in range(n_hosts):
+        if seed_rows_per_host:
+            position = 0
         kinds = []
         for _ in range(zones_per_host):
             if position < len(deck):

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -91,11 +93,21 @@ def load_files(files: dict[str, str], *, upload_name: str) -> LoadedInventory:
 
 
 def _read_folder(root: Path) -> dict[str, str]:
+    """Every regular file below ``root`` (symlinks neither read nor followed), in path order."""
+    found: list[tuple[list[str], str]] = []
+
+    def fail(error: OSError) -> None:
+        raise error
+
+    for folder, _dirs, names in os.walk(root, onerror=fail):
+        prefix = os.path.relpath(folder, root).replace(os.sep, "/")
+        for name in names:
+            if stat.S_ISREG(os.lstat(os.path.join(folder, name)).st_mode):
+                relative = name if prefix == "." else f"{prefix}/{name}"
+                found.append((relative.split("/"), relative))
     files: dict[str, str] = {}
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and not path.is_symlink():
-            relative = path.relative_to(root).as_posix()
-            files[relative] = _decode(path.read_bytes(), f"{root.name}/{relative}")
+    for _parts, relative in sorted(found):
+        files[relative] = _decode((root / relative).read_bytes(), f"{root.name}/{relative}")
     return files
 
 

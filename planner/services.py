@@ -6,11 +6,10 @@ writes planner models directly.  Every function takes keyword-only arguments.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
@@ -20,7 +19,7 @@ from planner.domain.options import NicOverride as DomainNicOverride
 from planner.domain.options import Overrides, PlanOptions
 from planner.domain.plan import PlanResult, compute_plan
 from planner.inputs import LoadedInventory
-from planner.solaris.inventory import HostInventory
+from planner.solaris.inventory import HostInventory, record_dict
 from planner.solaris.writers import write_zonecfg_export
 
 from .models import (
@@ -61,14 +60,14 @@ def host_import(
     Re-importing an unchanged inventory returns the current snapshot instead of adding a copy.
     """
     inventory = loaded.inventory
-    host, _ = Host.objects.select_for_update().get_or_create(
+    host, created = Host.objects.select_for_update().get_or_create(
         team=team, hostname=inventory.hostname, defaults={"origin": _origin_of(inventory)}
     )
     digest = loaded.digest if loaded.files else ""
     current = host.current_snapshot
     if current is not None and digest and current.digest == digest:
         return current
-    number = (host.snapshots.aggregate(n=Max("number"))["n"] or 0) + 1
+    number = 1 if created else (host.snapshots.aggregate(n=Max("number"))["n"] or 0) + 1
     snapshot = InventorySnapshot.objects.create(
         host=host,
         number=number,
@@ -76,7 +75,7 @@ def host_import(
         upload_name=loaded.upload_name[:255],
         raw_files=loaded.files,
         inventory=inventory.to_dict(),
-        issues=[dataclasses.asdict(i) for i in inventory.issues],
+        issues=[record_dict(i) for i in inventory.issues],
         digest=digest,
         created_by=user,
     )
@@ -92,19 +91,35 @@ def host_import(
     return snapshot
 
 
+def _create_all(model: Any, rows: list[Any]) -> list[Any]:
+    """Insert ``rows`` and set their primary keys: one INSERT where the database returns ids."""
+    if connections[router.db_for_write(model)].features.can_return_rows_from_bulk_insert:
+        return list(model.objects.bulk_create(rows))
+    for row in rows:
+        row.save(force_insert=True)
+    return rows
+
+
 def _store_rows(snapshot: InventorySnapshot, inventory: HostInventory) -> None:
     vtocs = {v.disk: v for v in inventory.vtocs}
-    for disk in inventory.disks:
-        disk_row = Disk.objects.create(
-            snapshot=snapshot,
-            name=disk.name,
-            size_bytes=disk.size_bytes,
-            vendor=disk.vendor[:64],
-            product=disk.product[:64],
-        )
+    disk_rows = _create_all(
+        Disk,
+        [
+            Disk(
+                snapshot=snapshot,
+                name=disk.name,
+                size_bytes=disk.size_bytes,
+                vendor=disk.vendor[:64],
+                product=disk.product[:64],
+            )
+            for disk in inventory.disks
+        ],
+    )
+    slices: list[Slice] = []
+    for disk, disk_row in zip(inventory.disks, disk_rows, strict=True):
         vtoc = vtocs.get(disk.name)
         if vtoc is not None:
-            Slice.objects.bulk_create(
+            slices.extend(
                 Slice(
                     disk=disk_row,
                     index=s.index,
@@ -115,6 +130,7 @@ def _store_rows(snapshot: InventorySnapshot, inventory: HostInventory) -> None:
                 )
                 for s in vtoc.slices
             )
+    Slice.objects.bulk_create(slices)
     Nic.objects.bulk_create(
         Nic(
             snapshot=snapshot,
@@ -130,35 +146,42 @@ def _store_rows(snapshot: InventorySnapshot, inventory: HostInventory) -> None:
         Metadevice(snapshot=snapshot, name=m.name, kind=m.kind, components=m.components)
         for m in inventory.metadevices
     )
+    zone_rows = _create_all(
+        Zone,
+        [
+            Zone(
+                snapshot=snapshot,
+                name=zone.name,
+                state=zone.state,
+                zonepath=(
+                    zone.config.zonepath if zone.config else (zone.listed.zonepath if zone.listed else "")
+                )[:1024],
+                brand=zone.config.brand if zone.config else "",
+                ip_type=zone.config.ip_type if zone.config else "",
+                autoboot=zone.config.autoboot if zone.config else False,
+                create_mode=zone.config.create_mode if zone.config else "",
+                config_text=write_zonecfg_export(zone.config) if zone.config else "",
+            )
+            for zone in inventory.zones
+        ],
+    )
     resources: list[ZoneResource] = []
-    for zone in inventory.zones:
-        cfg = zone.config
-        zone_row = Zone.objects.create(
-            snapshot=snapshot,
-            name=zone.name,
-            state=zone.state,
-            zonepath=(cfg.zonepath if cfg else (zone.listed.zonepath if zone.listed else ""))[:1024],
-            brand=cfg.brand if cfg else "",
-            ip_type=cfg.ip_type if cfg else "",
-            autoboot=cfg.autoboot if cfg else False,
-            create_mode=cfg.create_mode if cfg else "",
-            config_text=write_zonecfg_export(cfg) if cfg else "",
-        )
-        if cfg is not None:
+    for zone, zone_row in zip(inventory.zones, zone_rows, strict=True):
+        if zone.config is not None:
             resources.extend(
                 ZoneResource(zone=zone_row, kind=kind, position=i, properties=props)
-                for i, (kind, props) in enumerate(_zone_resources(cfg))
+                for i, (kind, props) in enumerate(_zone_resources(zone.config))
             )
     ZoneResource.objects.bulk_create(resources)
 
 
 def _zone_resources(cfg: Any) -> list[tuple[str, dict[str, Any]]]:
     out: list[tuple[str, dict[str, Any]]] = [("inherit-pkg-dir", {"dir": d}) for d in cfg.inherit_pkg_dirs]
-    out += [("fs", dataclasses.asdict(f)) for f in cfg.fs]
-    out += [("net", dataclasses.asdict(n)) for n in cfg.nets]
-    out += [("device", dataclasses.asdict(d)) for d in cfg.devices]
-    out += [("rctl", dataclasses.asdict(r)) for r in cfg.rctls]
-    out += [("attr", dataclasses.asdict(a)) for a in cfg.attrs]
+    out += [("fs", record_dict(f)) for f in cfg.fs]
+    out += [("net", record_dict(n)) for n in cfg.nets]
+    out += [("device", record_dict(d)) for d in cfg.devices]
+    out += [("rctl", record_dict(r)) for r in cfg.rctls]
+    out += [("attr", record_dict(a)) for a in cfg.attrs]
     out += [("dataset", {"name": d}) for d in cfg.datasets]
     for kind, value in (
         ("dedicated-cpu", cfg.dedicated_cpu),
@@ -166,7 +189,7 @@ def _zone_resources(cfg: Any) -> list[tuple[str, dict[str, Any]]]:
         ("capped-memory", cfg.capped_memory),
     ):
         if value is not None:
-            out.append((kind, dataclasses.asdict(value)))
+            out.append((kind, record_dict(value)))
     return out
 
 
@@ -188,19 +211,24 @@ def plan_create(
         raise PlannerError("both hosts must belong to the plan's team")
     if source.pk == destination.pk:
         raise PlannerError("the source and the destination must be different hosts")
-    if source.current_snapshot is None or destination.current_snapshot is None:
+    if source.current_snapshot_id is None or destination.current_snapshot_id is None:
         raise PlannerError("both hosts need an imported inventory first")
-    plan = Plan.objects.create(
+    plan = Plan(
         team=team,
         name=name or f"{source.hostname} → {destination.hostname}",
         source=source,
         destination=destination,
-        source_snapshot=source.current_snapshot,
-        destination_snapshot=destination.current_snapshot,
+        source_snapshot_id=source.current_snapshot_id,
+        destination_snapshot_id=destination.current_snapshot_id,
         options=options or {},
         created_by=user,
     )
-    return plan_recompute(plan=plan)
+    # A new plan has no overrides and no mappings yet: compute first, then insert it once with
+    # its report (no re-read, no override queries, no deletes).
+    _apply_report(plan, plan_compute_result(plan, Overrides()).to_report_dict())
+    plan.save(force_insert=True)
+    _store_mappings(plan, plan.report, fresh=True)
+    return plan
 
 
 def plan_options(plan: Plan) -> PlanOptions:
@@ -224,12 +252,22 @@ def plan_overrides(plan: Plan) -> Overrides:
     )
 
 
-def plan_compute_result(plan: Plan) -> PlanResult:
-    """Compute the plan from its hosts' current inventories (read-only)."""
-    source = plan.source.current_snapshot or plan.source_snapshot
-    destination = plan.destination.current_snapshot or plan.destination_snapshot
+def plan_compute_result(plan: Plan, overrides: Overrides | None = None) -> PlanResult:
+    """Compute the plan from its hosts' current inventories (read-only).
+
+    ``overrides`` defaults to the plan's stored ones.
+    """
+    source_id = plan.source.current_snapshot_id or plan.source_snapshot_id
+    destination_id = plan.destination.current_snapshot_id or plan.destination_snapshot_id
+    # Only the parsed inventories: a snapshot row also holds the bundle's raw files.
+    inventories = dict(
+        InventorySnapshot.objects.filter(pk__in=[source_id, destination_id]).values_list("pk", "inventory")
+    )
     return compute_plan(
-        inventory_of(source), inventory_of(destination), plan_options(plan), plan_overrides(plan)
+        HostInventory.from_dict(inventories[source_id]),
+        HostInventory.from_dict(inventories[destination_id]),
+        plan_options(plan),
+        plan_overrides(plan) if overrides is None else overrides,
     )
 
 
@@ -241,8 +279,13 @@ def plan_recompute(*, plan: Plan) -> Plan:
         plan.source_snapshot_id = plan.source.current_snapshot_id
     if plan.destination.current_snapshot_id:
         plan.destination_snapshot_id = plan.destination.current_snapshot_id
-    result = plan_compute_result(plan)
-    report = result.to_report_dict()
+    _apply_report(plan, plan_compute_result(plan).to_report_dict())
+    plan.save()
+    _store_mappings(plan, plan.report)
+    return plan
+
+
+def _apply_report(plan: Plan, report: dict[str, Any]) -> None:
     summary = report["summary"]
     plan.report = report
     plan.verdict = report["verdict"]
@@ -251,15 +294,13 @@ def plan_recompute(*, plan: Plan) -> Plan:
     plan.zones_with_steps = summary["ready_with_steps"]
     plan.zones_blocked = summary["blocked"]
     plan.computed = timezone.now()
-    plan.save()
-    _store_mappings(plan, report)
-    return plan
 
 
-def _store_mappings(plan: Plan, report: dict[str, Any]) -> None:
-    plan.nic_mappings.all().delete()
-    plan.device_mappings.all().delete()
-    plan.layout_slices.all().delete()
+def _store_mappings(plan: Plan, report: dict[str, Any], *, fresh: bool = False) -> None:
+    if not fresh:
+        plan.nic_mappings.all().delete()
+        plan.device_mappings.all().delete()
+        plan.layout_slices.all().delete()
     NicMapping.objects.bulk_create(
         NicMapping(
             plan=plan,
@@ -268,7 +309,8 @@ def _store_mappings(plan: Plan, report: dict[str, Any]) -> None:
             address=m.get("address", ""),
             ip_type=m.get("ip_type", ""),
             proposed_target=m.get("proposed_target") or "",
-            target=m.get("target") or "",
+            # The effective port: the user's override when there is one ("" for a dropped net).
+            target=m.get("chosen_target") or m.get("target") or "",
             action=m["action"],
             origin=m.get("origin", ""),
             status=m.get("status", ""),

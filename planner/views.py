@@ -23,6 +23,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
@@ -335,9 +336,14 @@ def _plan_context(request: HttpRequest, plan: Plan, tab: str, **extra: Any) -> d
         "host_findings": report.get("host_findings") or [],
     }
     if tab == "matrix":
-        context["matrix"] = selectors.plan_matrix(report, **filters)
+        # Lazy: the template's fragment cache usually has the rendered matrix already.
+        context["matrix"] = SimpleLazyObject(lambda: selectors.plan_matrix(report, **filters))
     elif tab == "nics":
         context["nics"] = selectors.plan_nic_rows(plan, zone=filters["zone"])
+        # Each row shows its zone's verdict, so a mapping change shows its effect in place.
+        context["zone_verdicts"] = {
+            str(z.get("name", "")): z.get("verdict") for z in selectors.report_zones(report)
+        }
     elif tab == "devices":
         context["devices"] = selectors.plan_device_rows(plan, zone=filters["zone"])
     elif tab == "layout":

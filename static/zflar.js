@@ -66,6 +66,25 @@
     document.querySelectorAll("[data-dropzone]").forEach(setupDropzone);
   });
 
+  // The job page's event log: the live block is swapped every second, which would reset the log's
+  // scroll position.  Follow the newest events while the reader is at the bottom (where it starts),
+  // and keep the reader's place when they scrolled up.
+  var logPlace = null;
+  function jobLog() { return document.getElementById("job-events"); }
+  document.addEventListener("htmx:beforeSwap", function () {
+    var log = jobLog();
+    logPlace = log ? { top: log.scrollTop, bottom: log.scrollTop + log.clientHeight >= log.scrollHeight - 4 } : null;
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    var log = jobLog();
+    if (!log) return;
+    log.scrollTop = !logPlace || logPlace.bottom ? log.scrollHeight : logPlace.top;
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    var log = jobLog();
+    if (log) log.scrollTop = log.scrollHeight;
+  });
+
   // Close an open matrix popover when another opens or on Escape.
   document.addEventListener("toggle", function (event) {
     var d = event.target;

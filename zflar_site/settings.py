@@ -95,8 +95,20 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Workers and the web server write to one file; wait for the lock instead of failing.
+    # WAL: readers never wait for the writer, and a commit costs one fsync of the log instead of
+    # the rollback journal's several (about 9 ms each on a VM disk): importing a 200-host fleet
+    # spent more time in fsync than in Python.  synchronous stays FULL, so commits stay durable.
+    journal_mode = env.str("SQLITE_JOURNAL_MODE", default="wal").lower()
+    if journal_mode not in ("wal", "delete", "truncate", "persist"):
+        raise ValueError(f"SQLITE_JOURNAL_MODE={journal_mode!r}: choose wal, delete, truncate or persist")
     DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].update({"timeout": 30, "transaction_mode": "IMMEDIATE"})
+    DATABASES["default"]["OPTIONS"].update(
+        {
+            "timeout": 30,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": f"PRAGMA journal_mode={journal_mode};",
+        }
+    )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

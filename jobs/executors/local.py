@@ -6,7 +6,12 @@ kernel knows is kept in small files next to the tree, never inside it:
 
 - ``<root>.state/zone-states``: ``name=state`` for zones that are running or
   ready (the index file only records configured/installed);
-- ``<root>.devices/dsk/<slice>/``: the contents of a ufs slice.
+- ``<root>.devices/dsk/<slice>/``: the contents of a ufs slice;
+- ``<root>.state/bytes-per-second`` (optional): how fast the host reads and writes
+  archives, so demo and test jobs take a visible while (progress, cancel).
+
+NFS file systems the global zone's vfstab mounts at boot are remote: flarcreate
+leaves them out, and so does the archive writer here.
 
 Mounting a slice does not touch the tree: it records a graft, and the archive
 writer reads the slice's folder at the mount point, exactly what flarcreate
@@ -16,12 +21,14 @@ sees on a host where the slice is mounted.
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from jobs.flar import api as flar
 from planner.solaris.errors import SolarisParseError
 from planner.solaris.inventory import ZoneConfig, ZoneIndexEntry, ZoneListEntry
+from planner.solaris.vfstab import parse_vfstab
 from planner.solaris.writers import write_zone_index, write_zone_xml
 from planner.solaris.zoneadm import parse_zone_index
 from planner.solaris.zonecfg_edit import apply_zonecfg_commands
@@ -162,6 +169,17 @@ class LocalExecutor:
         slice_dir = self.device_path(device)
         return slice_dir.is_dir() and any(slice_dir.iterdir())
 
+    def nfs_mounts(self) -> list[str]:
+        """Mount points of the NFS file systems the global zone mounts at boot."""
+        text = self.read_file("/etc/vfstab")
+        if text is None:
+            return []
+        try:
+            entries = parse_vfstab(text, source=f"{self.host}:/etc/vfstab")
+        except SolarisParseError as exc:
+            raise ExecutorError(str(exc)) from exc
+        return [e.mount_point for e in entries if e.fstype == "nfs" and e.mount_at_boot == "yes"]
+
     # --- files -------------------------------------------------------------------------------
 
     def read_file(self, path: str) -> str | None:
@@ -177,6 +195,9 @@ class LocalExecutor:
         temporary.write_text(text, errors="surrogateescape")
         temporary.replace(target)
 
+    def path_exists(self, path: str) -> bool:
+        return self.path(path).exists()
+
     def free_bytes(self, path: str) -> int:
         self.root.mkdir(parents=True, exist_ok=True)
         return shutil.disk_usage(self.root).free
@@ -189,8 +210,8 @@ class LocalExecutor:
         if not self.root.is_dir():
             raise ExecutorError(f"{self.host}: the source tree {self.root} does not exist")
         grafts = {PurePosixPath(k).relative_to("/").as_posix(): v for k, v in self.grafts.items()}
-        # /var/run is a tmpfs on Solaris: flarcreate never sees it.
-        excludes = [*spec.excludes, "/var/run"]
+        # /var/run is a tmpfs on Solaris and NFS is remote: flarcreate archives neither.
+        excludes = [*spec.excludes, "/var/run", *self.nfs_mounts()]
         try:
             return flar.create_for_executor(
                 root=self.root,
@@ -201,7 +222,7 @@ class LocalExecutor:
                 description=spec.description,
                 creation_node=self.host,
                 grafts=grafts,
-                on_progress=on_progress,
+                on_progress=self._paced(on_progress),
                 cancel=is_cancelled,
             )
         except flar.FlarError as exc:
@@ -213,12 +234,44 @@ class LocalExecutor:
         except flar.FlarError as exc:
             raise ExecutorError(f"flar info {path}: {exc}") from exc
 
+    def remove_archive(self, path: str) -> None:
+        try:
+            Path(path).unlink(missing_ok=True)
+        except OSError as exc:
+            raise ExecutorError(f"rm {path}: {exc.strerror}") from exc
+
     def archive_extract(self, path: str, on_progress: ProgressCallback) -> ExtractOutcome:
         self.root.mkdir(parents=True, exist_ok=True)
         try:
-            return flar.extract_for_executor(Path(path), self.root, on_progress=on_progress)
+            return flar.extract_for_executor(Path(path), self.root, on_progress=self._paced(on_progress))
         except flar.FlarError as exc:
             raise ExecutorError(f"extract {path}: {exc}") from exc
+
+    def bytes_per_second(self) -> int:
+        try:
+            return max(0, int((self.state_dir / "bytes-per-second").read_text().strip()))
+        except (OSError, ValueError):
+            return 0
+
+    def _paced(self, on_progress: ProgressCallback) -> ProgressCallback:
+        """Report progress no faster than the host's throughput, and hold the work back to match.
+
+        The folder tree is read at the worker's speed; the callback then lets the simulated
+        bytes trickle in at ``bytes-per-second``, reporting every 0.2 s, so progress moves
+        steadily and a cancel (which the callback raises) lands part-way.
+        """
+        rate = self.bytes_per_second()
+        if not rate:
+            return on_progress
+        started = time.monotonic()
+
+        def paced(done: int, total: int | None, current: str) -> None:
+            while (simulated := int((time.monotonic() - started) * rate)) < done:
+                on_progress(simulated, total, current)
+                time.sleep(min(0.2, (done - simulated) / rate))
+            on_progress(done, total, current)
+
+        return paced
 
     def close(self) -> None:
         self.grafts.clear()

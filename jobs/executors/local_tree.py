@@ -2,8 +2,9 @@
 
 The demo fleet and the tests use it to stand a source host up on the worker:
 ``/etc/zones/index``, one ``/etc/zones/<zone>.xml`` per zone, the global and
-per-zone vfstab, zone roots with some content, the runtime zone states, and a
-folder per ufs slice that a zone's ``fs`` resource names (the slice's data).
+per-zone vfstab, zone roots with some content, the runtime zone states, a
+folder per ufs slice that a zone's ``fs`` resource names (the slice's data), and
+the global directories that lofs resources loop back.
 """
 
 from __future__ import annotations
@@ -30,8 +31,18 @@ def _fake_uuid(name: str) -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
 
 
-def build_host_tree(root: Path, inventory: HostInventory, *, payload_bytes_per_zone: int = 64 * 1024) -> Path:
-    """Write the tree under ``root`` (created) and return it."""
+def build_host_tree(
+    root: Path,
+    inventory: HostInventory,
+    *,
+    payload_bytes_per_zone: int = 64 * 1024,
+    bytes_per_second: int = 0,
+) -> Path:
+    """Write the tree under ``root`` (created) and return it.
+
+    ``bytes_per_second`` (0: as fast as the worker can) paces the host's archive reads
+    and writes, so a job over it takes a predictable while.
+    """
     executor = LocalExecutor(root=root, host=inventory.hostname)
     root.mkdir(parents=True, exist_ok=True)
     index = [ZoneIndexEntry(name="global", state="installed", zonepath="/")]
@@ -68,9 +79,15 @@ def build_host_tree(root: Path, inventory: HostInventory, *, payload_bytes_per_z
                     f"data of {fs.special}, mounted at {fs.dir} in {zone.name}\n"
                 )
                 (slice_dir / "app.bin").write_bytes(b"\x00" * 4096)
+            elif fs.type == "lofs" and fs.special.startswith("/"):
+                shared = executor.path(fs.special)
+                shared.mkdir(parents=True, exist_ok=True)
+                (shared / "README").write_text(f"global {fs.special}, loopback-mounted into {zone.name}\n")
     executor.set_index(index)
     executor.state_dir.mkdir(parents=True, exist_ok=True)
     (executor.state_dir / "zone-states").write_text("".join(f"{k}={v}\n" for k, v in sorted(runtime.items())))
+    if bytes_per_second:
+        (executor.state_dir / "bytes-per-second").write_text(f"{bytes_per_second}\n")
     global_vfstab = inventory.vfstab or [
         VfstabEntry("/dev/dsk/c0t0d0s0", "/dev/rdsk/c0t0d0s0", "/", "ufs", "1", "no", "-"),
     ]

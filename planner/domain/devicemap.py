@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from planner.domain.facts import DISK_NAME_RE, disk_names, is_metadevice_path, nonglobal_zones
 from planner.domain.options import DeviceOverride, Overrides
-from planner.solaris.inventory import HostInventory
+from planner.solaris.inventory import HostInventory, record_dict
 
 _TAPE_RE = re.compile(r"^/dev/rmt/(\d+)")
 
@@ -44,7 +44,7 @@ class DeviceMapping:
         return self.action in ("replace", "remove")
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return record_dict(self)
 
 
 @dataclass

@@ -7,6 +7,9 @@ a value is estimated the caller is told so (``None`` or an explicit ``estimated`
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from planner.solaris.inventory import HostInventory, IpInterface, Metadevice, Zone
@@ -144,11 +147,40 @@ def is_under(path: str, mount_point: str) -> bool:
 
 def mount_for(inv: HostInventory, path: str) -> Mount | None:
     """The mount holding ``path``: the longest mount-point prefix (as the kernel resolves it)."""
-    best: Mount | None = None
-    for m in mounts(inv):
-        if is_under(path, m.mount_point) and (best is None or len(m.mount_point) > len(best.mount_point)):
-            best = m
-    return best
+    for m in _mounts_longest_first(inv):
+        if is_under(path, m.mount_point):
+            return m
+    return None
+
+
+# Inside memoized_mounts() (compute_plan), each inventory's mount table is built once:
+# rebuilding it for every zone and rule was half the time of planning a 20-zone host.
+_MOUNTS_MEMO: ContextVar[dict[int, tuple[HostInventory, list[Mount]]] | None] = ContextVar(
+    "_MOUNTS_MEMO", default=None
+)
+
+
+@contextmanager
+def memoized_mounts() -> Iterator[None]:
+    """Within the block, remember each inventory's mounts; the inventories must not change meanwhile."""
+    token = _MOUNTS_MEMO.set({})
+    try:
+        yield
+    finally:
+        _MOUNTS_MEMO.reset(token)
+
+
+def _mounts_longest_first(inv: HostInventory) -> list[Mount]:
+    memo = _MOUNTS_MEMO.get()
+    if memo is not None:
+        hit = memo.get(id(inv))
+        if hit is not None and hit[0] is inv:
+            return hit[1]
+    # Mount points are unique, so the first prefix match in this order is the longest one.
+    ordered = sorted(mounts(inv), key=lambda m: len(m.mount_point), reverse=True)
+    if memo is not None:
+        memo[id(inv)] = (inv, ordered)
+    return ordered
 
 
 def df_used_kib(inv: HostInventory, mount_point: str) -> int | None:

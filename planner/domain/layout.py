@@ -29,7 +29,7 @@ keeps back.  Slices start on cylinder boundaries; s2 is the whole disk (tag 5, b
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from planner.domain.facts import (
@@ -48,7 +48,7 @@ from planner.domain.facts import (
     zonepath_of,
 )
 from planner.domain.options import DiskOverride, Overrides, PlanOptions
-from planner.solaris.inventory import HostInventory
+from planner.solaris.inventory import HostInventory, record_dict
 
 ROOT_DEFAULT_MB = 6144
 SWAP_DEFAULT_MB = 2048
@@ -120,7 +120,7 @@ class SlicePlan:
         return f"/dev/rdsk/{self.disk}s{self.index}"
 
     def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
+        out = record_dict(self)
         out["device"] = self.device
         return out
 
@@ -176,7 +176,7 @@ class UnplacedFs:
     zone_dir: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return record_dict(self)
 
 
 @dataclass
@@ -199,7 +199,7 @@ class LayoutPlan:
     def to_dict(self) -> dict[str, Any]:
         return {
             "disks": [d.to_dict() for d in self.disks],
-            "planned": [asdict(p) for p in self.planned],
+            "planned": [record_dict(p) for p in self.planned],
             "unplaced": [u.to_dict() for u in self.unplaced],
             "notes": list(self.notes),
         }

@@ -11,7 +11,7 @@ destination lacks is a blocker, never quietly replaced.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from planner.domain.facts import (
@@ -23,7 +23,7 @@ from planner.domain.facts import (
     primary_interface,
 )
 from planner.domain.options import NicOverride, Overrides
-from planner.solaris.inventory import HostInventory, Nic, ZoneNet
+from planner.solaris.inventory import HostInventory, Nic, ZoneNet, record_dict
 
 # Driver families.  A port's class decides what counts as "the same kind of port" when the
 # same driver is not on the destination.  nxge serves both the 1 GbE on-board ports of
@@ -71,7 +71,7 @@ class NicMapping:
         return f"net {self.physical} ({self.address})" if self.address else f"net {self.physical}"
 
     def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
+        out = record_dict(self)
         out["target"] = self.chosen_target  # the name the web app's models use
         return out
 

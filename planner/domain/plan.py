@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planner.domain.devicemap import DeviceMapping, map_devices
+from planner.domain.facts import memoized_mounts
 from planner.domain.findings import Finding, Severity, Verdict, verdict_of
 from planner.domain.jumpstart import jumpstart_profile, sysidcfg
 from planner.domain.layout import LayoutPlan, plan_layout
@@ -142,9 +143,13 @@ def compute_plan(
     options: PlanOptions | None = None,
     overrides: Overrides | None = None,
 ) -> PlanResult:
-    options = options or PlanOptions()
-    overrides = overrides or Overrides()
+    with memoized_mounts():
+        return _compute_plan(source, destination, options or PlanOptions(), overrides or Overrides())
 
+
+def _compute_plan(
+    source: HostInventory, destination: HostInventory, options: PlanOptions, overrides: Overrides
+) -> PlanResult:
     nics = map_nics(source, destination, overrides, options.spread_nics)
     devices = map_devices(source, destination, overrides)
     layout = plan_layout(source, destination, options, overrides)

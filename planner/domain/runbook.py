@@ -19,7 +19,7 @@ the line the generated script runs, so the two cannot disagree.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from planner.domain import commands as cmd
@@ -27,7 +27,7 @@ from planner.domain.facts import RUNNING_STATES
 from planner.domain.jumpstart import profile_archive_location
 from planner.domain.options import PlanOptions
 from planner.domain.zonework import ZoneWork
-from planner.solaris.inventory import HostInventory
+from planner.solaris.inventory import HostInventory, record_dict
 
 if TYPE_CHECKING:
     from planner.domain.plan import PlanResult
@@ -56,7 +56,7 @@ class RunbookStep:
     expected: list[str] = field(default_factory=list)  # expected output lines, where it helps
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return record_dict(self)
 
 
 @dataclass

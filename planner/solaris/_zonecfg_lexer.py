@@ -9,6 +9,7 @@ one word, which is how ``limitpriv`` is exported).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .errors import SolarisParseError
@@ -17,6 +18,9 @@ from .errors import SolarisParseError
 PUNCTUATION = frozenset("=[](),")
 _WORD_STOP_TOP = frozenset(' \t\r\n";=[]()')
 _WORD_STOP_NESTED = _WORD_STOP_TOP | {","}
+# A word runs up to the next stop character (one regex match instead of a loop per character).
+_WORD_TOP = re.compile("[^" + re.escape("".join(sorted(_WORD_STOP_TOP))) + "]*")
+_WORD_NESTED = re.compile("[^" + re.escape("".join(sorted(_WORD_STOP_NESTED))) + "]*")
 
 
 @dataclass(frozen=True)
@@ -107,11 +111,10 @@ class _Lexer:
         self.pos += 1
 
     def read_word(self) -> None:
-        stops = _WORD_STOP_NESTED if self.open_brackets else _WORD_STOP_TOP
-        start = self.pos
-        while self.pos < len(self.text) and self.text[self.pos] not in stops:
-            self.pos += 1
-        self.add("word", self.text[start : self.pos])
+        word = (_WORD_NESTED if self.open_brackets else _WORD_TOP).match(self.text, self.pos)
+        end = word.end() if word else self.pos
+        self.add("word", self.text[self.pos : end])
+        self.pos = end
 
     def add(self, kind: str, text: str) -> None:
         self.current.tokens.append(Token(kind, text, self.line))

@@ -12,12 +12,11 @@ zone XML only ever contain the rctl.  Our model keeps the rctl in
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from decimal import Decimal
 
 from ._text import bytes_to_units, format_decimal, parse_decimal, units_to_bytes
-from .inventory import RctlValue, ZoneCappedCpu, ZoneCappedMemory, ZoneConfig, ZoneRctl
+from .inventory import RctlValue, ZoneCappedCpu, ZoneCappedMemory, ZoneConfig, ZoneRctl, copy_records
 
 
 @dataclass(frozen=True)
@@ -165,7 +164,7 @@ def canonical_zone_config(cfg: ZoneConfig) -> ZoneConfig:
       dedicated-cpu ``8`` (not ``8-8``);
     * ``create_mode`` "sparse"/"whole" follows the inherited directories.
     """
-    result = copy.deepcopy(cfg)
+    result: ZoneConfig = copy_records(cfg)
     _ensure_view_rctls(result)
     _derive_views(result)
     if result.dedicated_cpu is not None:

@@ -58,6 +58,14 @@ def nic_status_class(status: str | None) -> str:
 
 
 @register.filter
+def bar_percent(job: Any) -> int:
+    """A job's bar width: its percent, or full once it ended without byte counts (its badge says how)."""
+    if getattr(job, "is_terminal", False) and not getattr(job, "bytes_total", None):
+        return 100
+    return int(getattr(job, "percent", 0) or 0)
+
+
+@register.filter
 def mb(value: Any) -> str:
     """A size given in MB, shown as MB below 10 GB and as GB above."""
     try:

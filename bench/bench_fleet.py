@@ -1,0 +1,231 @@
+"""Fleet planning: import, plan and report a generated fleet on SQLite or PostgreSQL.
+
+``prepare()`` (untimed, reused across runs) writes ``N`` source bundles of 20 zones,
+each covering every seed row (``fleetgen.fleet(..., seed_rows_per_host=True)``),
+``N`` destination bundles, and the reference data: every bundle's files
+pre-serialised as one JSON document per host, the same text volume.
+
+One process per backend (``python bench/bench_fleet.py --child``, started by
+:func:`run`), on a freshly migrated database, measures in this order:
+
+* ``reference``: read and ``json.loads`` every pre-serialised file (best of 3,
+  the first run before the import and the others after the report);
+* ``import``: ``load_path`` + ``host_import`` of all 2N bundles;
+* ``plan``: ``plan_create`` of the N source/destination pairs;
+* ``report``: the report page ``/plans/<pk>/report/`` of every plan, through
+  Django's test client with a logged-in session (per request: median, p95); its
+  reference is the login page (a template page) through the same client;
+* the peak RSS of that process (``resource.getrusage``), against its peak right
+  after Django's set-up and the migration.
+
+``N`` is 200 (``BENCH_QUICK=1``: 40).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import common
+
+SEED = 7
+ZONES = 20
+TARGET_IMPORT_PLAN_S = 10.0
+TARGET_REPORT_MS = 30.0
+TARGET_RSS_MB = 300.0
+
+
+def hosts_count() -> int:
+    return 40 if common.quick() else 200
+
+
+def prepare(n_hosts: int | None = None) -> Path:
+    """Write the bundles and the reference JSON once; return the folder with manifest.json."""
+    from planner import fleetgen
+
+    n_hosts = n_hosts or hosts_count()
+    root = common.bench_dir() / f"fleet-{n_hosts}x{ZONES}-s{SEED}"
+    manifest = root / "manifest.json"
+    if manifest.exists():
+        return root
+    sources = fleetgen.fleet(n_hosts, ZONES, SEED, seed_rows_per_host=True)
+    for host in sources:
+        kinds = {zone.purpose for zone in host.zones}
+        missing = set(fleetgen.SEED_ROW_KINDS) - kinds
+        if missing:
+            raise RuntimeError(f"{host.hostname} misses seed rows {sorted(missing)}")
+    destinations = fleetgen.fleet_destinations(n_hosts, SEED)
+    pairs = []
+    bundle_bytes = 0
+    for index, (source, destination) in enumerate(zip(sources, destinations, strict=True)):
+        paths = []
+        for role, host in (("sources", source), ("destinations", destination)):
+            files = fleetgen.render_bundle(host)
+            bundle_bytes += sum(len(text.encode()) for text in files.values())
+            path = fleetgen.write_bundle(root / role, host)
+            reference = root / "reference" / f"{role}-{index:04d}.json"
+            reference.parent.mkdir(parents=True, exist_ok=True)
+            reference.write_text(json.dumps({"upload_name": path.name, "files": files}))
+            paths.append(str(path))
+        pairs.append(paths)
+    manifest.write_text(
+        json.dumps({"pairs": pairs, "zones_per_host": ZONES, "seed": SEED, "bundle_bytes": bundle_bytes})
+    )
+    return root
+
+
+def _reference(root: Path) -> tuple[float, int]:
+    start = time.perf_counter()
+    volume = 0
+    for path in sorted((root / "reference").iterdir()):
+        data = path.read_bytes()
+        volume += len(data)
+        json.loads(data)
+    return time.perf_counter() - start, volume
+
+
+def _warm(root: Path) -> None:
+    for folder in ("sources", "destinations", "reference"):
+        for path in (root / folder).rglob("*"):
+            if path.is_file():
+                path.read_bytes()
+
+
+def child(root: Path, backend: str) -> dict[str, Any]:
+    common.django_setup()
+    common.migrate()
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+
+    from planner import services
+    from planner.domain.report import render_report_text
+    from planner.inputs import load_path
+    from planner.models import Membership, Plan, Team
+
+    manifest = json.loads((root / "manifest.json").read_text())
+    pairs: list[list[str]] = manifest["pairs"][: int(os.environ.get("BENCH_FLEET_LIMIT", "0")) or None]
+    team = Team.objects.create(name="bench")
+    user = get_user_model().objects.create_user(username="bench")  # logs in with force_login
+    Membership.objects.create(user=user, team=team, role=Membership.Role.OPERATOR)
+
+    baseline_rss_mb = common.peak_rss_mb()  # Django, the apps and a migrated database
+    _warm(root)  # the bundles come from the page cache, as the reference's files do
+    reference_runs = [_reference(root)]
+
+    parse_s = 0.0
+    hosts = []
+    cpu = time.process_time()
+    start = time.perf_counter()
+    with common.profiled(f"fleet-import-{backend}"):
+        for source_path, destination_path in pairs:
+            pair = []
+            for path in (source_path, destination_path):
+                t0 = time.perf_counter()
+                loaded = load_path(path)
+                parse_s += time.perf_counter() - t0
+                snapshot = services.host_import(team=team, loaded=loaded, user=user, replan=False)
+                pair.append(snapshot.host)
+            hosts.append(pair)
+    import_s = time.perf_counter() - start
+    import_cpu = time.process_time() - cpu
+
+    cpu = time.process_time()
+    start = time.perf_counter()
+    with common.profiled(f"fleet-plan-{backend}"):
+        plan_ids = [
+            services.plan_create(team=team, source=source, destination=destination, user=user).pk
+            for source, destination in hosts
+        ]
+    plan_s = time.perf_counter() - start
+    plan_cpu = time.process_time() - cpu
+    del hosts
+
+    zones = sum(Plan.objects.filter(pk__in=plan_ids).values_list("zones_total", flat=True))
+    client = Client()
+    client.force_login(user)
+    report_ms: list[float] = []
+    text_ms: list[float] = []
+    for plan_id in plan_ids:
+        url = reverse("planner:plan_report", args=[plan_id])
+        t0 = time.perf_counter()
+        response = client.get(url)
+        report_ms.append((time.perf_counter() - t0) * 1000)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url}: HTTP {response.status_code}")
+        stored = Plan.objects.get(pk=plan_id)
+        t0 = time.perf_counter()
+        render_report_text(stored.report)
+        text_ms.append((time.perf_counter() - t0) * 1000)
+
+    login = reverse("login")
+    client.get(login)
+    trivial_ms = common.time_ms(lambda: client.get(login), 50)
+    reference_runs += [_reference(root), _reference(root)]
+    reference_s = min(seconds for seconds, _ in reference_runs)
+    return {
+        "backend": backend,
+        "hosts_imported": 2 * len(pairs),
+        "plans": len(plan_ids),
+        "zones": zones,
+        "bundle_bytes": manifest["bundle_bytes"],
+        "reference_bytes": reference_runs[0][1],
+        "import_s": round(import_s, 3),
+        "import_parse_s": round(parse_s, 3),
+        "import_cpu_s": round(import_cpu, 3),
+        "plan_cpu_s": round(plan_cpu, 3),
+        "plan_s": round(plan_s, 3),
+        "import_plan_s": round(import_s + plan_s, 3),
+        "reference_s": round(reference_s, 4),
+        "ratio_vs_reference": round((import_s + plan_s) / reference_s, 1),
+        "report_median_ms": round(common.median(report_ms), 2),
+        "report_p95_ms": round(common.percentile(report_ms, 95), 2),
+        "report_text_median_ms": round(common.median(text_ms), 3),
+        "trivial_median_ms": round(common.median(trivial_ms), 2),
+        "peak_rss_mb": round(common.peak_rss_mb(), 1),
+        "baseline_rss_mb": round(baseline_rss_mb, 1),
+    }
+
+
+def run() -> dict[str, Any]:
+    """Both backends, each in its own process on a fresh database; the PostgreSQL one is dropped."""
+    common.log("fleet: preparing bundles")
+    root = prepare()
+    results: dict[str, Any] = {"hosts": hosts_count(), "zones_per_host": ZONES}
+    sqlite_path = common.bench_dir() / "fleet.sqlite3"
+    sqlite_path.unlink(missing_ok=True)
+    common.log("fleet: SQLite")
+    results["sqlite"] = common.run_json(
+        ["bench/bench_fleet.py", "--child", str(root), "--backend", "sqlite"],
+        common.django_env(f"sqlite:///{sqlite_path}"),
+    )
+    sqlite_path.unlink(missing_ok=True)
+    common.log("fleet: PostgreSQL")
+    with common.scratch_database("zflar_bench") as url:
+        results["postgresql"] = common.run_json(
+            ["bench/bench_fleet.py", "--child", str(root), "--backend", "postgresql"],
+            common.django_env(url),
+        )
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--child", type=Path, help="(internal) measure one backend on the bundles here")
+    parser.add_argument("--backend", default="")
+    args = parser.parse_args(argv)
+    print(json.dumps(child(args.child, args.backend) if args.child else run()))
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONDONTWRITEBYTECODE", "1")
+    sys.exit(main())

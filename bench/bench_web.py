@@ -1,0 +1,341 @@
+"""Dashboard under load: gunicorn (2 sync workers) on PostgreSQL, driven by wrk.
+
+:func:`run` makes a scratch PostgreSQL database and runs this file as a child on
+it.  The child migrates, loads a 50-zone source host (every seed row plus random
+kinds) and a destination, plans them, and adds a running archive job with one
+result row per zone and two events per zone, as a job's progress looks mid-run.
+It then starts ``gunicorn zflar_site.wsgi`` with 2 workers (the ``scripts/serve``
+defaults) and loads three pages, each with 16 connections over 2 wrk threads:
+
+* ``trivial``: ``/login/``, a template page that needs no login (the reference);
+* ``plan``: ``/plans/<pk>/``, the plan page (matrix tab) of the 50-zone plan;
+* ``progress``: ``/jobs/<pk>/progress/``, the partial htmx polls while a job runs.
+
+The two logged-in pages send the session cookie of a user logged in with
+``Client.force_login``.  Two kinds of load, each page in turn:
+
+* closed loop (wrk's default): every connection sends its next request as soon
+  as the last one is answered, ``BENCH_WEB_ROUNDS`` rounds (default 2) of
+  ``BENCH_WEB_SECONDS`` (8, quick: 3); the medians over the rounds;
+* paced: 16 Python client threads, each sending a request about every second
+  (0.5-1.5 s, random) on a new connection, as 16 browsers polling the progress
+  partial do, for ``BENCH_WEB_PACED_SECONDS`` (12, quick: 5).
+
+Closed-loop percentiles come from wrk's own histogram (``bench/wrk_report.lua``);
+paced ones from the client threads' timings (connect to last byte).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import common
+
+SEED = 11
+ZONES = 50
+CONNECTIONS = 16
+THREADS = 2
+WEB_WORKERS = 2
+TARGET_PLAN_P95_MS = 150.0
+TARGET_PROGRESS_P95_MS = 20.0
+POLL_INTERVAL_MS = 1000  # htmx polls the progress partial every second
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _fixtures() -> dict[str, Any]:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from jobs.models import Job, JobEvent, ZoneResult
+    from planner import fleetgen, services
+    from planner.inputs import load_files
+    from planner.models import Membership, Team
+
+    team = Team.objects.create(name="bench")
+    user = get_user_model().objects.create_user(username="bench")  # logs in with force_login
+    Membership.objects.create(user=user, team=team, role=Membership.Role.OPERATOR)
+    source = fleetgen.fleet(1, ZONES, SEED, seed_rows_per_host=True)[0]
+    destination = fleetgen.fleet_destinations(1, SEED)[0]
+    hosts = []
+    for host in (source, destination):
+        loaded = load_files(fleetgen.render_bundle(host), upload_name=fleetgen.bundle_name(host))
+        hosts.append(services.host_import(team=team, loaded=loaded, replan=False).host)
+    plan = services.plan_create(team=team, source=hosts[0], destination=hosts[1], user=user)
+    now = timezone.now()
+    job = Job.objects.create(
+        team=team,
+        plan=plan,
+        kind=Job.Kind.ARCHIVE,
+        state=Job.State.RUNNING,
+        started=now,
+        heartbeat=now,
+        attempt=1,
+        worker="bench:1",
+        phase="archive: flarcreate",
+        bytes_total=8 << 30,
+        bytes_done=3 << 30,
+        created_by=user,
+    )
+    zones = [zone["name"] for zone in plan.report["zones"]]
+    states = [
+        ZoneResult.State.OK,
+        ZoneResult.State.WARNING,
+        ZoneResult.State.RUNNING,
+        ZoneResult.State.PENDING,
+    ]
+    ZoneResult.objects.bulk_create(
+        ZoneResult(job=job, zone=zone, state=states[i % len(states)], message=f"{zone}: pre-archive steps")
+        for i, zone in enumerate(zones)
+    )
+    JobEvent.objects.bulk_create(
+        JobEvent(job=job, zone=zone, message=f"{zone}: step {step}: halted, autoboot set to false")
+        for zone in zones
+        for step in range(2)
+    )
+    client = Client()
+    client.force_login(user)
+    return {
+        "cookie": f"sessionid={client.cookies['sessionid'].value}",
+        "zones": len(zones),
+        "paths": {
+            "trivial": reverse("login"),
+            "plan": reverse("planner:plan_detail", args=[plan.pk]),
+            "progress": reverse("jobs:job_progress", args=[job.pk]),
+        },
+    }
+
+
+def _get(url: str, cookie: str) -> int:
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})  # noqa: S310
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - loopback only
+        response.read()
+        return int(response.status)
+
+
+def _wait_up(url: str, proc: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("gunicorn exited during start-up")
+        try:
+            _get(url, "")
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not answer in time")
+
+
+def _wrk(url: str, cookie: str, seconds: int) -> dict[str, Any]:
+    command = [
+        common.require_tool("wrk"),
+        f"-t{THREADS}",
+        f"-c{CONNECTIONS}",
+        f"-d{seconds}s",
+        "--latency",
+        "--timeout",
+        "10s",
+        "-s",
+        str(common.REPO / "bench" / "wrk_report.lua"),
+        "-H",
+        "HX-Request: true",
+    ]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    proc = subprocess.run([*command, url], capture_output=True, text=True, check=True, timeout=seconds + 60)
+    line = next(line for line in proc.stdout.splitlines() if line.startswith("WRK_JSON "))
+    raw = json.loads(line.removeprefix("WRK_JSON "))
+    return {
+        "rps": round(raw["requests"] / (raw["duration_us"] / 1e6), 1),
+        "requests": raw["requests"],
+        "errors": raw["errors"],
+        "p50_ms": raw["p50_us"] / 1000,
+        "p90_ms": raw["p90_us"] / 1000,
+        "p95_ms": raw["p95_us"] / 1000,
+        "p99_ms": raw["p99_us"] / 1000,
+        "mean_ms": round(raw["mean_us"] / 1000, 3),
+    }
+
+
+def _paced(url: str, cookie: str, seconds: int) -> dict[str, Any]:
+    """CONNECTIONS clients, each sending one request about every POLL_INTERVAL_MS (0.5-1.5x, random).
+
+    Each request opens its connection when it is sent, as a browser does.  (wrk's ``delay``
+    hook reconnects at once and then idles, which parks a sync worker on an empty connection.)
+    """
+    parsed = urllib.parse.urlsplit(url)
+    headers = {"HX-Request": "true", **({"Cookie": cookie} if cookie else {})}
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def client(seed: int) -> None:
+        rng = random.Random(seed)
+        while True:
+            time.sleep(POLL_INTERVAL_MS / 1000 * (0.5 + rng.random()))
+            if time.monotonic() >= deadline:
+                return
+            start = time.perf_counter()
+            connection = http.client.HTTPConnection(parsed.hostname or "127.0.0.1", parsed.port, timeout=30)
+            try:
+                connection.request("GET", parsed.path, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                ok = response.status == 200
+            except OSError:
+                ok = False
+            finally:
+                connection.close()
+            elapsed = (time.perf_counter() - start) * 1000
+            with lock:
+                latencies.append(elapsed)
+                errors[0] += 0 if ok else 1
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(CONNECTIONS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    duration = time.perf_counter() - started
+    return {
+        "rps": round(len(latencies) / duration, 1),
+        "requests": len(latencies),
+        "errors": errors[0],
+        "p50_ms": round(common.percentile(latencies, 50), 2),
+        "p90_ms": round(common.percentile(latencies, 90), 2),
+        "p95_ms": round(common.percentile(latencies, 95), 2),
+        "p99_ms": round(common.percentile(latencies, 99), 2),
+        "mean_ms": round(sum(latencies) / max(len(latencies), 1), 3),
+    }
+
+
+def child() -> dict[str, Any]:
+    common.django_setup()
+    common.migrate()
+    fixtures = _fixtures()
+    from django.db import connections
+
+    connections.close_all()
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    log_path = common.bench_dir() / "gunicorn.log"
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [
+                gunicorn,
+                "zflar_site.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(WEB_WORKERS),
+                "--log-level",
+                "warning",
+            ],
+            cwd=common.REPO,
+            env=dict(os.environ),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            return _measure(base, fixtures, proc)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def _measure(base: str, fixtures: dict[str, Any], proc: subprocess.Popen[bytes]) -> dict[str, Any]:
+    _wait_up(base + fixtures["paths"]["trivial"], proc)
+    cookies = {"trivial": "", "plan": fixtures["cookie"], "progress": fixtures["cookie"]}
+    for name, path in fixtures["paths"].items():
+        for _ in range(20):  # warm both workers: imports, template caches, database connections
+            status = _get(base + path, cookies[name])
+            if status != 200:
+                raise RuntimeError(f"{path}: HTTP {status}")
+    seconds = int(os.environ.get("BENCH_WEB_SECONDS", "3" if common.quick() else "8"))
+    rounds = int(os.environ.get("BENCH_WEB_ROUNDS", "2"))
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in fixtures["paths"]}
+    for _ in range(rounds):
+        for name, path in fixtures["paths"].items():
+            runs[name].append(_wrk(base + path, cookies[name], seconds))
+    pages = _summary(runs)
+    paced_seconds = int(os.environ.get("BENCH_WEB_PACED_SECONDS", "5" if common.quick() else "12"))
+    paced_runs = {
+        name: [_paced(base + path, cookies[name], paced_seconds)] for name, path in fixtures["paths"].items()
+    }
+    trivial = pages["trivial"]
+    return {
+        "zones": fixtures["zones"],
+        "paths": fixtures["paths"],
+        "connections": CONNECTIONS,
+        "threads": THREADS,
+        "web_workers": WEB_WORKERS,
+        "seconds": seconds,
+        "rounds": rounds,
+        "pages": pages,
+        "runs": runs,
+        "paced": {"interval_ms": POLL_INTERVAL_MS, "seconds": paced_seconds, "pages": _summary(paced_runs)},
+        "ratios": {
+            "plan_p95_vs_trivial": round(pages["plan"]["p95_ms"] / trivial["p95_ms"], 2),
+            "progress_p95_vs_trivial": round(pages["progress"]["p95_ms"] / trivial["p95_ms"], 2),
+            "plan_rps_vs_trivial": round(pages["plan"]["rps"] / trivial["rps"], 3),
+            "progress_rps_vs_trivial": round(pages["progress"]["rps"] / trivial["rps"], 3),
+        },
+    }
+
+
+def _summary(runs: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+    keys = ("rps", "p50_ms", "p90_ms", "p95_ms", "p99_ms", "mean_ms")
+    return {
+        name: {key: round(common.median([run[key] for run in results]), 2) for key in keys}
+        | {
+            "errors": sum(run["errors"] for run in results),
+            "requests": sum(run["requests"] for run in results),
+        }
+        for name, results in runs.items()
+    }
+
+
+def run() -> dict[str, Any]:
+    common.require_tool("wrk")
+    with common.scratch_database("zflar_bench") as url:
+        return common.run_json(["bench/bench_web.py", "--child"], common.django_env(url))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--child", action="store_true", help="(internal) run on DATABASE_URL")
+    args = parser.parse_args(argv)
+    print(json.dumps(child() if args.child else run()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,249 @@
+"""Browser tests: Playwright for Python drives Debian's Chromium against pytest-django's live server.
+
+* Chromium is the distribution's (``/usr/bin/chromium``, or ``CHROMIUM_PATH``); no browser is ever
+  downloaded.  A missing Chromium fails the tests (``require_tool``), it never skips them.
+* Playwright's sync API keeps an asyncio loop running in the test thread from ``start()`` to
+  ``stop()``, and Django refuses ORM calls from a thread with a running loop
+  (``SynchronousOnlyOperation``) unless ``DJANGO_ALLOW_ASYNC_UNSAFE`` is set.  So the fixtures below
+  narrow pytest-playwright's session-scoped ``playwright``/``browser`` fixtures to this package and set
+  the variable only while Playwright runs: the rest of the suite keeps Django's guard.
+* ``live_server`` uses the transactional database, which a real Celery worker process shares (the
+  SQLite test database is a file); the archive store and the local executor's host trees live in
+  the test's ``tmp_path``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserType, Page, Playwright, expect, sync_playwright
+
+from tests.conftest import REPO, WorkerProcess, require_tool, worker_env
+
+SCREENSHOTS = Path(os.environ.get("ZFLAR_SCREENSHOT_DIR") or REPO / "docs" / "screenshots")
+VIEWPORT = {"width": 1400, "height": 900}
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # CI runs as root
+    "--disable-dev-shm-usage",  # containers have a small /dev/shm
+    "--disable-gpu",
+    "--disable-background-networking",  # no update checks or other traffic on a closed network
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# The seed-rows source host of planner.fleetgen and the catalog destination the journey picks.
+SOURCE_HOSTNAME = "src-seed-01"
+DESTINATION_MODEL = "V445"
+DESTINATION_HOSTNAME = "new-v445-01"
+
+
+# --- Playwright for this package only ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="package")
+def _sync_orm_under_playwright() -> Iterator[None]:
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="package")
+def chromium_path() -> str:
+    override = os.environ.get("CHROMIUM_PATH")
+    if override:
+        if not Path(override).is_file():
+            pytest.fail(f"CHROMIUM_PATH={override} does not exist")
+        return override
+    return require_tool("chromium")
+
+
+@pytest.fixture(scope="package")
+def playwright(_sync_orm_under_playwright: None, _pw_api_request_contexts: Any) -> Iterator[Playwright]:
+    pw = sync_playwright().start()
+    if _pw_api_request_contexts:
+        _pw_api_request_contexts.instrument(pw)
+    yield pw
+    pw.stop()
+
+
+@pytest.fixture(scope="package")
+def browser_type(playwright: Playwright, browser_name: str) -> BrowserType:
+    return getattr(playwright, browser_name)
+
+
+@pytest.fixture(scope="package")
+def browser_type_launch_args(pytestconfig: Any, chromium_path: str) -> dict[str, Any]:
+    args: dict[str, Any] = {"executable_path": chromium_path, "args": CHROMIUM_ARGS}
+    if pytestconfig.getoption("--headed"):
+        args["headless"] = False
+    slowmo = pytestconfig.getoption("--slowmo")
+    if slowmo:
+        args["slow_mo"] = slowmo
+    return args
+
+
+@pytest.fixture(scope="package")
+def launch_browser(
+    browser_type_launch_args: dict[str, Any], browser_type: BrowserType
+) -> Callable[..., Browser]:
+    def launch(**kwargs: Any) -> Browser:
+        return browser_type.launch(**{**browser_type_launch_args, **kwargs})
+
+    return launch
+
+
+@pytest.fixture(scope="package")
+def browser(launch_browser: Callable[..., Browser]) -> Iterator[Browser]:
+    browser = launch_browser()
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="package")
+def browser_context_args(playwright: Playwright) -> dict[str, Any]:
+    return {
+        "viewport": VIEWPORT,
+        "locale": "en-US",
+        "timezone_id": "UTC",
+        "accept_downloads": True,
+    }
+
+
+@pytest.fixture(autouse=True)
+def _expect_timeout() -> None:
+    expect.set_options(timeout=15_000)
+
+
+# --- the server side ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def job_dirs(settings, tmp_path) -> dict[str, Path]:  # type: ignore[no-untyped-def]
+    """The archive store and the local executor's host trees, private to the test (server and worker)."""
+    settings.ARCHIVE_STORE = tmp_path / "archives"
+    settings.LOCAL_EXECUTOR_ROOT = tmp_path / "hosts"
+    settings.ARCHIVE_STORE.mkdir()
+    settings.LOCAL_EXECUTOR_ROOT.mkdir()
+    return {"archives": settings.ARCHIVE_STORE, "hosts": settings.LOCAL_EXECUTOR_ROOT}
+
+
+class LazyWorker:
+    """A real Celery worker process, started when the test asks (so a test can watch a queued job)."""
+
+    def __init__(self, log_path: Path) -> None:
+        self.log_path = log_path
+        self.process: WorkerProcess | None = None
+
+    def start(self) -> WorkerProcess:
+        if self.process is None:
+            self.process = WorkerProcess(worker_env(), self.log_path)
+            self.process.start()
+        return self.process
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else "(not started)"
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.stop()
+
+
+@pytest.fixture
+def worker(transactional_db, job_dirs, tmp_path) -> Iterator[LazyWorker]:  # type: ignore[no-untyped-def]
+    lazy = LazyWorker(tmp_path / "worker.log")
+    try:
+        yield lazy
+    finally:
+        lazy.stop()
+
+
+@pytest.fixture
+def seed_bundle(tmp_path) -> Path:  # type: ignore[no-untyped-def]
+    """fleetgen's seed-rows host (one zone per pitfall) as the collector's bundle, gzipped."""
+    from planner import fleetgen
+
+    tar = fleetgen.write_bundle_tar(tmp_path, fleetgen.seed_rows_host(SOURCE_HOSTNAME))
+    target = tar.with_name(tar.name + ".gz")
+    target.write_bytes(gzip.compress(tar.read_bytes(), mtime=0))
+    tar.unlink()
+    return target
+
+
+def build_source_tree(bundle: Path) -> Path:
+    """Stand the bundle's host up for the local executor, as the real Solaris host would be.
+
+    The web upload stores the inventory only; the local executor works on
+    ``LOCAL_EXECUTOR_ROOT/<hostname>``, which stands in for the machine itself.
+    """
+    from django.conf import settings
+
+    from jobs.executors.local_tree import build_host_tree
+    from planner.inputs import load_path
+
+    inventory = load_path(str(bundle)).inventory
+    return build_host_tree(Path(settings.LOCAL_EXECUTOR_ROOT) / inventory.hostname, inventory)
+
+
+@pytest.fixture
+def seed_plan(team, operator, seed_bundle, job_dirs):  # type: ignore[no-untyped-def]
+    """The seed-rows host planned against a catalog V445, created through the services (no browser)."""
+    from planner import services
+    from planner.inputs import load_catalog, load_path
+
+    source = services.host_import(team=team, loaded=load_path(str(seed_bundle)), user=operator).host
+    destination = services.host_import(
+        team=team, loaded=load_catalog(f"catalog:{DESTINATION_MODEL}:{DESTINATION_HOSTNAME}"), user=operator
+    ).host
+    build_source_tree(seed_bundle)
+    return services.plan_create(team=team, source=source, destination=destination, user=operator)
+
+
+# --- helpers for the tests ---------------------------------------------------------------------------
+
+
+def password_of(user: Any) -> str:
+    """tests/conftest.py gives every team member the password ``pw-<username>``."""
+    return f"pw-{user.get_username()}"
+
+
+def log_in(page: Page, base_url: str, user: Any) -> None:
+    page.goto(f"{base_url}/login/")
+    page.get_by_label("Username").fill(user.get_username())
+    page.get_by_label("Password").fill(password_of(user))
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Dashboard", level=1)).to_be_visible()
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """A full-page PNG under docs/screenshots/ (the README shows them)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True, animations="disabled")
+    assert path.stat().st_size > 10_000, f"{path} looks empty"
+    return path
+
+
+FINAL_JOB_STATES = ("cancelled", "failed", "partial", "succeeded")
+
+
+def wait_for_job_end(page: Page, worker: LazyWorker, timeout_ms: float = 60_000) -> str:
+    """Wait until the job page's live block shows a final state (htmx swaps it; nothing reloads)."""
+    try:
+        page.wait_for_function(
+            "states => states.includes(document.querySelector('#job-state')?.dataset.state)",
+            arg=list(FINAL_JOB_STATES),
+            timeout=timeout_ms,
+        )
+    except Exception:
+        print(f"--- worker log ---\n{worker.log()[-4000:]}")
+        raise
+    return str(page.locator("#job-state").get_attribute("data-state"))
