@@ -227,7 +227,7 @@ class ArchiveRunner(BaseRunner):
             bytes_done=outcome.unarchived_bytes, bytes_total=outcome.unarchived_bytes, force=True
         )
         self.phase("verify: reading the archive back")
-        check = self.executor.archive_check(outcome.path)
+        check = self.executor.archive_check(outcome.path, self.progress)
         if check.hash_ok is False:
             raise ExecutorError(f"the archive failed verification and was removed: {check.message}")
         self.phase("post-archive: undoing the temporary mounts and autoboot changes")
@@ -544,7 +544,7 @@ class ExtractRunner(BaseRunner):
             )
         needed = int(self.archive_job_result(archive).get("unarchived_bytes") or 0)
         if getattr(self.executor, "extracts_archives", True):
-            check = self.executor.archive_check(archive)
+            check = self.executor.archive_check(archive, self.progress)
             if check.hash_ok is False:
                 raise ExecutorError(f"the archive does not verify, so it is not extracted: {check.message}")
             needed = int(check.identification.get("files_unarchived_size") or needed)
@@ -824,7 +824,7 @@ class InspectRunner(BaseRunner):
     def run(self) -> None:
         path = str(self.job.params.get("archive_path", ""))
         self.phase("inspect: reading the archive")
-        check = self.executor.archive_check(path)
+        check = self.executor.archive_check(path, self.progress)
         zones = check.zones
         self.start_zones(zones)
         destination_ports = set(self.job.params.get("destination_ports", []))

@@ -11,6 +11,7 @@ import socket
 import time
 from collections.abc import Iterable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -268,12 +269,18 @@ def job_retry_failed(*, job: Job, user: AbstractBaseUser | None = None) -> Job:
     )
     if not zones and job.state != Job.State.FAILED:
         raise JobError("no zone failed; nothing to retry")
+    params = dict(job.params)
+    if job.kind == Job.Kind.ARCHIVE and params.get("output_path"):
+        # Never write over the archive the first run left: it is what the failed zones are judged by.
+        first = Path(str(params["output_path"]))
+        number = job.retries.count() + 1
+        params["output_path"] = str(first.with_name(f"{first.stem}-retry{job.pk}.{number}{first.suffix}"))
     return job_create(
         team=job.team,
         kind=job.kind,
         plan=job.plan,
         executor=job.executor,
-        params=job.params,
+        params=params,
         zone_names=zones,
         user=user,
         retry_of=job,

@@ -228,9 +228,9 @@ class LocalExecutor:
         except flar.FlarError as exc:
             raise ExecutorError(f"flarcreate: {exc}") from exc
 
-    def archive_check(self, path: str) -> ArchiveCheck:
+    def archive_check(self, path: str, on_progress: ProgressCallback | None = None) -> ArchiveCheck:
         try:
-            return flar.check_for_executor(Path(path))
+            return flar.check_for_executor(Path(path), on_progress=on_progress)
         except flar.FlarError as exc:
             raise ExecutorError(f"flar info {path}: {exc}") from exc
 

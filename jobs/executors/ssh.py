@@ -678,7 +678,7 @@ class SshExecutor:
             )
         return ident, {line.rstrip("\r") for line in result.text.splitlines()}
 
-    def archive_check(self, path: str) -> ArchiveCheck:
+    def archive_check(self, path: str, on_progress: ProgressCallback | None = None) -> ArchiveCheck:
         """Read an archive on this host back: identification, members per zone, empty ufs mounts.
 
         The zones come from this host's own zone list, the host that made the archive; a zone is

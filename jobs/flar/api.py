@@ -71,9 +71,11 @@ def create_for_executor(
     )
 
 
-def check_for_executor(path: str | os.PathLike[str]) -> ArchiveCheck:
+def check_for_executor(
+    path: str | os.PathLike[str], on_progress: ProgressCallback | None = None
+) -> ArchiveCheck:
     """Read an archive back in one pass: archive_id, members per zone, empty zone ufs mounts."""
-    inspection = inspect_archive(path)
+    inspection = inspect_archive(path, on_progress=on_progress)
     verified = inspection.verify
     zones = [zone for zone in inspection.zones if zone.config_in_archive]
     hash_ok = None if verified.status is HashStatus.NOT_CHECKED else verified.status is HashStatus.MATCH

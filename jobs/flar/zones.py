@@ -26,6 +26,7 @@ from planner.solaris.zonexml import parse_zone_xml
 from .errors import FlarError
 from .newc import MemberType
 from .payload import Backend
+from .progress import ProgressCallback, Throttle
 from .reader import Archive, CpioParser, VerifyResult, hash_status
 
 ZONES_DIR = "etc/zones"
@@ -124,16 +125,26 @@ def zones_in_archive(
 
 
 def inspect_archive(
-    path: str | os.PathLike[str], *, fs_types: tuple[str, ...] = ("ufs",), backend: Backend = "auto"
+    path: str | os.PathLike[str],
+    *,
+    fs_types: tuple[str, ...] = ("ufs",),
+    backend: Backend = "auto",
+    on_progress: ProgressCallback | None = None,
 ) -> ArchiveInspection:
-    """``verify`` and ``zones_in_archive`` in a single pass over the payload."""
+    """``verify`` and ``zones_in_archive`` in a single pass over the payload.
+
+    ``on_progress`` gets (payload bytes read, payload size, member), throttled: reading back a
+    large archive takes minutes, and a job's heartbeat rides on these calls.
+    """
     archive_path = os.fspath(path)
-    collector, result = _scan(archive_path, hashed=True, backend=backend)
+    collector, result = _scan(archive_path, hashed=True, backend=backend, on_progress=on_progress)
     assert result is not None
     return ArchiveInspection(result, _zones(collector, archive_path, tuple(t.lower() for t in fs_types)))
 
 
-def _scan(archive_path: str, *, hashed: bool, backend: Backend) -> tuple[_Collector, VerifyResult | None]:
+def _scan(
+    archive_path: str, *, hashed: bool, backend: Backend, on_progress: ProgressCallback | None = None
+) -> tuple[_Collector, VerifyResult | None]:
     collector = _Collector()
     result = None
     try:
@@ -142,7 +153,9 @@ def _scan(archive_path: str, *, hashed: bool, backend: Backend) -> tuple[_Collec
             payload = archive.open_payload(hashed=hashed, backend=backend)
             try:
                 parser = CpioParser(payload)
+                throttle = Throttle(on_progress, None, total=payload.remaining, path=archive_path)
                 for member in parser:
+                    throttle.tick(payload.position, member.name)
                     name = _normalize(member.name)
                     collector.add(name, member.type is MemberType.DIRECTORY)
                     if member.type is MemberType.FILE and collector.wants_data(name, member.size):

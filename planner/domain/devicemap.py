@@ -19,6 +19,11 @@ from planner.domain.options import DeviceOverride, Overrides
 from planner.solaris.inventory import HostInventory, record_dict
 
 _TAPE_RE = re.compile(r"^/dev/rmt/(\d+)")
+_IOSTAT_TAPE_RE = re.compile(r"^rmt/(\d+)$")
+# st(7D) minor names: density l/m/h/c/u, then b (BSD) and n (no rewind), each optional.
+_TAPE_SUFFIXES = [
+    d + b + n for d in ("", "l", "m", "h", "c", "u") for b in ("", "b") for n in ("", "n") if d + b + n
+]
 
 
 @dataclass
@@ -72,6 +77,10 @@ def known_device_paths(inv: HostInventory) -> list[str]:
             if dev.startswith("/dev/"):
                 paths.add(dev)
     paths.update(d for d in inv.devices if d.startswith("/"))
+    for number in _tapes(inv):
+        # A tape drive answers to its BSD/density/no-rewind variants too (/dev/rmt/0cbn).
+        paths.add(f"/dev/rmt/{number}")
+        paths.update(f"/dev/rmt/{number}{suffix}" for suffix in _TAPE_SUFFIXES)
     return sorted(paths)
 
 
@@ -91,7 +100,9 @@ def same_platform(source: HostInventory, destination: HostInventory) -> bool:
 
 
 def _tapes(inv: HostInventory) -> list[int]:
+    """Tape drives by number: listed devices, or the ``rmt/N`` entries ``iostat -En`` prints."""
     numbers = {int(m.group(1)) for d in inv.devices if (m := _TAPE_RE.match(d))}
+    numbers.update(int(m.group(1)) for disk in inv.disks if (m := _IOSTAT_TAPE_RE.match(disk.name)))
     return sorted(numbers)
 
 

@@ -321,7 +321,7 @@ def test_an_archive_that_does_not_verify_is_removed(
     monkeypatch.setattr(
         LocalExecutor,
         "archive_check",
-        lambda self, path: ArchiveCheck(
+        lambda self, path, on_progress=None: ArchiveCheck(
             hash_ok=False, message="archive_id mismatch: header says a, payload b"
         ),
     )

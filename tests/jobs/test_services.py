@@ -275,6 +275,23 @@ def test_retry_lists_only_the_failed_and_skipped_zones(team: Any, plan: Any) -> 
     assert retry.state == "queued"
 
 
+def test_an_archive_retry_never_writes_over_the_first_archive(team: Any, plan: Any) -> None:
+    from jobs import services
+
+    job = services.job_create(team=team, kind="archive", plan=plan, params={"output_path": "/s/web01.flar"})
+    job = claim(job)
+    services.zone_result_set(job, "z-a", "failed", "because")
+    job = services.job_finish(job, result={})
+
+    first_retry = services.job_retry_failed(job=job)
+    services.job_cancel(job=first_retry)
+    second_retry = services.job_retry_failed(job=job)
+
+    assert first_retry.params["output_path"] == f"/s/web01-retry{job.pk}.1.flar"
+    assert second_retry.params["output_path"] == f"/s/web01-retry{job.pk}.2.flar"
+    assert job.params["output_path"] == "/s/web01.flar"
+
+
 def test_retry_of_a_job_without_failures_is_refused(team: Any) -> None:
     from jobs import services
 

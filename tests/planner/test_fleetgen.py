@@ -418,3 +418,13 @@ def test_tars_read_back_through_the_upload_path(tmp_path: Path) -> None:
         path = fleetgen.write_bundle_tar(tmp_path, host)
         unpacked = unpack_bundle(io.BytesIO(path.read_bytes()), source=path.name)
         assert_inventory_matches(read_bundle_files(unpacked.files), host)
+
+
+def test_the_tape_iostat_lists_is_kept_on_identical_hardware() -> None:
+    from planner.domain.plan import compute_plan
+
+    source = read_bundle_files(fleetgen.render_bundle(fleetgen.seed_rows_host()))
+    same = read_bundle_files(fleetgen.render_bundle(fleetgen.identical_destination()))
+    tape_rows = [d for d in compute_plan(source, same).device_mappings if d.match == "/dev/rmt/0"]
+    assert [(d.zone, d.action) for d in tape_rows] == [("z-device", "keep")]
+    assert "lists no tape" not in tape_rows[0].reason

@@ -50,3 +50,17 @@ def test_records_for_archives_without_id_and_hostile_ones(tmp_path: Path) -> Non
     assert extracted.hash_ok is None and extracted.refused == ["../x: '..' path component"]
     with pytest.raises(FlarError):
         check_for_executor(tmp_path / "missing.flar")
+
+
+def test_reading_back_reports_progress_so_the_job_heartbeat_keeps_going(tmp_path: Path) -> None:
+    tree = _solaris_tree(tmp_path / "root")
+    (tree / "big.bin").write_bytes(b"\x5a" * (3 << 20))
+    out = tmp_path / "host.flar"
+    create_for_executor(root=tree, output=out, name="web01")
+    calls: list[tuple[int, int | None, str]] = []
+
+    check_for_executor(out, on_progress=lambda done, total, name: calls.append((done, total, name)))
+
+    assert calls, "no progress while reading the archive back"
+    assert [done for done, _, _ in calls] == sorted(done for done, _, _ in calls)
+    assert all(total is not None and total >= (3 << 20) for _, total, _ in calls)
