@@ -3,8 +3,9 @@
 Each figure is measured beside a reference in the same process or the same shell
 run, and reported as a ratio to it.  ``BENCH_QUICK=1`` runs smaller sizes (a
 smoke test of the machinery; its figures are not comparable with the targets).
-``BENCH_ONLY=planner,fleet,flar,web,jobs`` runs a subset and leaves the file alone
-unless ``BENCH_WRITE=1``.
+``BENCH_ONLY=planner,fleet,flar,web,jobs`` runs a subset.  Quick and partial runs
+print the table but leave docs/benchmarks.md alone unless ``BENCH_WRITE=1``; every
+run leaves its JSON in ``$ZFLAR_VAR_DIR/bench/results.json``.
 
 docs/benchmarks.md: the part between the ``BEGIN GENERATED`` and ``END GENERATED``
 markers is rewritten; everything around it (analysis, optimisation history) is kept.
@@ -299,7 +300,7 @@ def main() -> int:
     rows = _rows(results)
     print(format_table(rows))
     print(f"\n{len(names)} benchmarks in {seconds / 60:.1f} min")
-    if not only or os.environ.get("BENCH_WRITE") == "1":
+    if (not only and not common.quick()) or os.environ.get("BENCH_WRITE") == "1":
         write_doc(_markdown(results, rows, started, seconds))
         print(f"wrote {DOC.relative_to(common.REPO)}")
     (common.bench_dir() / "results.json").write_text(json.dumps(results, indent=1, default=str))

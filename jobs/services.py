@@ -333,6 +333,31 @@ def job_interrupted(job: Job, reason: str) -> bool:
     return _requeue_or_fail(job, reason, "the job's last attempt lost its database", worker=job.worker)
 
 
+def jobs_resend_unclaimed(*, after: int | None = None) -> list[int]:
+    """Send again the message of a job that has waited ``after`` seconds with no worker claiming it.
+
+    A message can be lost before any worker claims it (a worker killed between fetching and
+    claiming, or a Redis without persistence restarted). Sending again is harmless: the claim
+    is atomic, so at most one delivery runs the job. A queued job's ``heartbeat`` records when
+    its message was last sent, so a long queue is not flooded with copies.
+    """
+    after = settings.ZFLAR_RESEND_QUEUED_AFTER_SECONDS if after is None else after
+    cutoff = timezone.now() - timedelta(seconds=after)
+    waiting = Job.objects.filter(state=Job.State.QUEUED).filter(
+        Q(heartbeat__lt=cutoff) | Q(heartbeat__isnull=True, created__lt=cutoff)
+    )
+    sent: list[int] = []
+    for job in waiting:
+        if not Job.objects.filter(pk=job.pk, state=Job.State.QUEUED, heartbeat=job.heartbeat).update(
+            heartbeat=timezone.now()
+        ):
+            continue
+        job_log(job, f"no worker claimed the job within {after} s; its message was sent again")
+        _enqueue_on_commit(job)
+        sent.append(job.pk)
+    return sent
+
+
 def _requeue_or_fail(job: Job, reason: str, why_not_run: str, **guard: Any) -> bool:
     """Hand a running job whose attempt died to a new attempt, or fail it once attempts run out.
 
@@ -349,7 +374,8 @@ def _requeue_or_fail(job: Job, reason: str, why_not_run: str, **guard: Any) -> b
         job_log(job, f"job cancelled: {reason}", level=JobEvent.Level.WARNING)
         return True
     if job.attempt < job.max_attempts:
-        if not rows.update(state=Job.State.QUEUED, worker="", heartbeat=None):
+        # A queued job's heartbeat is when its message was last sent (see jobs_resend_unclaimed).
+        if not rows.update(state=Job.State.QUEUED, worker="", heartbeat=now):
             return False
         job_log(
             job,

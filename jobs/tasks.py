@@ -77,9 +77,9 @@ def _schedule_reap(delay: float | None) -> None:
 
 @shared_task(name="jobs.tasks.reap_stale_jobs_task")
 def reap_stale_jobs_task() -> list[int]:
-    from .services import jobs_reap_stale
+    from .services import jobs_reap_stale, jobs_resend_unclaimed
 
-    return jobs_reap_stale()
+    return jobs_reap_stale() + jobs_resend_unclaimed()
 
 
 @worker_ready.connect

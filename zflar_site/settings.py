@@ -195,6 +195,8 @@ CELERY_BEAT_SCHEDULE = {
 ZFLAR_HEARTBEAT_SECONDS = env.int("ZFLAR_HEARTBEAT_SECONDS", default=5)
 ZFLAR_STALE_AFTER_SECONDS = env.int("ZFLAR_STALE_AFTER_SECONDS", default=60)
 ZFLAR_MAX_ATTEMPTS = env.int("ZFLAR_MAX_ATTEMPTS", default=3)
+# A queued job nobody claimed for this long has its message sent again (it may have been lost).
+ZFLAR_RESEND_QUEUED_AFTER_SECONDS = env.int("ZFLAR_RESEND_QUEUED_AFTER_SECONDS", default=600)
 
 # --- REST API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -763,6 +763,38 @@ def partial_path(output: str) -> str:
     return os.path.join(directory, f".{base}.partial-{os.getpid()}")
 
 
+def remove_stale_partials(output: str) -> list[str]:
+    """Remove partial files of ``output`` left by processes that no longer exist (a SIGKILL).
+
+    Only the same output name is touched, and a live writer's file is left alone.
+    """
+    directory, base = os.path.split(output)
+    prefix = f".{base}.partial-"
+    removed: list[str] = []
+    try:
+        names = os.listdir(directory or ".")
+    except OSError:
+        return removed
+    for name in names:
+        pid_text = name[len(prefix) :] if name.startswith(prefix) else ""
+        if not pid_text.isdigit() or _process_alive(int(pid_text)):
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(os.path.join(directory, name))
+            removed.append(name)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _excluded_set(
     options: CreateOptions, root: str, output: str, partial: str
 ) -> tuple[set[bytes], list[bytes]]:
@@ -816,6 +848,7 @@ def create(
         output_path = os.path.abspath(os.fspath(output))
         root = os.path.abspath(options.root)
         partial = partial_path(output_path)
+        remove_stale_partials(output_path)
         excluded, exclusions = _excluded_set(options, root, output_path, partial)
         grafts = normalize_grafts(options.grafts)
         header = build_header(options, root, exclusions)

@@ -122,7 +122,9 @@ def test_the_reaper_requeues_a_stale_job_until_its_attempts_run_out(
             assert services.jobs_reap_stale(stale_after=60) == [job.pk]
         assert len(enqueued) == 1, "a re-queued job goes to the broker again"
         job.refresh_from_db()
-        assert (job.state, job.worker, job.heartbeat, job.attempt) == ("queued", "", None, attempt)
+        assert (job.state, job.worker, job.attempt) == ("queued", "", attempt)
+        # Now the time its message was sent again, so the resender leaves it alone for a while.
+        assert job.heartbeat is not None and timezone.now() - job.heartbeat < timedelta(seconds=5)
         assert job.events.filter(message__contains=f"re-queued (attempt {attempt + 1} of 3)").exists()
 
     claim(job, "task-3")
@@ -300,3 +302,34 @@ def test_retry_of_a_job_without_failures_is_refused(team: Any) -> None:
     job = services.job_finish(job, result={})
     with pytest.raises(services.JobError, match="no zone failed; nothing to retry"):
         services.job_retry_failed(job=job)
+
+
+def test_a_queued_job_nobody_claims_is_sent_again_once_per_interval(
+    team: Any, plan: Any, django_capture_on_commit_callbacks: Any, monkeypatch: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from jobs import services
+    from jobs.models import Job
+
+    sent: list[int] = []
+    monkeypatch.setattr("jobs.tasks.run_job_task.delay", lambda job_id: sent.append(job_id))
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.job_create(team=team, kind="archive", plan=plan)
+    assert sent == [job.pk]
+
+    assert services.jobs_resend_unclaimed(after=600) == []  # young: still waiting its turn
+    Job.objects.filter(pk=job.pk).update(created=timezone.now() - timedelta(seconds=601))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.jobs_resend_unclaimed(after=600) == [job.pk]
+    assert sent == [job.pk, job.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.jobs_resend_unclaimed(after=600) == []  # just sent: wait another interval
+    assert "sent again" in job.events.last().message
+
+    claimed = services.job_claim(job_id=job.pk)
+    assert claimed is not None
+    Job.objects.filter(pk=job.pk).update(created=timezone.now() - timedelta(days=1))
+    assert services.jobs_resend_unclaimed(after=0) == []  # running jobs belong to the reaper

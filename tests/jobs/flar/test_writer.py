@@ -177,6 +177,24 @@ def test_archive_inside_root_excludes_itself(tree: Path) -> None:
     assert "var/fifo" in names
 
 
+def test_partials_of_dead_writers_are_cleaned_up_and_live_ones_kept(tree: Path, tmp_path: Path) -> None:
+    import subprocess
+
+    out = tmp_path / "a.flar"
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    stale = tmp_path / f".a.flar.partial-{dead.pid}"
+    live = tmp_path / f".a.flar.partial-{os.getppid()}"
+    other = tmp_path / f".b.flar.partial-{dead.pid}"
+    for path in (stale, live, other):
+        path.write_bytes(b"half an archive")
+
+    create(out, CreateOptions(name="x", root=str(tree)))
+
+    assert not stale.exists()
+    assert live.exists() and other.exists()
+
+
 def test_cancel_leaves_neither_output_nor_partial(tree: Path, tmp_path: Path) -> None:
     out = tmp_path / "a.flar"
     calls: list[tuple[int, int | None, str]] = []
