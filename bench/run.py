@@ -5,7 +5,8 @@ run, and reported as a ratio to it.  ``BENCH_QUICK=1`` runs smaller sizes (a
 smoke test of the machinery; its figures are not comparable with the targets).
 ``BENCH_ONLY=planner,fleet,flar,web,jobs`` runs a subset.  Quick and partial runs
 print the table but leave docs/benchmarks.md alone unless ``BENCH_WRITE=1``; every
-run leaves its JSON in ``$ZFLAR_VAR_DIR/bench/results.json``.
+run leaves its JSON in ``$ZFLAR_VAR_DIR/bench/results.json``, and
+``bench/run.py --render [PATH]`` rewrites the file from such a JSON.
 
 docs/benchmarks.md: the part between the ``BEGIN GENERATED`` and ``END GENERATED``
 markers is rewritten; everything around it (analysis, optimisation history) is kept.
@@ -262,9 +263,14 @@ def _markdown(results: dict[str, Any], rows: list[Row], started: dt.datetime, se
         "| bench | figure | measured | target | reference (same run) | ratio | verdict |",
         "|---|---|---|---|---|---|---|",
     ]
+
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|")
+
     out += [
-        f"| {r['bench']} | {r['figure']} | {r['measured']} | {r['target']} | {r['reference']} "
-        f"| {r['ratio']} | {r['verdict']} |"
+        "| "
+        + " | ".join(cell(r[h]) for h in ("bench", "figure", "measured", "target", "reference"))
+        + f" | {cell(r['ratio'])} | {r['verdict']} |"
         for r in rows
     ]
     out += ["", "Reproduce one figure (each prints its JSON; `BENCH_QUICK=1` for the small sizes):", ""]
@@ -285,7 +291,21 @@ def write_doc(text: str) -> None:
     DOC.write_text("# Benchmarks\n\n" + text + "\n")
 
 
+def render(path: Path) -> int:
+    """Rewrite docs/benchmarks.md from a saved results.json (``bench/run.py --render [PATH]``)."""
+    saved = json.loads(path.read_text())
+    meta = saved.pop("_meta")
+    rows = _rows(saved)
+    print(format_table(rows))
+    write_doc(_markdown(saved, rows, dt.datetime.fromisoformat(meta["started"]), meta["seconds"]))
+    print(f"wrote {DOC.relative_to(common.REPO)} from {path}")
+    return 0
+
+
 def main() -> int:
+    if sys.argv[1:2] == ["--render"]:
+        os.environ.setdefault("ZFLAR_VAR_DIR", str(common.REPO / "var"))
+        return render(Path(sys.argv[2]) if len(sys.argv) > 2 else common.bench_dir() / "results.json")
     only = [n.strip() for n in os.environ.get("BENCH_ONLY", "").split(",") if n.strip()]
     names = only or list(BENCHES)
     unknown = set(names) - set(BENCHES)
@@ -303,7 +323,10 @@ def main() -> int:
     if (not only and not common.quick()) or os.environ.get("BENCH_WRITE") == "1":
         write_doc(_markdown(results, rows, started, seconds))
         print(f"wrote {DOC.relative_to(common.REPO)}")
-    (common.bench_dir() / "results.json").write_text(json.dumps(results, indent=1, default=str))
+    meta = {"started": started.isoformat(), "seconds": seconds, "quick": common.quick()}
+    (common.bench_dir() / "results.json").write_text(
+        json.dumps({**results, "_meta": meta}, indent=1, default=str)
+    )
     return 1 if any("error" in r for r in results.values()) else 0
 
 

@@ -22,6 +22,9 @@ User = AbstractBaseUser | AnonymousUser
 
 # The job page shows at most this many events (the newest ones, oldest first).
 EVENT_LIMIT = 200
+# The live block is re-rendered every second for every watcher, so it carries only the newest
+# events; the whole log is one click away (job_events_text).
+LIVE_EVENT_LIMIT = 25
 ARCHIVE_SUFFIXES = (".flar", ".flr")
 ARCHIVE_UPLOAD_DIR = "uploads"
 

@@ -49,7 +49,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
 def _live_context(request: HttpRequest, job: Job) -> dict[str, Any]:
     """What the live block shows: progress, zone results, the event log and the action buttons."""
     results = selectors.job_zone_results(job)
-    events, hidden = selectors.job_events(job)
+    events, hidden = selectors.job_events(job, limit=selectors.LIVE_EVENT_LIMIT)
     progress = selectors.job_progress(job)
     context: dict[str, Any] = {
         "job": job,
@@ -82,6 +82,19 @@ def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     if job.is_terminal:
         return HttpResponseStopPolling(html)
     return HttpResponse(html)
+
+
+@login_required
+def job_events_text(request: HttpRequest, pk: int) -> HttpResponse:
+    """The whole event log as plain text, for reading at length or attaching to a change."""
+    job = selectors.job_for_user(request.user, pk)
+    lines = [
+        f"{e.created:%Y-%m-%d %H:%M:%S} UTC {e.level:<7} {e.zone or '-':<16} {e.message}"
+        for e in job.events.order_by("created", "id")
+    ]
+    response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="zflar-job-{job.pk}-events.txt"'
+    return response
 
 
 def _answer(request: HttpRequest, job: Job, *, error: str = "", done: str = "") -> HttpResponse:

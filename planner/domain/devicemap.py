@@ -20,10 +20,6 @@ from planner.solaris.inventory import HostInventory, record_dict
 
 _TAPE_RE = re.compile(r"^/dev/rmt/(\d+)")
 _IOSTAT_TAPE_RE = re.compile(r"^rmt/(\d+)$")
-# st(7D) minor names: density l/m/h/c/u, then b (BSD) and n (no rewind), each optional.
-_TAPE_SUFFIXES = [
-    d + b + n for d in ("", "l", "m", "h", "c", "u") for b in ("", "b") for n in ("", "n") if d + b + n
-]
 
 
 @dataclass
@@ -77,10 +73,8 @@ def known_device_paths(inv: HostInventory) -> list[str]:
             if dev.startswith("/dev/"):
                 paths.add(dev)
     paths.update(d for d in inv.devices if d.startswith("/"))
-    for number in _tapes(inv):
-        # A tape drive answers to its BSD/density/no-rewind variants too (/dev/rmt/0cbn).
-        paths.add(f"/dev/rmt/{number}")
-        paths.update(f"/dev/rmt/{number}{suffix}" for suffix in _TAPE_SUFFIXES)
+    # iostat -En names tape drives (rmt/0) that no device list may mention.
+    paths.update(f"/dev/rmt/{number}" for number in _tapes(inv))
     return sorted(paths)
 
 

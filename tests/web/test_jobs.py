@@ -112,8 +112,15 @@ def test_progress_partial_is_cheap(operator_client, running_job, django_assert_m
     with django_assert_max_num_queries(7):
         response = operator_client.get(url, HTTP_HX_REQUEST="true")
     page = response.content.decode()
-    assert "event 299" in page
-    assert "earlier events not shown" in page
+    assert "event 299" in page and "event 275" in page
+    assert "event 274" not in page  # only the newest 25 are re-rendered every second
+    assert f"{running_job.events.count() - 25} earlier events not shown" in page
+
+    log = operator_client.get(reverse("jobs:job_events_text", args=[running_job.pk]))
+    assert log["Content-Type"].startswith("text/plain")
+    lines = log.content.decode().splitlines()
+    assert len(lines) == running_job.events.count() and lines[-1].endswith(" event 299")
+    assert sum(line.endswith(" event 0") for line in lines) == 1
 
 
 def test_cancel_and_retry(operator_client, plan, running_job):
