@@ -185,6 +185,10 @@ def _upload_context(request: HttpRequest, **overrides: Any) -> dict[str, Any]:
         initial = {}
         if sources:
             initial["source"] = sources[0].pk
+            # A destination usually comes in a second step (the catalog form); keep the source.
+            request.session["zflar_upload_source"] = sources[0].pk
+        elif hosts.filter(pk=request.session.get("zflar_upload_source")).exists():
+            initial["source"] = request.session["zflar_upload_source"]
         if destinations:
             initial["destination"] = destinations[0].pk
         context["plan_form"] = PlanCreateForm(hosts=hosts, initial=initial)

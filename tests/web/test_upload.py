@@ -41,6 +41,18 @@ def test_upload_source_and_destination_offers_a_plan(operator_client, team):
     assert f'<option value="{source.pk}" selected>' in page
 
 
+def test_a_catalog_destination_after_an_upload_keeps_the_uploaded_source_selected(operator_client, team):
+    _upload(operator_client, SimpleUploadedFile("oldbox.tar.gz", bundles.source_bundle()))
+    response = operator_client.post(
+        reverse("planner:destination_catalog"), {"model": "T5240", "hostname": "racked02"}
+    )
+    page = response.content.decode()
+    source = Host.objects.get(hostname="oldbox")
+    destination = Host.objects.get(hostname="racked02")
+    assert f'<option value="{source.pk}" selected>' in page
+    assert f'<option value="{destination.pk}" selected>' in page
+
+
 def test_broken_file_shows_error_and_the_good_file_still_imports(operator_client, team):
     broken = bundles.host_files("brokenbox", zones=("z1",))
     broken["metastat-p"] = "d10 -m d11 d12 1\nd11 1 1 c0t0d0s0\nthis line is not metastat output at all\n"

@@ -23,9 +23,7 @@ from tests.jobs.flar.archives import entry, flar_bytes, payload
 pytestmark = pytest.mark.fuzz
 
 EXAMPLES = int(os.environ.get("ZFLAR_FUZZ_EXAMPLES", "300"))
-FUZZ = settings(
-    max_examples=-(-EXAMPLES // 4), deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+FUZZ = settings(max_examples=-(-EXAMPLES // 4), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 HOSTILE_NAMES = [
     "a",
