@@ -123,6 +123,20 @@ def test_progress_partial_is_cheap(operator_client, running_job, django_assert_m
     assert sum(line.endswith(" event 0") for line in lines) == 1
 
 
+def test_cached_rows_never_hide_a_change(operator_client, running_job):
+    from jobs.models import ZoneResult
+
+    running_job.zone_results.create(zone="z-a", state="running", message="flarcreate")
+    url = reverse("jobs:job_progress", args=[running_job.pk])
+    assert 'data-state="running"' in operator_client.get(url).content.decode()
+    # A bulk update leaves ZoneResult.updated alone, as the reaper's "skipped" marking does.
+    ZoneResult.objects.filter(job=running_job).update(state="skipped", message="not run: cancelled")
+    running_job.events.create(message="a brand new event")
+    page = operator_client.get(url).content.decode()
+    assert 'data-zone-result="z-a" data-state="skipped"' in page and "not run: cancelled" in page
+    assert "a brand new event" in page
+
+
 def test_cancel_and_retry(operator_client, plan, running_job):
     response = operator_client.post(reverse("jobs:job_cancel", args=[running_job.pk]))
     assert response.status_code == 302
