@@ -137,6 +137,15 @@ def test_cached_rows_never_hide_a_change(operator_client, running_job):
     assert "a brand new event" in page
 
 
+def test_the_empty_state_follows_the_job_not_a_cached_fragment(operator_client, running_job):
+    running_job.zone_results.all().delete()
+    url = reverse("jobs:job_progress", args=[running_job.pk])
+    assert "Waiting for the job to list its zones" in operator_client.get(url).content.decode()
+    Job.objects.filter(pk=running_job.pk).update(state="failed")
+    page = operator_client.get(url).content.decode()
+    assert "No zone results." in page and "Waiting for the job" not in page
+
+
 def test_cancel_and_retry(operator_client, plan, running_job):
     response = operator_client.post(reverse("jobs:job_cancel", args=[running_job.pk]))
     assert response.status_code == 302
