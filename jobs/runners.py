@@ -181,6 +181,16 @@ class BaseRunner:
         except SolarisParseError as exc:
             raise ExecutorError(str(exc)) from exc
 
+    def nfs_line_in_zone_vfstab(self, zone: str, finding: dict[str, Any]) -> tuple[str, str, bool]:
+        """(device, mount point, whether the zone's own /etc/vfstab mounts it) for an FS_NFS finding."""
+        details = finding.get("details", {})
+        device, mount_point = str(details.get("device", "")), str(details.get("mount_point", ""))
+        entries = self.read_vfstab(self.zone_root(zone, "/etc/vfstab"))
+        present = any(
+            e.fstype == "nfs" and e.device == device and e.mount_point == mount_point for e in entries
+        )
+        return device, mount_point, present
+
     def cleanup(self) -> None:
         if self._executor is not None:
             try:
@@ -317,10 +327,8 @@ class ArchiveRunner(BaseRunner):
 
     def check_nfs_line(self, zone: str, finding: dict[str, Any], notes: ZoneNotes, *, where: str) -> None:
         """Seed: NFS mounts work when they are in the zone's own /etc/vfstab before flarcreate."""
-        details = finding.get("details", {})
-        device, mount_point = str(details.get("device", "")), str(details.get("mount_point", ""))
-        entries = self.read_vfstab(self.zone_root(zone, "/etc/vfstab"))
-        if any(e.fstype == "nfs" and e.device == device and e.mount_point == mount_point for e in entries):
+        device, mount_point, present = self.nfs_line_in_zone_vfstab(zone, finding)
+        if present:
             notes.notes.append(
                 f"NFS {device} on {mount_point} is in the zone's own vfstab on the {where}: "
                 "it mounts when the zone boots"
@@ -793,10 +801,8 @@ class ExtractRunner(BaseRunner):
                 )
 
     def check_nfs_line(self, zone: str, finding: dict[str, Any], notes: ZoneNotes) -> None:
-        details = finding.get("details", {})
-        device, mount_point = str(details.get("device", "")), str(details.get("mount_point", ""))
-        entries = self.read_vfstab(self.zone_root(zone, "/etc/vfstab"))
-        if any(e.fstype == "nfs" and e.device == device and e.mount_point == mount_point for e in entries):
+        device, mount_point, present = self.nfs_line_in_zone_vfstab(zone, finding)
+        if present:
             notes.notes.append(
                 f"NFS {device} on {mount_point} is in the zone's vfstab: it mounts at zone boot"
             )

@@ -631,27 +631,10 @@ class ObtainTokenView(ObtainAuthToken):
         return Response({"token": token.key})
 
 
-# Choice sets that share a field name get stable, readable component names (without this
-# drf-spectacular warns and names them by hash).  The same dict may go into SPECTACULAR_SETTINGS.
-ENUM_NAME_OVERRIDES = {
-    "NicOverrideActionEnum": "planner.models.NicOverride.Action",
-    "DeviceOverrideActionEnum": "planner.models.DeviceOverride.Action",
-    "HostOriginEnum": "planner.models.Host.Origin",
-    "PlanVerdictEnum": "planner.models.Plan.Verdict",
-    "JobKindEnum": "jobs.models.Job.Kind",
-    "JobCreateKindEnum": "jobs.api.serializers.JOB_CREATE_KINDS",
-    "JobStateEnum": "jobs.models.Job.State",
-    "JobExecutorEnum": "jobs.models.Job.Executor",
-    "ZoneResultStateEnum": "jobs.models.ZoneResult.State",
-    "JobEventLevelEnum": "jobs.models.JobEvent.Level",
-}
-
-
 class SchemaView(SpectacularAPIView):
     """The OpenAPI 3 schema; for signed-in users (session or token)."""
 
     permission_classes = [IsAuthenticated]
-    custom_settings = {"ENUM_NAME_OVERRIDES": ENUM_NAME_OVERRIDES}
 
 
 _ASSET_DIR = "drf_spectacular_sidecar/static/drf_spectacular_sidecar/swagger-ui-dist"
