@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test serve bench bench-deps lint typecheck venv system-deps services migrate demo clean
+.PHONY: run test test-fast serve bench bench-deps lint typecheck venv system-deps services migrate demo clean
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -32,6 +32,10 @@ run: demo
 
 test: venv system-deps
 	bash scripts/run-tests
+
+# The edit-run loop: the pure packages' tests only (no database, broker or browser), on every core.
+test-fast: venv
+	$(BIN)/pytest -q -m "not backend and not fuzz" -n auto
 
 serve: venv
 	bash scripts/serve

@@ -14,9 +14,43 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 REPO = Path(__file__).resolve().parent.parent
 REQUIRE_SERVICES = os.environ.get("ZFLAR_REQUIRE_SERVICES") == "1" or os.environ.get("CI") == "true"
+
+# --- Hypothesis: one profile per place the suite runs ----------------------------------------------
+# "ci" is derandomized (the same examples on every run, so a failure reproduces), keeps no example
+# database (a failure found by fuzzing is kept in the test as an explicit @example), has no deadline
+# and tolerates a busy 2-core machine.  "dev" stays random, to find new failures while editing.
+_BUSY_MACHINE = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
+hypothesis_settings.register_profile(
+    "ci",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=_BUSY_MACHINE,
+)
+hypothesis_settings.register_profile("dev", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev")
+)
+
+# --- which tests the backend changes ------------------------------------------------------------------
+# A test that touches the database or the broker is marked "backend" here, from the fixtures it uses;
+# CI runs those a second time on PostgreSQL and Redis.  Everything else is pure and runs once.
+_BACKEND_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server", "services_urls"}
+_BACKEND_MARKERS = ("django_db", "worker", "browser", "services")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        uses = set(getattr(item, "fixturenames", ()))
+        if uses & _BACKEND_FIXTURES or any(item.get_closest_marker(m) for m in _BACKEND_MARKERS):
+            item.add_marker(pytest.mark.backend)
 
 
 def _port_open(url: str, default_port: int) -> bool:

@@ -6,7 +6,6 @@ tests below get a quarter each, and the LZW decoder a quarter on its own.
 
 from __future__ import annotations
 
-import os
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -19,10 +18,11 @@ from hypothesis import strategies as st
 
 from jobs.flar import FlarError, extract, info, list_members, lzw, verify
 from tests.jobs.flar.archives import entry, flar_bytes, payload
+from tests.support.fuzz import FUZZ_EXAMPLES
 
 pytestmark = pytest.mark.fuzz
 
-EXAMPLES = int(os.environ.get("ZFLAR_FUZZ_EXAMPLES", "300"))
+EXAMPLES = FUZZ_EXAMPLES
 FUZZ = settings(max_examples=-(-EXAMPLES // 4), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 HOSTILE_NAMES = [

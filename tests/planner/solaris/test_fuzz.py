@@ -7,7 +7,6 @@ bundle reader gets all of it.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -27,12 +26,13 @@ from planner.solaris.vfstab import parse_vfstab
 from planner.solaris.zoneadm import parse_zone_index, parse_zoneadm_list
 from planner.solaris.zonecfg import parse_zonecfg, parse_zonecfg_export, parse_zonecfg_info
 from planner.solaris.zonexml import parse_zone_xml
+from tests.support.fuzz import FUZZ_EXAMPLES
 
 from ._samples import SAMPLES, sample
 
 pytestmark = pytest.mark.fuzz
 
-EXAMPLES = int(os.environ.get("ZFLAR_FUZZ_EXAMPLES", "300"))
+EXAMPLES = FUZZ_EXAMPLES
 _HEALTH = [HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large]
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=_HEALTH)
 # Two tests share each parser's budget; ceil so an odd budget is never under-spent.

@@ -1,9 +1,7 @@
 from __future__ import annotations
 
-import os
-
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 
 from planner.solaris.inventory import VfstabEntry, ZoneConfig, ZoneIndexEntry, ZoneNet
 from planner.solaris.vfstab import parse_vfstab
@@ -12,11 +10,10 @@ from planner.solaris.zoneadm import parse_zone_index
 from planner.solaris.zonecfg import parse_zonecfg_export
 from planner.solaris.zonemodel import canonical_zone_config
 from planner.solaris.zonexml import parse_zone_xml
+from tests.support.fuzz import fuzz_settings, property_settings
 
 from ._samples import sample
 from ._strategies import zone_configs
-
-EXAMPLES = int(os.environ.get("ZFLAR_FUZZ_EXAMPLES", "300"))
 
 
 def reparse(cfg: ZoneConfig) -> ZoneConfig:
@@ -71,21 +68,43 @@ def test_non_export_create_modes_are_written_as_create_b() -> None:
     assert again.zonepath == "/z"
 
 
-@settings(max_examples=EXAMPLES, deadline=None)
-@given(zone_configs())
-def test_zonecfg_export_round_trip(cfg: ZoneConfig) -> None:
+def check_zonecfg_export_round_trip(cfg: ZoneConfig) -> None:
     assert reparse(cfg) == cfg
 
 
-@settings(max_examples=EXAMPLES, deadline=None)
-@given(zone_configs(xml_safe=True))
-def test_zone_xml_round_trip(cfg: ZoneConfig) -> None:
+@property_settings()
+@given(zone_configs())
+def test_zonecfg_export_round_trip(cfg: ZoneConfig) -> None:
+    check_zonecfg_export_round_trip(cfg)
+
+
+@pytest.mark.fuzz
+@fuzz_settings(share=2)
+@given(zone_configs())
+def test_zonecfg_export_round_trip_fuzz(cfg: ZoneConfig) -> None:
+    check_zonecfg_export_round_trip(cfg)
+
+
+def check_zone_xml_round_trip(cfg: ZoneConfig) -> None:
     again = parse_zone_xml(write_zone_xml(cfg), source="written.xml")
     expected = canonical_zone_config(cfg)
     # XML has no create line: a non-native zone without inherited dirs reads back as "unknown".
     if expected.brand != "native" and not expected.inherit_pkg_dirs:
         expected.create_mode = "unknown"
     assert again == expected
+
+
+@property_settings()
+@given(zone_configs(xml_safe=True))
+def test_zone_xml_round_trip(cfg: ZoneConfig) -> None:
+    check_zone_xml_round_trip(cfg)
+
+
+@pytest.mark.fuzz
+@fuzz_settings(share=2)
+@given(zone_configs(xml_safe=True))
+def test_zone_xml_round_trip_fuzz(cfg: ZoneConfig) -> None:
+    check_zone_xml_round_trip(cfg)
 
 
 def test_zone_xml_framing() -> None:
