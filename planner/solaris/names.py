@@ -245,6 +245,21 @@ def is_slice_name(value: str) -> bool:
     return isinstance(value, str) and len(value) <= DISK_NAME_MAX + 3 and bool(_SLICE_NAME.fullmatch(value))
 
 
+_TAPE_NAME = re.compile(r"rmt/[0-9]{1,4}")
+
+
+def is_tape_name(value: str) -> bool:
+    """A tape drive as ``iostat -En`` lists it: ``rmt/0``."""
+    return isinstance(value, str) and bool(_TAPE_NAME.fullmatch(value))
+
+
+def check_iostat_device(value: str, *, source: str = "", line: int | None = None) -> str:
+    """A device ``iostat -En`` lists: a disk (c0t0d0) or a tape drive (rmt/0)."""
+    if is_tape_name(value):
+        return value
+    return check_disk_name(value, source=source, line=line)
+
+
 def is_metadevice_name(value: str) -> bool:
     """An SVM metadevice (``d10``, ``dbset/d20``) or hot-spare pool (``hsp001``)."""
     return isinstance(value, str) and bool(_METADEVICE.fullmatch(value))
