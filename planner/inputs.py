@@ -59,7 +59,9 @@ def load_path(spec: str, *, limits: BundleLimits | None = None) -> LoadedInvento
 def load_catalog(spec: str) -> LoadedInventory:
     parts = spec.split(":")
     model = parts[1] if len(parts) > 1 else ""
-    hostname = parts[2] if len(parts) > 2 and parts[2] else f"new-{model.lower()}"
+    # The default name is a valid host name whatever the model is spelled like ("Sun Fire V240").
+    default = "new-" + ("-".join(re.findall(r"[a-z0-9]+", model.lower())) or "host")
+    hostname = parts[2] if len(parts) > 2 and parts[2] else default
     try:
         inventory = catalog_destination(model, hostname)
     except KeyError as exc:
@@ -83,7 +85,9 @@ def load_upload(name: str, data: bytes, *, limits: BundleLimits | None = None) -
         raise SolarisParseError(
             "cannot tell the zone name from the file name; name the file <zone>.cfg", source=name
         )
-    inventory = read_zonecfg_only(text, source=name, zonename=zonename, hostname=f"{zonename}-source")
+    # A made-up source host name: a valid one whatever the zone name holds ('_', '.', 63 characters).
+    hostname = re.sub(r"[^A-Za-z0-9-]+", "-", zonename)[:56] + "-source"
+    inventory = read_zonecfg_only(text, source=name, zonename=zonename, hostname=hostname)
     return LoadedInventory(inventory=inventory, files={name: text}, upload_name=name, ignored=[])
 
 
