@@ -12,9 +12,8 @@ PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 # The interpreter is $(PY) from this machine; uv never downloads one.
 export UV_PYTHON_DOWNLOADS := never
-UV_INSTALL := $(UV) pip --quiet --python $(BIN)/python
 # --compile-bytecode: the .pyc files are written once here; every later process start reads them.
-UV_FLAGS := --require-hashes --compile-bytecode
+UV_FLAGS := --quiet --python $(BIN)/python --require-hashes --compile-bytecode
 
 .PHONY: run test test-fast serve bench bench-deps lint typecheck venv venv-runtime system-deps services \
 	migrate demo lock clean
@@ -33,13 +32,13 @@ $(BIN)/python: | $(UV)
 # The runtime set only ([project].dependencies): what the server and the workers import.
 $(BIN)/.runtime: $(LOCK) | $(UV) $(BIN)/python
 	$(PY) scripts/lock_subset.py runtime $(LOCK) >$(VENV)/runtime.txt
-	$(UV_INSTALL) install $(UV_FLAGS) --no-deps -r $(VENV)/runtime.txt
+	$(UV) pip install $(UV_FLAGS) --no-deps -r $(VENV)/runtime.txt
 	touch $@
 
 # Everything in the lock but uv: the runtime set, tests, linters, type checkers, benchmarks.
 $(BIN)/.installed: $(LOCK) | $(UV) $(BIN)/python
 	$(PY) scripts/lock_subset.py all $(LOCK) >$(VENV)/all.txt
-	$(UV_INSTALL) sync $(UV_FLAGS) $(VENV)/all.txt
+	$(UV) pip sync $(UV_FLAGS) $(VENV)/all.txt
 	touch $@ $(BIN)/.runtime
 
 venv-runtime: $(BIN)/.runtime
