@@ -74,7 +74,8 @@ def clean_env(**extra: str) -> dict[str, str]:
 
 
 def locked_version(name: str) -> str:
-    match = re.search(rf"^{re.escape(name)}==([^\s;]+)", (common.REPO / "requirements.lock").read_text(), re.M)
+    lock = (common.REPO / "requirements.lock").read_text()
+    match = re.search(rf"^{re.escape(name)}==([^\s;]+)", lock, re.M)
     if match is None:
         raise RuntimeError(f"{name} is not in requirements.lock")
     return match.group(1)
@@ -169,7 +170,8 @@ def one_round(scratch: Path, number: int, env: dict[str, str]) -> dict[str, Any]
     clone = scratch / f"clone-{number}"
     shutil.rmtree(clone, ignore_errors=True)
     start = time.perf_counter()
-    subprocess.run(["git", "clone", "--quiet", str(common.REPO), str(clone)], env=env, check=True, timeout=120)
+    git = ["git", "clone", "--quiet", str(common.REPO), str(clone)]
+    subprocess.run(git, env=env, check=True, timeout=120)
     clone_s = time.perf_counter() - start
     result: dict[str, Any] = {"clone_s": round(clone_s, 2)}
     for label in ("first", "second"):
@@ -181,7 +183,8 @@ def one_round(scratch: Path, number: int, env: dict[str, str]) -> dict[str, Any]
             run.stop()
         result[f"{label}_page_s"] = round(seconds, 2)
         result[f"{label}_phases"] = run.phases(seconds)
-    result["venv_mb"] = round(sum(p.stat().st_size for p in (clone / ".venv").rglob("*") if p.is_file()) / 1e6)
+    venv_bytes = sum(path.stat().st_size for path in (clone / ".venv").rglob("*") if path.is_file())
+    result["venv_mb"] = round(venv_bytes / 1e6)
     shutil.rmtree(clone, ignore_errors=True)
     return result
 
