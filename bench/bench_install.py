@@ -18,10 +18,12 @@ The same clone then runs ``make run`` a second time (installed, migrated, demo l
 the second figure.
 
 The reference, timed in the same round just before: ``python -m venv`` and
-``pip install Django==<the locked version>`` into a scratch folder, with pip's cache warm; what a
-bare Django project costs with plain pip before it can serve anything.  One untimed run of it
-first warms pip's cache.  The uv cache is warm when ``make bench`` runs this: ``make venv``
-installed the same pins just before.
+``pip install --no-index Django==<the locked version>`` from wheels downloaded once (untimed)
+into the scratch folder: what plain pip costs to put a bare Django into a new venv, network
+excluded, before a Django project could serve anything.  (Wheels on disk rather than pip's
+cache: on this machine pip's HTTP cache keeps nothing, as the registry's answers come without
+cache headers, so a "warm" pip would still download.)  The uv cache is warm when ``make bench``
+runs this: ``make venv`` installed the same pins just before.
 
 Rounds: 3 (``BENCH_QUICK=1``: 1); the worst round is held against the 30 s target.  With
 ``BENCH_INSTALL_COLD=1`` one more round runs with empty, separate pip and uv caches (everything
@@ -31,6 +33,7 @@ downloaded; the shared caches are not touched).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -81,20 +84,29 @@ def locked_version(name: str) -> str:
     return match.group(1)
 
 
-def reference_s(scratch: Path, env: dict[str, str]) -> float:
-    """``python -m venv`` + ``pip install Django==<locked>`` into a new folder: seconds."""
+def reference_wheels(scratch: Path, env: dict[str, str]) -> Path:
+    """Django's locked version and what it needs, downloaded once (untimed) for the reference."""
+    wheels = scratch / "reference-wheels"
+    pip = [PY, "-m", "pip", "download", "--quiet", "--disable-pip-version-check", "--only-binary", ":all:"]
+    subprocess.run(
+        [*pip, "--dest", str(wheels), f"django=={locked_version('django')}"],
+        env=env,
+        check=True,
+        timeout=600,
+        capture_output=True,
+    )
+    return wheels
+
+
+def reference_s(scratch: Path, wheels: Path, env: dict[str, str]) -> float:
+    """``python -m venv`` + ``pip install Django`` from wheels on disk (no network) into a new folder."""
     target = scratch / "reference-venv"
     shutil.rmtree(target, ignore_errors=True)
     start = time.perf_counter()
     subprocess.run([PY, "-m", "venv", str(target)], env=env, check=True, timeout=300)
+    pip = [str(target / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check", "--no-index"]
     subprocess.run(
-        [
-            str(target / "bin" / "pip"),
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            f"django=={locked_version('django')}",
-        ],
+        [*pip, "--find-links", str(wheels), f"django=={locked_version('django')}"],
         env=env,
         check=True,
         timeout=600,
@@ -157,13 +169,29 @@ class MakeRun:
         return {name: round(end - at, 2) for (name, at), end in zip(marks, ends, strict=True)}
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(10)
+        """SIGTERM make's whole group (runserver, the worker and its pool) and wait until all are gone."""
+        if self.proc is None:
+            return
+        group = self.proc.pid
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(group, signal.SIGTERM)
+        deadline = time.monotonic() + 30
+        while _group_alive(group):
+            self.proc.poll()  # reap make itself
+            if time.monotonic() > deadline:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(group, signal.SIGKILL)
+                deadline = time.monotonic() + 10
+            time.sleep(0.1)
+        self.proc.wait(10)
+
+
+def _group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def one_round(scratch: Path, number: int, env: dict[str, str]) -> dict[str, Any]:
@@ -196,19 +224,18 @@ def run() -> dict[str, Any]:
     scratch = Path(tempfile.mkdtemp(prefix="install-", dir=common.bench_dir()))
     env = clean_env()
     try:
-        reference_s(scratch, env)  # warms pip's cache for the reference
+        wheels = reference_wheels(scratch, env)
         results = []
         for number in range(1, rounds + 1):
             common.log(f"install: round {number} of {rounds}")
-            reference = reference_s(scratch, env)
+            reference = reference_s(scratch, wheels, env)
             results.append({"reference_s": round(reference, 2), **one_round(scratch, number, env)})
         cold = None
         if os.environ.get("BENCH_INSTALL_COLD") == "1":
             common.log("install: cold round (empty pip and uv caches)")
             caches = scratch / "cold-caches"
             cold_env = clean_env(PIP_CACHE_DIR=str(caches / "pip"), UV_CACHE_DIR=str(caches / "uv"))
-            cold = {"reference_s": round(reference_s(scratch, cold_env), 2)}
-            shutil.rmtree(caches, ignore_errors=True)
+            cold = {"reference_s": round(reference_s(scratch, wheels, cold_env), 2)}
             cold.update(one_round(scratch, 0, cold_env))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
