@@ -33,12 +33,14 @@ $(BIN)/python: | $(UV)
 $(BIN)/.runtime: $(LOCK) | $(UV) $(BIN)/python
 	$(PY) scripts/lock_subset.py runtime $(LOCK) >$(VENV)/runtime.txt
 	$(UV) pip install $(UV_FLAGS) --no-deps -r $(VENV)/runtime.txt
+	$(UV) pip check --quiet --python $(BIN)/python
 	touch $@
 
 # Everything in the lock but uv: the runtime set, tests, linters, type checkers, benchmarks.
 $(BIN)/.installed: $(LOCK) | $(UV) $(BIN)/python
 	$(PY) scripts/lock_subset.py all $(LOCK) >$(VENV)/all.txt
 	$(UV) pip sync $(UV_FLAGS) $(VENV)/all.txt
+	$(UV) pip check --quiet --python $(BIN)/python
 	touch $@ $(BIN)/.runtime
 
 venv-runtime: $(BIN)/.runtime
