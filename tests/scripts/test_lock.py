@@ -2,12 +2,15 @@
 
 The real lock is checked against the real metadata of the packages installed from it (the test
 venv is ``make venv``: the whole lock), so a set that misses a dependency, or a pyproject.toml
-edited without ``make lock``, fails here.  No database, no network.
+edited without ``make lock``, fails here.  One test installs the runtime set alone into a new
+venv (uv, from its cache: ``make venv`` filled it) and runs the product on it, which catches a
+module a package needs without declaring it.  No database.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
 import sys
 import tomllib
@@ -172,6 +175,58 @@ def test_pyproject_and_lock_agree() -> None:
         version = Requirement(blocks[name].lines[0].rstrip(" \\")).specifier
         (pinned,) = [spec.version for spec in version]
         assert requirement.specifier.contains(pinned, prereleases=True), f"{name}=={pinned}: run `make lock`"
+
+
+RUNTIME_SMOKE = """
+import importlib, os, pkgutil
+import django
+django.setup()
+from django.core.management import call_command
+for package in ("planner", "jobs", "zflar_site"):
+    for info in pkgutil.walk_packages(importlib.import_module(package).__path__, package + "."):
+        importlib.import_module(info.name)
+call_command("check")
+call_command("migrate", verbosity=0)
+call_command("spectacular", file=os.devnull, validate=True)
+import gunicorn.app.wsgiapp, psycopg, django.core.cache.backends.redis
+from kombu import Connection
+print(Connection("redis://127.0.0.1:1/0").transport.driver_name, psycopg.pq.__impl__)
+"""
+
+
+def test_the_runtime_set_alone_runs_the_product(tmp_path: Path) -> None:
+    """Every module of planner, jobs and zflar_site imports, and check, migrate and the API schema run,
+    on a venv holding only the runtime set; and the Redis and PostgreSQL drivers load there."""
+    uv = REPO / ".uv" / "bin" / "uv"
+    if not uv.exists():
+        pytest.fail("no .uv/bin/uv: `make venv` bootstraps it from requirements.lock")
+    requirements = tmp_path / "runtime.txt"
+    requirements.write_text(
+        subprocess.run(
+            [sys.executable, str(SCRIPT), "runtime", str(LOCK)], capture_output=True, text=True, check=True
+        ).stdout
+    )
+    venv = tmp_path / "venv"
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "VIRTUAL_ENV", "PYTHON"))},
+        "UV_PYTHON_DOWNLOADS": "never",
+        "ZFLAR_VAR_DIR": str(tmp_path / "var"),
+        "DJANGO_SETTINGS_MODULE": "zflar_site.settings",
+    }
+    python = str(venv / "bin" / "python")
+    target = ["--quiet", "--python", python]
+    for command in (
+        [str(uv), "venv", "--quiet", "--python", sys.executable, str(venv)],
+        [str(uv), "pip", "install", *target, "--require-hashes", "--no-deps", "-r", str(requirements)],
+        [str(uv), "pip", "check", *target],
+    ):
+        proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, f"{command[:3]}: {proc.stderr[-2000:]}"
+    proc = subprocess.run(
+        [python, "-c", RUNTIME_SMOKE], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    assert proc.stdout.split()[-2:] == ["redis", "binary"]
 
 
 # --- the script on small locks ---------------------------------------------------------------------
