@@ -100,22 +100,18 @@ def _warm(root: Path) -> None:
 
 
 def child(root: Path, backend: str) -> dict[str, Any]:
-    common.django_setup()
-    common.migrate()
-    from django.contrib.auth import get_user_model
+    common.setup_child()
     from django.test import Client
     from django.urls import reverse
 
     from planner import services
     from planner.domain.report import render_report_text
     from planner.inputs import load_path
-    from planner.models import Membership, Plan, Team
+    from planner.models import Plan
 
     manifest = json.loads((root / "manifest.json").read_text())
     pairs: list[list[str]] = manifest["pairs"][: int(os.environ.get("BENCH_FLEET_LIMIT", "0")) or None]
-    team = Team.objects.create(name="bench")
-    user = get_user_model().objects.create_user(username="bench")  # logs in with force_login
-    Membership.objects.create(user=user, team=team, role=Membership.Role.OPERATOR)
+    team, user = common.bench_user()
 
     baseline_rss_mb = common.peak_rss_mb()  # Django, the apps and a migrated database
     _warm(root)  # the bundles come from the page cache, as the reference's files do
@@ -209,7 +205,7 @@ def run() -> dict[str, Any]:
     )
     sqlite_path.unlink(missing_ok=True)
     common.log("fleet: PostgreSQL")
-    with common.scratch_database("zflar_bench") as url:
+    with common.scratch_database(common.DB_NAME) as url:
         results["postgresql"] = common.run_json(
             ["bench/bench_fleet.py", "--child", str(root), "--backend", "postgresql"],
             common.django_env(url),

@@ -23,8 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -44,71 +42,9 @@ TARGET_S = 2.0
 def _fixtures() -> tuple[Any, Any]:
     from django.conf import settings
 
-    from jobs.executors.local_tree import build_host_tree
-    from planner import fleetgen, services
-    from planner.inputs import load_files
-    from planner.models import Team
-
     Path(settings.ARCHIVE_STORE).mkdir(parents=True, exist_ok=True)
-    team = Team.objects.create(name="bench")
-    source = fleetgen.fleet(1, ZONES, SEED, seed_rows_per_host=True)[0]
-    destination = fleetgen.fleet_destinations(1, SEED)[0]
-    hosts = []
-    for spec in (source, destination):
-        loaded = load_files(fleetgen.render_bundle(spec), upload_name=fleetgen.bundle_name(spec))
-        hosts.append(services.host_import(team=team, loaded=loaded, replan=False).host)
-        if spec is source:
-            root = Path(settings.LOCAL_EXECUTOR_ROOT) / spec.hostname
-            build_host_tree(root, loaded.inventory, payload_bytes_per_zone=0)
-    plan = services.plan_create(team=team, source=hosts[0], destination=hosts[1])
-    return team, plan
-
-
-def _start_worker(log_path: Path) -> subprocess.Popen[bytes]:
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "zflar_site",
-                "worker",
-                "--pool=prefork",
-                "--concurrency=1",
-                "--loglevel=INFO",
-                "-Q",
-                "zflar",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "-n",
-                f"bench-{os.getpid()}@%h",
-            ],
-            cwd=common.REPO,
-            env=dict(os.environ),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if b"ready." in log_path.read_bytes():
-            return proc
-        if proc.poll() is not None:
-            break
-        time.sleep(0.1)
-    raise RuntimeError(f"the Celery worker did not start:\n{log_path.read_text()[-3000:]}")
-
-
-def _stop_worker(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(10)
+    team, _ = common.bench_user()
+    return team, common.planned_pair(team, zones=ZONES, seed=SEED, tree=True)
 
 
 def _ping_ms() -> float:
@@ -154,8 +90,7 @@ def _job_once(team: Any, plan: Any) -> dict[str, Any]:
 
 
 def child() -> dict[str, Any]:
-    common.django_setup()
-    common.migrate()
+    common.setup_child()
     from zflar_site.celery import app
 
     app.control.purge()
@@ -164,7 +99,10 @@ def child() -> dict[str, Any]:
 
     connections.close_all()
     rounds = 3 if common.quick() else 5
-    proc = _start_worker(common.bench_dir() / "worker.log")
+    worker = common.WorkerProcess(
+        dict(os.environ), common.bench_dir() / "worker.log", name="bench", extra_args=["--without-heartbeat"]
+    )
+    worker.start()
     try:
         for _ in range(3):
             _ping_ms()  # warm the connections on both sides
@@ -174,7 +112,7 @@ def child() -> dict[str, Any]:
             pings += [_ping_ms() for _ in range(PINGS_PER_ROUND)]
             jobs.append(_job_once(team, plan))
     finally:
-        _stop_worker(proc)
+        worker.stop()
 
     def med(key: str) -> float:
         return round(common.median([job[key] for job in jobs]), 3)
@@ -200,7 +138,7 @@ def child() -> dict[str, Any]:
 
 def run() -> dict[str, Any]:
     base = common.bench_dir() / "jobs"
-    with common.scratch_database("zflar_bench") as url:
+    with common.scratch_database(common.DB_NAME) as url:
         env = common.django_env(
             url,
             CELERY_BROKER_URL=common.REDIS_URL,

@@ -32,13 +32,11 @@ import http.client
 import json
 import os
 import random
-import socket
 import subprocess
 import sys
 import threading
 import time
 import urllib.parse
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -57,33 +55,15 @@ TARGET_PROGRESS_P95_MS = 20.0
 POLL_INTERVAL_MS = 1000  # htmx polls the progress partial every second
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _fixtures() -> dict[str, Any]:
-    from django.contrib.auth import get_user_model
     from django.test import Client
     from django.urls import reverse
     from django.utils import timezone
 
     from jobs.models import Job, JobEvent, ZoneResult
-    from planner import fleetgen, services
-    from planner.inputs import load_files
-    from planner.models import Membership, Team
 
-    team = Team.objects.create(name="bench")
-    user = get_user_model().objects.create_user(username="bench")  # logs in with force_login
-    Membership.objects.create(user=user, team=team, role=Membership.Role.OPERATOR)
-    source = fleetgen.fleet(1, ZONES, SEED, seed_rows_per_host=True)[0]
-    destination = fleetgen.fleet_destinations(1, SEED)[0]
-    hosts = []
-    for host in (source, destination):
-        loaded = load_files(fleetgen.render_bundle(host), upload_name=fleetgen.bundle_name(host))
-        hosts.append(services.host_import(team=team, loaded=loaded, replan=False).host)
-    plan = services.plan_create(team=team, source=hosts[0], destination=hosts[1], user=user)
+    team, user = common.bench_user()
+    plan = common.planned_pair(team, zones=ZONES, seed=SEED, user=user)
     now = timezone.now()
     job = Job.objects.create(
         team=team,
@@ -129,23 +109,7 @@ def _fixtures() -> dict[str, Any]:
 
 
 def _get(url: str, cookie: str) -> int:
-    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})  # noqa: S310
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - loopback only
-        response.read()
-        return int(response.status)
-
-
-def _wait_up(url: str, proc: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("gunicorn exited during start-up")
-        try:
-            _get(url, "")
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer in time")
+    return common.http_status(url, {"Cookie": cookie} if cookie else {})
 
 
 def _wrk(url: str, cookie: str, seconds: int) -> dict[str, Any]:
@@ -234,45 +198,22 @@ def _paced(url: str, cookie: str, seconds: int) -> dict[str, Any]:
 
 
 def child() -> dict[str, Any]:
-    common.django_setup()
-    common.migrate()
+    common.setup_child()
     fixtures = _fixtures()
     from django.db import connections
 
     connections.close_all()
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    log_path = common.bench_dir() / "gunicorn.log"
-    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [
-                gunicorn,
-                "zflar_site.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(WEB_WORKERS),
-                "--log-level",
-                "warning",
-            ],
-            cwd=common.REPO,
-            env=dict(os.environ),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            return _measure(base, fixtures, proc)
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    server = common.GunicornProcess(
+        dict(os.environ), common.bench_dir() / "gunicorn.log", port=common.free_port(), workers=WEB_WORKERS
+    )
+    try:
+        server.start_and_wait(fixtures["paths"]["trivial"])
+        return _measure(server.base_url, fixtures)
+    finally:
+        server.stop()
 
 
-def _measure(base: str, fixtures: dict[str, Any], proc: subprocess.Popen[bytes]) -> dict[str, Any]:
-    _wait_up(base + fixtures["paths"]["trivial"], proc)
+def _measure(base: str, fixtures: dict[str, Any]) -> dict[str, Any]:
     cookies = {"trivial": "", "plan": fixtures["cookie"], "progress": fixtures["cookie"]}
     for name, path in fixtures["paths"].items():
         for _ in range(20):  # warm both workers: imports, template caches, database connections
@@ -325,7 +266,7 @@ def _summary(runs: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, Any]]
 
 def run() -> dict[str, Any]:
     common.require_tool("wrk")
-    with common.scratch_database("zflar_bench") as url:
+    with common.scratch_database(common.DB_NAME) as url:
         return common.run_json(["bench/bench_web.py", "--child"], common.django_env(url))
 
 

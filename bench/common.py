@@ -1,7 +1,11 @@
-"""Shared helpers for the benchmarks: paths, the machine, timing, PostgreSQL scratch databases.
+"""The benchmark harness, shared with the test suite: paths, the machine, timing, PostgreSQL
+scratch databases, the environment of a Django process, and launchers for a Celery worker and
+a web server.
 
-Everything here is plain Python (no Django at import time), so ``bench/run.py`` can
-import it before it decides which database each benchmark process gets.
+Everything here is plain Python (no Django at import time), so ``bench/run.py`` can import it
+before it decides which database each benchmark process gets, and ``tests/conftest.py`` can
+start its workers with the same :class:`WorkerProcess` the benchmarks use.  The product
+(planner, jobs, zflar_site) never imports this module.
 """
 
 from __future__ import annotations
@@ -11,11 +15,15 @@ import os
 import platform
 import resource
 import shutil
+import signal
+import socket
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -25,6 +33,8 @@ PYTHON = sys.executable
 
 PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+# The scratch PostgreSQL database the benchmarks create and drop; set it apart for concurrent runs.
+DB_NAME = os.environ.get("BENCH_DB_NAME", "zflar_bench")
 
 
 def quick() -> bool:
@@ -121,19 +131,23 @@ def scratch_database(name: str) -> Iterator[str]:
 # --- Django in a benchmark process ------------------------------------------------------------------
 
 
-def django_env(database_url: str, **extra: str) -> dict[str, str]:
-    """The environment of a benchmark process (or a server/worker it starts)."""
+def process_env(*, settings: str, database_url: str, **extra: str) -> dict[str, str]:
+    """The environment of a Django process the harness starts: a benchmark child, a server, a worker.
+
+    This process's environment, with the settings module, the database and the repository on
+    the import path; ``extra`` (broker, storage folders, ...) goes on top.
+    """
     env = dict(os.environ)
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "bench.settings_bench",
-            "DATABASE_URL": database_url,
-            "PYTHONPATH": str(REPO),
-            "LOG_LEVEL": "WARNING",
-        }
-    )
+    env.update({"DJANGO_SETTINGS_MODULE": settings, "DATABASE_URL": database_url, "PYTHONPATH": str(REPO)})
     env.update(extra)
     return env
+
+
+def django_env(database_url: str, **extra: str) -> dict[str, str]:
+    """The environment of a benchmark process (or a server/worker it starts): the benchmark settings."""
+    return process_env(
+        settings="bench.settings_bench", database_url=database_url, **{"LOG_LEVEL": "WARNING", **extra}
+    )
 
 
 def django_setup() -> None:
@@ -152,6 +166,48 @@ def migrate() -> None:
     call_command("migrate", verbosity=0, interactive=False)
 
 
+def setup_child() -> None:
+    """The start of every benchmark child: Django set up on its DATABASE_URL, and migrated."""
+    django_setup()
+    migrate()
+
+
+def bench_user() -> tuple[Any, Any]:
+    """A team and an operator of it (who logs in with ``force_login``): ``(team, user)``."""
+    from django.contrib.auth import get_user_model
+
+    from planner.models import Membership, Team
+
+    team = Team.objects.create(name="bench")
+    user = get_user_model().objects.create_user(username="bench")
+    Membership.objects.create(user=user, team=team, role=Membership.Role.OPERATOR)
+    return team, user
+
+
+def planned_pair(team: Any, *, zones: int, seed: int, user: Any = None, tree: bool = False) -> Any:
+    """One generated source (every seed row, ``zones`` zones) and destination, imported and planned.
+
+    With ``tree``, the source also gets its local-executor tree with empty zone roots, so archive
+    jobs can run on it.  Returns the plan.
+    """
+    from django.conf import settings
+
+    from jobs.executors.local_tree import build_host_tree
+    from planner import fleetgen, services
+    from planner.inputs import load_files
+
+    source = fleetgen.fleet(1, zones, seed, seed_rows_per_host=True)[0]
+    destination = fleetgen.fleet_destinations(1, seed)[0]
+    hosts = []
+    for spec in (source, destination):
+        loaded = load_files(fleetgen.render_bundle(spec), upload_name=fleetgen.bundle_name(spec))
+        hosts.append(services.host_import(team=team, loaded=loaded, replan=False).host)
+        if tree and spec is source:
+            root = Path(settings.LOCAL_EXECUTOR_ROOT) / spec.hostname
+            build_host_tree(root, loaded.inventory, payload_bytes_per_zone=0)
+    return services.plan_create(team=team, source=hosts[0], destination=hosts[1], user=user)
+
+
 def run_json(args: Sequence[str], env: dict[str, str], timeout: float = 900) -> dict[str, Any]:
     """Run a benchmark process; its last stdout line is a JSON object."""
     proc = subprocess.run(
@@ -168,6 +224,151 @@ def require_tool(name: str) -> str:
     if path is None:
         raise RuntimeError(f"{name} is not installed; `make bench` installs it (scripts/install-bench-deps)")
     return path
+
+
+# --- processes: a Celery worker, a web server ---------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def http_status(url: str, headers: Mapping[str, str] | None = None, timeout: float = 30) -> int:
+    """GET ``url`` (loopback only) and read the body; the HTTP status, also for 4xx/5xx answers."""
+    request = urllib.request.Request(url, headers=dict(headers or {}))  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - loopback only
+            response.read()
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return int(exc.code)
+
+
+def wait_http(
+    url: str, proc: subprocess.Popen[bytes] | None = None, *, timeout: float = 60.0, interval: float = 0.05
+) -> float:
+    """Poll ``url`` until it answers 200; the seconds it took.  Fails if ``proc`` exits meanwhile."""
+    start = time.monotonic()
+    status = 0
+    while time.monotonic() - start < timeout:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"{url}: the server exited ({proc.returncode}) before it answered")
+        try:
+            status = http_status(url, timeout=5)
+        except OSError:
+            status = 0
+        if status == 200:
+            return time.monotonic() - start
+        time.sleep(interval)
+    raise RuntimeError(f"{url} did not answer 200 in {timeout:.0f} s (last status {status or 'none'})")
+
+
+class ManagedProcess:
+    """A child in its own session (process group), its output in a log file; stopped group-wide."""
+
+    def __init__(self, args: Sequence[str], env: Mapping[str, str], log_path: Path, cwd: Path = REPO) -> None:
+        self.args = list(args)
+        self.env = dict(env)
+        self.log_path = log_path
+        self.cwd = cwd
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("ab") as log_file:
+            self.proc = subprocess.Popen(
+                self.args,
+                cwd=self.cwd,
+                env=self.env,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def running(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def kill(self) -> None:
+        """SIGKILL the whole group (main process and its children), like a crash or the OOM killer."""
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(10)
+
+    def stop(self, timeout: float = 20) -> None:
+        """SIGTERM the whole group; SIGKILL it if it has not exited after ``timeout`` seconds."""
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+class WorkerProcess(ManagedProcess):
+    """A real Celery worker of zflar_site (prefork, concurrency 1, the ``zflar`` queue).
+
+    The tests (``tests/conftest.py``) and the job benchmark start their workers with this;
+    ``extra_args`` go to ``celery worker`` (the benchmark adds ``--without-heartbeat``).
+    """
+
+    def __init__(
+        self, env: Mapping[str, str], log_path: Path, *, name: str = "worker", extra_args: Sequence[str] = ()
+    ) -> None:
+        args = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "zflar_site",
+            "worker",
+            "--pool=prefork",
+            "--concurrency=1",
+            "--loglevel=INFO",
+            "-Q",
+            "zflar",
+            "--without-gossip",
+            "--without-mingle",
+            *extra_args,
+            "-n",
+            f"{name}-{os.getpid()}-{time.time_ns()}@%h",
+        ]
+        super().__init__(args, env, log_path)
+
+    def start(self, timeout: float = 60.0) -> None:
+        """Start it and wait for its "ready." line."""
+        super().start()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if b"ready." in self.log_path.read_bytes():
+                return
+            if not self.running():
+                break
+            time.sleep(0.1)
+        raise RuntimeError(f"the Celery worker did not start:\n{self.log()[-4000:]}")
+
+
+class GunicornProcess(ManagedProcess):
+    """``gunicorn zflar_site.wsgi`` on 127.0.0.1:``port`` with ``workers`` sync workers (scripts/serve)."""
+
+    def __init__(self, env: Mapping[str, str], log_path: Path, *, port: int, workers: int) -> None:
+        gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+        args = [gunicorn, "zflar_site.wsgi:application", "--bind", f"127.0.0.1:{port}"]
+        args += ["--workers", str(workers), "--log-level", "warning"]
+        super().__init__(args, env, log_path)
+        self.base_url = f"http://127.0.0.1:{port}"
+
+    def start_and_wait(self, path: str, timeout: float = 60.0) -> None:
+        """Start it and wait until ``path`` answers 200."""
+        self.start()
+        try:
+            wait_http(self.base_url + path, self.proc, timeout=timeout)
+        except RuntimeError as exc:
+            raise RuntimeError(f"{exc}\n{self.log()[-3000:]}") from exc
 
 
 def log(message: str) -> None:

@@ -63,7 +63,7 @@ def _fleet(tree: Path, root: Path, backend: str, hosts: int) -> dict[str, Any]:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
         return _run(tree, args, common.django_env(f"sqlite:///{db}", **extra))
-    with common.scratch_database("zflar_bench_compare") as url:
+    with common.scratch_database(f"{common.DB_NAME}_compare") as url:
         return _run(tree, args, common.django_env(url, **extra))
 
 

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +13,10 @@ from urllib.parse import urlparse
 import pytest
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
+
+from bench.common import WorkerProcess, process_env
+
+__all__ = ["REPO", "REQUIRE_SERVICES", "WorkerProcess", "require_tool", "wait_for", "worker_env"]
 
 REPO = Path(__file__).resolve().parent.parent
 REQUIRE_SERVICES = os.environ.get("ZFLAR_REQUIRE_SERVICES") == "1" or os.environ.get("CI") == "true"
@@ -145,92 +146,34 @@ def viewer_client(client, viewer):  # type: ignore[no-untyped-def]
 
 
 # --- a real Celery worker in its own process ------------------------------------------------------
-
-
-class WorkerProcess:
-    def __init__(self, env: dict[str, str], log_path: Path) -> None:
-        self.env = env
-        self.log_path = log_path
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self, timeout: float = 60.0) -> None:
-        log = self.log_path.open("ab")
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "zflar_site",
-                "worker",
-                "--pool=prefork",
-                "--concurrency=1",
-                "--loglevel=INFO",
-                "-Q",
-                "zflar",
-                "--without-gossip",
-                "--without-mingle",
-                "-n",
-                f"test-{os.getpid()}-{time.time_ns()}@%h",
-            ],
-            cwd=REPO,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if b"ready." in self.log_path.read_bytes():
-                return
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.2)
-        raise RuntimeError(f"the Celery worker did not start:\n{self.log_path.read_text()[-4000:]}")
-
-    def kill(self) -> None:
-        """SIGKILL the whole worker (main process and pool children), like a crash or the OOM killer."""
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(10)
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
+# One launcher for the suite and the benchmarks: bench/common.py (plain Python, no Django at import).
 
 
 def worker_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     from django.conf import settings
     from django.db import connection
 
-    env = dict(os.environ)
-    env["DJANGO_SETTINGS_MODULE"] = "zflar_site.settings_test"
     db = connection.settings_dict
     if db["ENGINE"].endswith("sqlite3"):
-        env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
+        database_url = f"sqlite:///{db['NAME']}"
     else:
         user, host, port = db["USER"] or "postgres", db["HOST"] or "127.0.0.1", db["PORT"] or 5432
-        env["DATABASE_URL"] = f"postgres://{user}@{host}:{port}/{db['NAME']}"
-    env["CELERY_BROKER_URL"] = settings.CELERY_BROKER_URL
-    env["ZFLAR_VAR_DIR"] = str(settings.VAR_DIR)
-    env["ZFLAR_ARCHIVE_STORE"] = str(settings.ARCHIVE_STORE)
-    env["ZFLAR_LOCAL_ROOT"] = str(settings.LOCAL_EXECUTOR_ROOT)
-    env["ZFLAR_HEARTBEAT_SECONDS"] = "1"
-    env["CELERY_POLLING_INTERVAL"] = "0.1"
+        database_url = f"postgres://{user}@{host}:{port}/{db['NAME']}"
+    env = {
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "ZFLAR_VAR_DIR": str(settings.VAR_DIR),
+        "ZFLAR_ARCHIVE_STORE": str(settings.ARCHIVE_STORE),
+        "ZFLAR_LOCAL_ROOT": str(settings.LOCAL_EXECUTOR_ROOT),
+        "ZFLAR_HEARTBEAT_SECONDS": "1",
+        "CELERY_POLLING_INTERVAL": "0.1",
+    }
     env.update(extra or {})
-    return env
+    return process_env(settings="zflar_site.settings_test", database_url=database_url, **env)
 
 
 @pytest.fixture
 def celery_worker_process(transactional_db, tmp_path) -> Iterator[WorkerProcess]:  # type: ignore[no-untyped-def]
-    worker = WorkerProcess(worker_env(), tmp_path / "worker.log")
+    worker = WorkerProcess(worker_env(), tmp_path / "worker.log", name="test")
     worker.start()
     try:
         yield worker
