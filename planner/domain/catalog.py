@@ -99,7 +99,10 @@ class CatalogModel:
 
     @property
     def os_support(self) -> str:
-        """ "Solaris 10 and 11", "Solaris 10 only", "Solaris 11 only"; "(unconfirmed)" where not sourced."""
+        """``Solaris 10 and Solaris 11``, ``Solaris 10 only`` or ``Solaris 11 only``.
+
+        "(unconfirmed)" is added where a part is not sourced.
+        """
         parts = [
             name
             for name, fact in (("Solaris 10", self.native_s10), ("Solaris 11", self.solaris11))
