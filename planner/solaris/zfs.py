@@ -44,6 +44,7 @@ _ZPOOL_COLUMNS = {
 }
 _ZPOOL_REQUIRED = ("NAME", "SIZE", "CAP", "HEALTH")
 _NO_POOLS = "no pools available"
+_NO_DATASETS = "no datasets available"
 
 
 def zfs_size(text: str, what: str, *, source: str, line: int) -> int:
@@ -101,7 +102,11 @@ def _zpool_row(columns: list[str | None], words: list[str], source: str, line: i
 
 
 def parse_zpool_list(text: str, *, source: str) -> list[Zpool]:
-    """Read ``zpool list`` (header first); ``no pools available`` is an empty list."""
+    """Read ``zpool list`` (header first); no pools is an empty list.
+
+    With no pools zpool prints ``no pools available`` (on stdout in the Solaris 10-era code; later
+    code prints such messages on stderr, which leaves the collected file empty): both read as none.
+    """
     columns: list[str | None] | None = None
     pools: list[Zpool] = []
     for number, line in numbered_lines(text):
@@ -114,10 +119,6 @@ def parse_zpool_list(text: str, *, source: str) -> list[Zpool]:
             columns = _zpool_header(words, source, number)
             continue
         pools.append(_zpool_row(columns, words, source, number))
-    if columns is None:
-        raise SolarisParseError(
-            "the file is empty; expected zpool list output with its header", source=source
-        )
     return pools
 
 
@@ -145,11 +146,14 @@ def _dataset(fields: list[str], source: str, line: int) -> ZfsDataset:
 
 
 def parse_zfs_list(text: str, *, source: str) -> list[ZfsDataset]:
-    """Read ``zfs list -H -o name,type,used,avail,mountpoint``: five tab-separated fields a line."""
+    """Read ``zfs list -H -o name,type,used,avail,mountpoint``: five tab-separated fields a line.
+
+    An empty file is a host without datasets.
+    """
     datasets: list[ZfsDataset] = []
     for number, line in numbered_lines(text):
-        if not line.strip():
-            continue
+        if not line.strip() or line.strip() == _NO_DATASETS:
+            continue  # -H prints nothing when there is no dataset; without -H zfs says so
         fields = line.split("\t")
         if len(fields) != 5:
             hint = " (this looks like zfs list without -H)" if line.split()[:2] == ["NAME", "USED"] else ""

@@ -154,6 +154,11 @@ def fake_root(tmp: Path, bundle: Path, host: fleetgen.HostSpec) -> Path:
     root = tmp / "root"
     (root / "etc" / "zones").mkdir(parents=True)
     shutil.copy(bundle / "etc" / "vfstab", root / "etc" / "vfstab")
+    shutil.copy(bundle / "etc" / "release", root / "etc" / "release")
+    (root / "var" / "sadm" / "system" / "admin").mkdir(parents=True)
+    shutil.copy(
+        bundle / "var" / "sadm" / "system" / "admin" / "CLUSTER", root / "var" / "sadm" / "system" / "admin"
+    )
     for source in (bundle / "etc" / "zones").iterdir():
         shutil.copy(source, root / "etc" / "zones" / source.name)
     # The templates every Solaris 10 /etc/zones holds; the collector must not take them.
@@ -209,13 +214,16 @@ def run_collector(
     out.mkdir(exist_ok=True)
     work.mkdir(exist_ok=True)
     trace = tmp / "trace"
+    empty_mnttab = tmp / "empty-mnttab"
+    empty_mnttab.write_text("")
     environment = {
         "PATH": "/usr/bin:/bin",
         "ZFLAR_PATH": f"{standins}:/usr/bin:/bin",
         "ZFLAR_FIXTURE": str(bundle),
         "ZFLAR_STANDIN_TRACE": str(trace),
-        # The test machine's own mount table is not the host's: tests that want one pass it.
-        "ZFLAR_MNTTAB": str(tmp / "no-mnttab"),
+        # The test machine's own mount table is not the host's: an empty one (no local file
+        # systems, so an empty large-files) unless a test passes its own.
+        "ZFLAR_MNTTAB": str(empty_mnttab),
         "TMPDIR": str(work),
         "HOME": str(tmp),
         **(env or {}),
@@ -484,6 +492,7 @@ def test_release_cluster_zfs_and_large_files(tmp_path: Path) -> None:
     )
     assert run.returncode == 0, run.stderr
     expected = {**expected_files(host), **extra_root, **extra_fixture}
+    del expected["large-files"]  # the host has no big file; this run's mount table does
     assert set(run.files) == set(expected) | {"README", "collect.log", "large-files"}
     for name, text in expected.items():
         assert run.files[name] == text, f"{name} differs from what the host has"
@@ -506,15 +515,31 @@ def test_release_cluster_zfs_and_large_files(tmp_path: Path) -> None:
     assert len(inventory.large_files) == 2
 
 
-def test_without_zfs_commands_or_a_mount_table(tmp_path: Path) -> None:
+def test_without_zfs_commands_a_mount_table_or_release_files(tmp_path: Path) -> None:
     host = fleetgen.different_destination()
-    run = run_collector(tmp_path, host, standins=standins_without(tmp_path, "zpool", "zfs"))
+    bundle = fleetgen.write_bundle(tmp_path / "fixture", host)
+    root = fake_root(tmp_path, bundle, host)
+    (root / "etc" / "release").unlink()
+    (root / "var" / "sadm" / "system" / "admin" / "CLUSTER").unlink()
+    run = run_collector(
+        tmp_path,
+        host,
+        standins=standins_without(tmp_path, "zpool", "zfs"),
+        env={"ZFLAR_MNTTAB": str(tmp_path / "no-mnttab")},
+        prepare_root=False,
+        fixture=bundle,
+        args=["-o", str(tmp_path / "out"), "-R", str(root)],
+    )
     assert run.returncode == 0, run.stderr
-    assert not {"zpool-list", "zfs-list", "large-files", "etc/release"} & set(run.files)
+    missing = {"zpool-list", "zfs-list", "large-files", "etc/release", "var/sadm/system/admin/CLUSTER"}
+    assert not missing & set(run.files)
     assert "skipped: there is no zpool on this host" in run.log
     assert "skipped: there is no zfs on this host" in run.log
     assert f"skipped large-files: no readable {tmp_path / 'no-mnttab'}" in run.log
-    assert f"skipped: no readable {tmp_path / 'root'}/etc/release" in run.log
+    assert f"skipped: no readable {root}/etc/release" in run.log
+    assert_same_bundle(run, {k: v for k, v in expected_files(host).items() if k not in missing})
+    inventory = _imported(run)
+    assert inventory.release is None and "etc/release" in {i.file for i in inventory.issues}
 
 
 def test_ata_disks_are_listed_and_cd_dvd_drives_never_see_prtvtoc(tmp_path: Path) -> None:

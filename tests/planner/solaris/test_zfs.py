@@ -35,6 +35,9 @@ def test_solaris_11_adds_dedup() -> None:
 
 def test_no_pools_and_a_faulted_pool() -> None:
     assert parse_zpool_list("no pools available\n", source="zpool-list") == []
+    assert parse_zpool_list("", source="zpool-list") == []  # the message went to stderr
+    assert parse_zfs_list("", source="zfs-list") == []
+    assert parse_zfs_list("no datasets available\n", source="zfs-list") == []
     text = "NAME SIZE ALLOC FREE CAP HEALTH ALTROOT\ntank - - - - FAULTED -\n"
     (pool,) = parse_zpool_list(text, source="zpool-list")
     assert (pool.size_bytes, pool.capacity, pool.health) == (0, "", "FAULTED")
@@ -43,7 +46,6 @@ def test_no_pools_and_a_faulted_pool() -> None:
 @pytest.mark.parametrize(
     ("text", "line", "fragment"),
     [
-        ("", None, "the file is empty"),
         ("tank 10G 1G 9G 10% ONLINE -\n", 1, "expected the 'NAME SIZE ALLOC FREE"),
         ("NAME SIZE CAP HEALTH\n", 1, "no ALLOC/USED and FREE/AVAIL"),
         ("NAME SIZE ALLOC FREE CAP HEALTH ALTROOT\ntank 10G 1G 9G 10% ONLINE\n", 2, "expected 7 columns"),
