@@ -36,6 +36,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
+from planner.domain.releases import find_update
 from planner.solaris.inventory import (
     SPARSE_INHERIT_PKG_DIRS,
     RctlValue,
@@ -207,6 +208,22 @@ MODELS: dict[str, ModelInfo] = {
 
 _SPARC_KERNELS = ("Generic_142909-17", "Generic_144488-17", "Generic_147440-01", "Generic_147147-26")
 _X86_KERNELS = ("Generic_142910-17", "Generic_144489-17", "Generic_147441-01", "Generic_147148-26")
+# The update a host was installed from, by the kernel it runs (/etc/release): the kernel patch of
+# that update (docs/catalog.md); 144488/144489, later kernel patches of the 9/10 line, say 9/10 here.
+_RELEASE_OF_KERNEL = {
+    "Generic_142909-17": "9/10", "Generic_142910-17": "9/10",
+    "Generic_144488-17": "9/10", "Generic_144489-17": "9/10",
+    "Generic_147440-01": "8/11", "Generic_147441-01": "8/11",
+    "Generic_147147-26": "1/13", "Generic_147148-26": "1/13",
+}  # fmt: skip
+# "Assembled" dates of real /etc/release files (tests/planner/solaris/samples/README.md).
+_ASSEMBLED = {
+    "10/08": "27 October 2008",
+    "5/09": "30 March 2009",
+    "10/09": "16 September 2009",
+    "8/11": "23 August 2011",
+    "1/13": "17 January 2013",
+}
 # GLDv3 drivers show "non-vlan" in dladm show-link; older DLPI drivers "legacy".
 _LEGACY_DRIVERS = frozenset({"ce", "hme", "qfe", "eri", "ipge"})
 
@@ -386,6 +403,8 @@ class HostSpec:
     zones: list[ZoneSpec] = field(default_factory=list)
     collected_at: str = "20240115093000"  # YYYYmmddHHMMSS, names the tar
     role: str = "source"  # source / destination
+    release: str = ""  # the Solaris 10 update in /etc/release; "" = the one whose kernel it runs
+    cluster: str = "SUNWCXall"  # /var/sadm/system/admin/CLUSTER
 
     def __post_init__(self) -> None:
         if self.model not in MODELS:
@@ -450,6 +469,12 @@ def render_bundle(host: HostSpec) -> dict[str, str]:
         if disk.has_vtoc:
             files[f"prtvtoc/{disk.name}"] = _prtvtoc(disk)
     files["df-k"] = _df(host)
+    files["etc/release"] = _etc_release(host)
+    files["var/sadm/system/admin/CLUSTER"] = f"CLUSTER={host.cluster}\n"
+    # No ZFS on these hosts: zpool list says so, zfs list -H prints nothing, and no file is over 4 GiB.
+    files["zpool-list"] = "no pools available\n"
+    files["zfs-list"] = ""
+    files["large-files"] = ""
     files["README"] = _readme(host, files)
     return files
 
@@ -512,6 +537,23 @@ def _readme(host: HostSpec, files: dict[str, str]) -> str:
 
 
 # --- uname, prtdiag ---------------------------------------------------------------------------
+
+
+def _etc_release(host: HostSpec) -> str:
+    """/etc/release as Solaris writes it: the centred release line, copyright, Assembled."""
+    update = find_update(host.release or _RELEASE_OF_KERNEL.get(host.kernel, "8/11"))
+    arch = "x86" if host.info.machine == "i86pc" else "sparc"
+    prefix = "Oracle Solaris 10" if update.oracle else "Solaris 10"
+    lines = [f"{prefix} {update.name} {update.build(arch)} {arch.upper()}".center(78).rstrip()]
+    year = 2000 + int(update.name.split("/")[1])
+    if update.oracle:
+        lines.append(f"  Copyright (c) 1983, {year}, Oracle and/or its affiliates. All rights reserved.")
+    else:
+        lines.append(f"           Copyright {year} Sun Microsystems, Inc.  All Rights Reserved.")
+        lines.append("                        Use is subject to license terms.")
+    if update.name in _ASSEMBLED:
+        lines.append(f"Assembled {_ASSEMBLED[update.name]}".center(78).rstrip())
+    return "\n".join(lines) + "\n"
 
 
 def _uname(host: HostSpec) -> str:

@@ -17,7 +17,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from planner.domain.catalog import catalog_destination
+from planner.domain.catalog import UnknownModelError, catalog_destination
 from planner.solaris.bundle import read_bundle_files, read_zonecfg_only
 from planner.solaris.bundle_archive import BundleLimits, unpack_bundle_bytes
 from planner.solaris.errors import SolarisParseError
@@ -64,8 +64,8 @@ def load_catalog(spec: str) -> LoadedInventory:
     hostname = parts[2] if len(parts) > 2 and parts[2] else default
     try:
         inventory = catalog_destination(model, hostname)
-    except KeyError as exc:
-        raise SolarisParseError(f"unknown catalog model {model!r}", source=spec) from exc
+    except UnknownModelError as exc:  # the message lists the models the catalog has
+        raise SolarisParseError(str(exc), source=spec) from exc
     return LoadedInventory(inventory=inventory, files={}, upload_name=spec, ignored=[])
 
 

@@ -8,15 +8,21 @@ The facts below are from memory of the Sun system handbooks, not from a machine.
 Where a recollection is shaky the entry says so in a comment; the planner never
 relies on a catalog port without showing it in the NIC mapping table, so a wrong
 guess is visible and can be overridden.
+
+The platform facts the release-aware rules use (kernel architecture, minimum Solaris 10
+update or "no native Solaris 10", Solaris 11, usual NIC driver) each carry the source key
+of ../shared/reference/solaris10-releases.md, or ``U`` (unconfirmed: shown as such, never
+a blocking rule).  docs/catalog.md tabulates them with the sources' addresses.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
+from planner.domain.releases import UNCONFIRMED
 from planner.solaris.inventory import Disk, HostInventory, Nic, Prtdiag, Uname
 from planner.solaris.names import check_hostname
+from planner.solaris.system import model_key
 
 GB = 1000**3  # disk vendors count decimal gigabytes; a "146 GB" disk is 146e9 bytes
 
@@ -31,6 +37,25 @@ class NicGroup:
     count: int
     speed_mbps: int = 1000
     first_instance: int = 0
+
+
+NO_NATIVE_S10 = "none"  # min_s10 value: Solaris 10 only in guest domains or solaris10 branded zones
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One platform fact and where it comes from (a reference source key, or U: unconfirmed)."""
+
+    value: str  # "" when nothing is known
+    source: str = UNCONFIRMED
+    note: str = ""
+
+    @property
+    def confirmed(self) -> bool:
+        return bool(self.value) and self.source != UNCONFIRMED
+
+
+UNKNOWN = Fact("")
 
 
 @dataclass(frozen=True)
@@ -49,6 +74,47 @@ class CatalogModel:
     memory_mb: int  # a typical configuration, used to size swap when nothing better is known
     notes: str = ""
     aliases: tuple[str, ...] = field(default_factory=tuple)
+    # Platform facts, each with its source (docs/catalog.md).
+    machine_source: str = UNCONFIRMED  # for ``machine`` (uname -m, the kernel architecture)
+    native_s10: Fact = UNKNOWN  # "yes" / "no": boots Solaris 10 itself (a control/primary domain)
+    min_s10: Fact = UNKNOWN  # "8/07", or NO_NATIVE_S10
+    solaris11: Fact = UNKNOWN  # "yes" / "no"
+    nic_source: str = UNCONFIRMED  # for the on-board NIC driver in ``nics``
+
+    @property
+    def runs_solaris10(self) -> bool | None:
+        return {"yes": True, "no": False}.get(self.native_s10.value)
+
+    @property
+    def runs_solaris11(self) -> bool | None:
+        return {"yes": True, "no": False}.get(self.solaris11.value)
+
+    @property
+    def hosts_solaris10_zones(self) -> Fact:
+        """solaris10 branded zones run on every platform Solaris 11 supports [S11Z]."""
+        if self.solaris11.value == "yes":
+            return Fact("yes", f"S11Z, {self.solaris11.source}")
+        if self.solaris11.value == "no":
+            return Fact("no", self.solaris11.source, "Solaris 11 does not run here, so no solaris10 zones")
+        return UNKNOWN
+
+    @property
+    def os_support(self) -> str:
+        """``Solaris 10 and Solaris 11``, ``Solaris 10 only`` or ``Solaris 11 only``.
+
+        "(unconfirmed)" is added where a part is not sourced.
+        """
+        parts = [
+            name
+            for name, fact in (("Solaris 10", self.native_s10), ("Solaris 11", self.solaris11))
+            if fact.value == "yes"
+        ]
+        text = " and ".join(parts) if parts else "unknown"
+        if len(parts) == 1:
+            other = self.solaris11 if parts[0] == "Solaris 10" else self.native_s10
+            text += " only" if other.value == "no" else ", the other unconfirmed"
+        unconfirmed = [f for f in (self.native_s10, self.solaris11) if f.value and not f.confirmed]
+        return text + (" (unconfirmed)" if unconfirmed else "")
 
     @property
     def nic_names(self) -> list[str]:
@@ -75,6 +141,9 @@ _MODELS: tuple[CatalogModel, ...] = (
         default_disk_gb=73,
         default_disks=2,
         memory_mb=2048,
+        machine_source="FI-PD6",
+        native_s10=Fact("yes", UNCONFIRMED, "predates Solaris 10; no minimum update is sourced"),
+        solaris11=Fact("no", "REG", "UltraSPARC IIIi: Solaris 11 does not install on UltraSPARC I-IV+"),
     ),
     CatalogModel(
         key="V240",
@@ -89,6 +158,9 @@ _MODELS: tuple[CatalogModel, ...] = (
         default_disk_gb=146,
         default_disks=2,
         memory_mb=4096,
+        machine_source="PSR, UN",
+        native_s10=Fact("yes", "PSR, UN", "predates Solaris 10; no minimum update is sourced"),
+        solaris11=Fact("no", "REG", "UltraSPARC IIIi: Solaris 11 does not install on UltraSPARC I-IV+"),
     ),
     CatalogModel(
         key="V440",
@@ -104,6 +176,9 @@ _MODELS: tuple[CatalogModel, ...] = (
         default_disk_gb=146,
         default_disks=2,
         memory_mb=8192,
+        machine_source="PSR, UN",
+        native_s10=Fact("yes", "PSR, UN", "predates Solaris 10; no minimum update is sourced"),
+        solaris11=Fact("no", "REG", "UltraSPARC IIIi: Solaris 11 does not install on UltraSPARC I-IV+"),
     ),
     CatalogModel(
         key="V445",
@@ -118,6 +193,9 @@ _MODELS: tuple[CatalogModel, ...] = (
         default_disk_gb=146,
         default_disks=2,
         memory_mb=8192,
+        machine_source="PSR",
+        native_s10=Fact("yes", "PSR", "predates Solaris 10; no minimum update is sourced"),
+        solaris11=Fact("no", "REG", "UltraSPARC IIIi: Solaris 11 does not install on UltraSPARC I-IV+"),
     ),
     CatalogModel(
         key="V490",
@@ -137,6 +215,9 @@ _MODELS: tuple[CatalogModel, ...] = (
         default_disk_gb=146,
         default_disks=2,
         memory_mb=16384,
+        machine_source="PSR",
+        native_s10=Fact("yes", "PSR", "predates Solaris 10; no minimum update is sourced"),
+        solaris11=Fact("no", "REG", "UltraSPARC IV+: Solaris 11 does not install on UltraSPARC I-IV+"),
     ),
     CatalogModel(
         key="T1000",
@@ -151,6 +232,9 @@ _MODELS: tuple[CatalogModel, ...] = (
         default_disk_gb=80,
         default_disks=1,
         memory_mb=8192,
+        machine_source="FMD",
+        native_s10=Fact("yes"),
+        solaris11=Fact("yes", "REG", "T-series"),
     ),
     CatalogModel(
         key="T2000",
@@ -169,6 +253,12 @@ _MODELS: tuple[CatalogModel, ...] = (
         default_disks=2,
         memory_mb=16384,
         aliases=("T200",),
+        machine_source="T2K",
+        native_s10=Fact("yes", "T2K"),
+        min_s10=Fact(
+            "1/06", "HW2, HWPG", "shipped with the interim 3/05 HW2 release; HW1/HW2 support is in 1/06"
+        ),
+        solaris11=Fact("yes", "REG", "T-series"),
     ),
     CatalogModel(
         key="T5120",
@@ -184,6 +274,10 @@ _MODELS: tuple[CatalogModel, ...] = (
         default_disks=2,
         memory_mb=32768,
         notes="The UltraSPARC T2 NIU gives two optional 10 GbE XAUI ports (nxge0, nxge1) with XAUI cards.",
+        machine_source="UN, FI-PD1",
+        native_s10=Fact("yes", "LDOM13"),
+        min_s10=Fact("8/07", "LDOM13"),
+        solaris11=Fact("yes", "REG", "T-series"),
     ),
     CatalogModel(
         key="T5220",
@@ -201,6 +295,10 @@ _MODELS: tuple[CatalogModel, ...] = (
         default_disks=2,
         memory_mb=32768,
         notes="Optional XAUI cards add nxge0 and nxge1 (10 GbE) from the on-chip NIU.",
+        machine_source="UN",
+        native_s10=Fact("yes", "LDOM13"),
+        min_s10=Fact("8/07", "LDOM13"),
+        solaris11=Fact("yes", "REG", "T-series"),
     ),
     CatalogModel(
         key="T5140",
@@ -216,6 +314,9 @@ _MODELS: tuple[CatalogModel, ...] = (
         default_disk_gb=146,
         default_disks=2,
         memory_mb=32768,
+        native_s10=Fact("yes", "LDOM13"),
+        min_s10=Fact("8/07", "LDOM13", "with patch 127111-08 (UltraSPARC T2 Plus)"),
+        solaris11=Fact("yes", "REG", "T-series"),
     ),
     CatalogModel(
         key="T5240",
@@ -235,6 +336,10 @@ _MODELS: tuple[CatalogModel, ...] = (
         default_disks=2,
         memory_mb=32768,
         notes="On-board GbE is nxge (Neptune) on T5x40, unlike e1000g on T5x20 (unverified here).",
+        machine_source="SAGE",
+        native_s10=Fact("yes", "SAGE, LDOM13"),
+        min_s10=Fact("8/07", "LDOM13", "with patch 127111-08 (UltraSPARC T2 Plus)"),
+        solaris11=Fact("yes", "REG", "T-series"),
     ),
     CatalogModel(
         key="X4100",
@@ -252,6 +357,8 @@ _MODELS: tuple[CatalogModel, ...] = (
         default_disk_gb=73,
         default_disks=2,
         memory_mb=4096,
+        machine_source="BOOK",
+        native_s10=Fact("yes"),
     ),
     CatalogModel(
         key="X4200",
@@ -266,6 +373,8 @@ _MODELS: tuple[CatalogModel, ...] = (
         default_disk_gb=73,
         default_disks=2,
         memory_mb=8192,
+        machine_source="BOOK",
+        native_s10=Fact("yes"),
     ),
     CatalogModel(
         key="M4000",
@@ -274,7 +383,8 @@ _MODELS: tuple[CatalogModel, ...] = (
         processor="sparc",
         # Every M-series box reports the same uname -i; prtdiag tells them apart.
         platform="SUNW,SPARC-Enterprise",
-        prtdiag_model="SPARC Enterprise M4000 Server",
+        # A real M4000's prtdiag says "Sun SPARC Enterprise M4000 Server" (fusioninventory prtdiag sample8).
+        prtdiag_model="Sun SPARC Enterprise M4000 Server",
         # The base I/O unit card (IOUA) has two GbE ports (bge0, bge1) and the two disk bays.
         nics=(NicGroup("bge", 2),),
         disk_bays=2,
@@ -282,15 +392,124 @@ _MODELS: tuple[CatalogModel, ...] = (
         default_disk_gb=146,
         default_disks=2,
         memory_mb=32768,
+        machine_source="UN, FI-PD8",
+        native_s10=Fact("yes", "UN"),
+        solaris11=Fact("yes", "REG", "SPARC Enterprise M"),
+    ),
+    # The models below are newer than the handbook memory above: their on-board hardware (ports,
+    # bays, platform strings) is unconfirmed, and T4 and later name their disks by WWN
+    # (c0t5000CCA0...d0), so the c0tNd0 names here are placeholders.  Collect the real box.
+    CatalogModel(
+        key="T4-1",
+        name="SPARC T4-1",
+        machine="sun4v",
+        processor="sparc",
+        platform="ORCL,SPARC-T4-1",
+        prtdiag_model="SPARC T4-1",
+        nics=(NicGroup("igb", 4),),
+        disk_bays=8,
+        disk_controller=0,
+        default_disk_gb=300,
+        default_disks=2,
+        memory_mb=65536,
+        native_s10=Fact("yes", "T4PN"),
+        min_s10=Fact(
+            "10/09", "T4PN", "10/09 or 9/10 with the 8/11 SPARC Bundle and patches; 8/11 with patches"
+        ),
+    ),
+    CatalogModel(
+        key="T5-2",
+        name="SPARC T5-2",
+        machine="sun4v",
+        processor="sparc",
+        platform="ORCL,SPARC-T5-2",
+        prtdiag_model="SPARC T5-2",
+        nics=(NicGroup("ixgbe", 4, speed_mbps=10000),),
+        disk_bays=6,
+        disk_controller=0,
+        default_disk_gb=600,
+        default_disks=2,
+        memory_mb=131072,
+    ),
+    CatalogModel(
+        key="T7-1",
+        name="SPARC T7-1",
+        machine="sun4v",
+        processor="sparc",
+        platform="ORCL,SPARC-T7-1",
+        prtdiag_model="SPARC T7-1",
+        nics=(NicGroup("ixgbe", 4, speed_mbps=10000),),
+        disk_bays=8,
+        disk_controller=0,
+        default_disk_gb=600,
+        default_disks=2,
+        memory_mb=131072,
+        native_s10=Fact("no", "OVM34", "Solaris 10 runs only in guest domains (OVM 3.4 and later) or zones"),
+        min_s10=Fact(
+            NO_NATIVE_S10,
+            "OVM34, EM13",
+            "guest domains (guest OS 1/13 [EM13]) or solaris10 branded zones [S11Z]",
+        ),
+        solaris11=Fact("yes", "OVM34", "the control (primary) domain runs Solaris 11"),
+    ),
+    CatalogModel(
+        key="S7-2",
+        name="SPARC S7-2",
+        machine="sun4v",
+        processor="sparc",
+        platform="ORCL,SPARC-S7-2",
+        prtdiag_model="SPARC S7-2",
+        nics=(NicGroup("ixgbe", 4, speed_mbps=10000),),
+        disk_bays=8,
+        disk_controller=0,
+        default_disk_gb=600,
+        default_disks=2,
+        memory_mb=65536,
+        native_s10=Fact("no", "OVM34", "Solaris 10 runs only in guest domains (OVM 3.4 and later) or zones"),
+        min_s10=Fact(
+            NO_NATIVE_S10,
+            "OVM34, EM13",
+            "guest domains (guest OS 1/13 [EM13]) or solaris10 branded zones [S11Z]",
+        ),
+        solaris11=Fact("yes", "OVM34", "the control (primary) domain runs Solaris 11"),
+    ),
+    CatalogModel(
+        key="M10-4",
+        name="Fujitsu SPARC M10-4",
+        machine="sun4v",
+        processor="sparc",
+        platform="ORCL,SPARC64-X",
+        prtdiag_model="SPARC M10-4",
+        nics=(NicGroup("igb", 4),),
+        disk_bays=8,
+        disk_controller=0,
+        default_disk_gb=600,
+        default_disks=2,
+        memory_mb=262144,
+    ),
+    CatalogModel(
+        key="M8-8",
+        name="SPARC M8-8",
+        machine="sun4v",
+        processor="sparc",
+        platform="ORCL,SPARC-M8-8",
+        prtdiag_model="SPARC M8-8",
+        # No on-board ports or bays are known here: describe the real box with a hardware spec.
+        nics=(),
+        disk_bays=0,
+        disk_controller=0,
+        default_disk_gb=600,
+        default_disks=0,
+        memory_mb=524288,
+        native_s10=Fact("no", "OVM34", "Solaris 10 runs only in guest domains (OVM 3.4 and later) or zones"),
+        min_s10=Fact(
+            NO_NATIVE_S10,
+            "OVM34, EM13",
+            "guest domains (guest OS 1/13 [EM13]) or solaris10 branded zones [S11Z]",
+        ),
+        solaris11=Fact("yes", "OVM34", "the control (primary) domain runs Solaris 11"),
     ),
 )
-
-
-def _normalise(name: str) -> str:
-    text = name.upper().replace("SUNW,", "")
-    for word in ("SUN FIRE", "SUN-FIRE", "SPARC ENTERPRISE", "SPARC-ENTERPRISE", "SERVER", "SUN"):
-        text = text.replace(word, "")
-    return re.sub(r"[^A-Z0-9]", "", text)
 
 
 def list_models() -> list[CatalogModel]:
@@ -298,51 +517,61 @@ def list_models() -> list[CatalogModel]:
 
 
 def find_model(model: str) -> CatalogModel:
-    wanted = _normalise(model)
+    wanted = model_key(model)
     for m in _MODELS:
         names = (m.key, m.name, m.prtdiag_model, *m.aliases)
-        if wanted in {_normalise(n) for n in names}:
+        if wanted and wanted in {model_key(n) for n in names}:
             return m
     known = ", ".join(m.key for m in _MODELS)
     raise UnknownModelError(f"unknown model {model!r}; the catalog has {known}")
 
 
 def catalog_destination(model: str, hostname: str, disk_gb: int | None = None) -> HostInventory:
-    """A destination inventory for a catalog model, as if collected from a fresh box."""
+    """A destination inventory for a catalog model, as if collected from a fresh box.
+
+    A model that cannot boot Solaris 10 (T7-1, S7-2, M8-8) comes as a Solaris 11 host: release
+    5.11, and its ports under Solaris 11's link names (net0 on e1000g0...), as ``dladm show-phys``
+    shows them.
+    """
     check_hostname(hostname, source=f"catalog:{model}")
     m = find_model(model)
+    solaris11_only = m.runs_solaris10 is False
     size_gb = disk_gb if disk_gb is not None else m.default_disk_gb
     nics: list[Nic] = []
     for group in m.nics:
         for i in range(group.count):
             instance = group.first_instance + i
+            device = f"{group.driver}{instance}"
             nics.append(
                 Nic(
-                    name=f"{group.driver}{instance}",
+                    name=f"net{len(nics)}" if solaris11_only else device,
                     driver=group.driver,
                     instance=instance,
                     link_state="unknown",
                     speed_mbps=group.speed_mbps,
                     duplex="full",
+                    device=device if solaris11_only else "",
                 )
             )
     disks = [Disk(name=d, size_bytes=size_gb * GB) for d in m.disk_names()]
+    vendor = "Oracle Corporation" if m.platform.startswith("ORCL,") else "Sun Microsystems"
     return HostInventory(
         hostname=hostname,
         uname=Uname(
             sysname="SunOS",
             nodename=hostname,
-            release="5.10",
+            release="5.11" if solaris11_only else "5.10",
             machine=m.machine,
             processor=m.processor,
             platform=m.platform,
         ),
         prtdiag=Prtdiag(
-            system_configuration=f"Sun Microsystems  {m.machine} {m.prtdiag_model}",
+            system_configuration=f"{vendor}  {m.machine} {m.prtdiag_model}",
             model=m.prtdiag_model,
             memory_mb=m.memory_mb,
         ),
         nics=nics,
         disks=disks,
         origin=f"catalog:{m.key}",
+        os_family="solaris11" if solaris11_only else "solaris10",
     )

@@ -17,6 +17,7 @@ from typing import Any
 from planner.domain.facts import DISK_NAME_RE, disk_names, is_metadevice_path, nonglobal_zones
 from planner.domain.options import DeviceOverride, Overrides
 from planner.solaris.inventory import HostInventory, record_dict
+from planner.solaris.system import model_key
 
 _TAPE_RE = re.compile(r"^/dev/rmt/(\d+)")
 _IOSTAT_TAPE_RE = re.compile(r"^rmt/(\d+)$")
@@ -59,7 +60,7 @@ def known_device_paths(inv: HostInventory) -> list[str]:
     """Every device path the inventory lets us name: slices, metadevices, listed devices."""
     paths: set[str] = set()
     partitions = inv.uname.machine == "i86pc"
-    for disk in disk_names(inv):
+    for disk in disk_names(inv, include_optical=True):
         for kind in ("dsk", "rdsk"):
             paths.update(f"/dev/{kind}/{disk}s{i}" for i in range(8))
             if partitions:
@@ -87,7 +88,8 @@ def same_platform(source: HostInventory, destination: HostInventory) -> bool:
     """Identical hardware as far as the inventories tell: same platform and same model."""
 
     def ident(inv: HostInventory) -> tuple[str, str]:
-        return (inv.uname.platform or inv.uname.machine, inv.prtdiag.model)
+        # model_key: "SUN FIRE X2250" is "Sun Fire X2250", "Sun SPARC Enterprise M4000 Server" is M4000.
+        return ((inv.uname.platform or inv.uname.machine).upper(), model_key(inv.prtdiag.model))
 
     src, dst = ident(source), ident(destination)
     return bool(src[0]) and bool(src[1]) and src == dst

@@ -220,8 +220,10 @@ def disk_sort_key(name: str) -> tuple[int, int, str, int]:
     return (int(m.group(1)), target_num, target, int(m.group(3)))
 
 
-def disk_names(inv: HostInventory) -> list[str]:
-    names = {d.name for d in inv.disks} | {v.disk for v in inv.vtocs}
+def disk_names(inv: HostInventory, *, include_optical: bool = False) -> list[str]:
+    """The disks a layout may use: CD/DVD drives (even with a disc in) only when asked for."""
+    optical = set() if include_optical else {d.name for d in inv.disks if d.optical}
+    names = ({d.name for d in inv.disks} | {v.disk for v in inv.vtocs}) - optical
     return sorted(names, key=disk_sort_key)
 
 

@@ -8,6 +8,7 @@ mount point names.  docs/findings.md describes every code.
 from __future__ import annotations
 
 from planner.domain import commands as cmd
+from planner.domain.devicemap import same_platform
 from planner.domain.facts import (
     is_metadevice_path,
     metadevice_name,
@@ -508,6 +509,12 @@ def rule_devices(w: ZoneWork, source: HostInventory, destination: HostInventory)
     out: list[Finding] = []
     src_model = source.prtdiag.model or source.uname.platform or "unknown"
     dst_model = destination.prtdiag.model or destination.uname.platform or "unknown"
+    # Never "Hardware differs (X -> X)": on the same model it is the devices that differ.
+    hardware = (
+        f"Same model ({dst_model}) but the devices differ"
+        if same_platform(source, destination)
+        else f"Hardware differs ({src_model} -> {dst_model})"
+    )
     for d in w.devices:
         if d.metadevice:
             continue  # SVM_IN_USE covers it
@@ -550,7 +557,7 @@ def rule_devices(w: ZoneWork, source: HostInventory, destination: HostInventory)
                 Code.DEVICE_REMAP,
                 Severity.STEP,
                 d.resource,
-                f"Hardware differs ({src_model} -> {dst_model}) for zone {w.name}'s device {d.match}: "
+                f"{hardware} for zone {w.name}'s device {d.match}: "
                 f"{d.reason}. "
                 "The seed: without identical hardware the zone configuration must be changed with zonecfg "
                 "before "

@@ -8,6 +8,13 @@ Layout (every file optional except ``hostname`` and ``zoneadm-list-cvp``)::
     etc/vfstab          etc/zones/index    etc/zones/<zone>.xml
     metastat-p          dladm-show-dev     dladm-show-link    ifconfig-a
     iostat-En           prtvtoc/<disk>     df-k
+    etc/release         var/sadm/system/admin/CLUSTER
+    zpool-list          zfs-list           large-files
+    dladm-show-phys     pkg-list-brand-solaris10          (Solaris 11 hosts)
+
+docs/bundle.md describes each file and the command that writes it.  A Solaris 11 host (its
+etc/release, else uname -r 5.11) is expected to have dladm-show-phys instead of
+dladm-show-dev/dladm-show-link, and no metastat-p or CLUSTER: their absence is no warning.
 
 Policy: a missing or unreadable *required* file raises SolarisParseError.  An
 optional file that fails to parse does not stop the import: its error becomes
@@ -28,14 +35,28 @@ from typing import TypeVar
 
 from .disks import parse_df_k, parse_iostat_en, parse_prtvtoc
 from .errors import SolarisParseError
-from .inventory import HostInventory, ImportIssue, Nic, Vtoc, Zone, ZoneConfig, ZoneListEntry
+from .inventory import (
+    HostInventory,
+    ImportIssue,
+    Nic,
+    OsRelease,
+    Uname,
+    Vtoc,
+    Zone,
+    ZoneConfig,
+    ZoneListEntry,
+)
+from .largefiles import parse_large_files
 from .limits import MAX_VTOCS, check_count
 from .metastat import parse_metastat
 from .names import check_hostname, check_zone_name
 from .network import merge_nics, parse_dladm_show_dev, parse_dladm_show_link, parse_ifconfig
+from .release import parse_cluster, parse_etc_release
+from .solaris11 import parse_dladm_show_phys, parse_pkg_list_brand
 from .spec import read_hardware_spec
 from .system import parse_hostname, parse_prtdiag, parse_uname
 from .vfstab import parse_vfstab
+from .zfs import parse_zfs_list, parse_zpool_list
 from .zoneadm import parse_zone_index, parse_zoneadm_list
 from .zonecfg import parse_zonecfg
 from .zonexml import parse_zone_xml
@@ -57,7 +78,19 @@ OPTIONAL_FILES: dict[str, str] = {
     "ifconfig-a": "IP addresses and which zone uses which interface are unknown",
     "iostat-En": "disk sizes cannot be checked",
     "df-k": "free space cannot be checked",
+    "etc/release": "the Solaris update is unknown; decisions that need it assume the worst",
+    "var/sadm/system/admin/CLUSTER": "the installed software group (SUNWCXall...) is unknown",
+    "zpool-list": "ZFS pools cannot be checked (the collector writes it where zpool exists)",
+    "zfs-list": "ZFS datasets cannot be checked (the collector writes it where zfs exists)",
+    "large-files": "files over 4 GiB (which cpio cannot archive) cannot be checked",
+    "dladm-show-phys": "network ports and link speeds cannot be checked",
+    "pkg-list-brand-solaris10": "whether the solaris10 brand package is installed is unknown",
 }
+# Files only one family's collector writes: their absence on the other family is expected.
+SOLARIS10_ONLY_FILES = frozenset(
+    {"dladm-show-dev", "dladm-show-link", "metastat-p", "var/sadm/system/admin/CLUSTER"}
+)
+SOLARIS11_ONLY_FILES = frozenset({"dladm-show-phys", "pkg-list-brand-solaris10"})
 _NO_PRTVTOC = "slice layouts cannot be checked"
 _HARMLESS_FILES = frozenset({"collect.log", "README"})
 _ZONE_FILE = re.compile(r"(?:zones/(?P<cfg>[^/]+)\.(?:cfg|vfstab)|etc/zones/(?P<xml>[^/]+)\.xml)")
@@ -88,6 +121,7 @@ class _BundleReader:
         normalised = {_normalise_path(name): content for name, content in files.items()}
         self.files = _strip_top_folder(normalised)
         self.issues: list[ImportIssue] = []
+        self.os_family = ""
 
     # --- text and issues ---------------------------------------------------------------
 
@@ -137,10 +171,21 @@ class _BundleReader:
 
     # --- the host ------------------------------------------------------------------------
 
+    def missing(self, name: str) -> str | None:
+        """What a missing optional file costs; None where this OS family's collector never writes it."""
+        if self.os_family == "solaris11" and name in SOLARIS10_ONLY_FILES:
+            return None
+        if self.os_family != "solaris11" and name in SOLARIS11_ONLY_FILES:
+            return None
+        return OPTIONAL_FILES[name]
+
     def read(self) -> HostInventory:
         inventory = HostInventory(hostname=self.required("hostname", parse_hostname))
         listed = self.required("zoneadm-list-cvp", parse_zoneadm_list)
         inventory.uname = self.optional("uname-a", parse_uname, OPTIONAL_FILES["uname-a"]) or inventory.uname
+        inventory.release = self.optional("etc/release", parse_etc_release, OPTIONAL_FILES["etc/release"])
+        inventory.os_family = self.os_family = os_family(inventory.release, inventory.uname)
+        self.read_release_files(inventory)
         inventory.prtdiag = (
             self.optional("prtdiag", parse_prtdiag, OPTIONAL_FILES["prtdiag"]) or inventory.prtdiag
         )
@@ -149,10 +194,8 @@ class _BundleReader:
         )
         inventory.vfstab = self.optional("etc/vfstab", parse_vfstab, OPTIONAL_FILES["etc/vfstab"]) or []
         inventory.df = self.optional("df-k", parse_df_k, OPTIONAL_FILES["df-k"]) or []
-        inventory.metadevices = (
-            self.optional("metastat-p", parse_metastat, OPTIONAL_FILES["metastat-p"]) or []
-        )
-        inventory.nics = self.read_nics()
+        inventory.metadevices = self.optional("metastat-p", parse_metastat, self.missing("metastat-p")) or []
+        inventory.nics = self.read_phys() if self.os_family == "solaris11" else self.read_nics()
         inventory.interfaces = self.optional("ifconfig-a", parse_ifconfig, OPTIONAL_FILES["ifconfig-a"]) or []
         inventory.disks = self.optional("iostat-En", parse_iostat_en, OPTIONAL_FILES["iostat-En"]) or []
         inventory.vtocs = self.read_vtocs()
@@ -163,13 +206,28 @@ class _BundleReader:
         return inventory
 
     def read_nics(self) -> list[Nic]:
-        devices = (
-            self.optional("dladm-show-dev", parse_dladm_show_dev, OPTIONAL_FILES["dladm-show-dev"]) or []
-        )
-        links = (
-            self.optional("dladm-show-link", parse_dladm_show_link, OPTIONAL_FILES["dladm-show-link"]) or []
-        )
+        devices = self.optional("dladm-show-dev", parse_dladm_show_dev, self.missing("dladm-show-dev")) or []
+        links = self.optional("dladm-show-link", parse_dladm_show_link, self.missing("dladm-show-link")) or []
         return merge_nics(devices, links)
+
+    def read_phys(self) -> list[Nic]:
+        """Solaris 11: the links of ``dladm show-phys``."""
+        return self.optional("dladm-show-phys", parse_dladm_show_phys, self.missing("dladm-show-phys")) or []
+
+    def read_release_files(self, inventory: HostInventory) -> None:
+        """CLUSTER, ZFS, large files and (Solaris 11) the solaris10 brand package."""
+        cluster = "var/sadm/system/admin/CLUSTER"
+        inventory.cluster = self.optional(cluster, parse_cluster, self.missing(cluster)) or ""
+        inventory.zpools = self.optional("zpool-list", parse_zpool_list, self.missing("zpool-list")) or []
+        inventory.zfs_datasets = self.optional("zfs-list", parse_zfs_list, self.missing("zfs-list")) or []
+        inventory.large_files = (
+            self.optional("large-files", parse_large_files, self.missing("large-files")) or []
+        )
+        brand = "pkg-list-brand-solaris10"
+        package = self.optional(brand, parse_pkg_list_brand, self.missing(brand))
+        if package is not None:
+            inventory.brand_solaris10_installed = package.installed
+            inventory.brand_solaris10_version = package.version
 
     def read_vtocs(self) -> list[Vtoc]:
         names = sorted(name for name in self.files if _PRTVTOC_FILE.fullmatch(name))
@@ -223,6 +281,13 @@ class _BundleReader:
                     self.warn(name, f"zoneadm does not list a zone named {zone}; this file was ignored")
             elif name not in known and not _PRTVTOC_FILE.fullmatch(name):
                 self.warn(name, "not a file the collector writes; it was ignored")
+
+
+def os_family(release: OsRelease | None, uname: Uname) -> str:
+    """``solaris10`` or ``solaris11`` from /etc/release, else from ``uname -r``; "" when neither tells."""
+    if release is not None and release.major in (10, 11):
+        return f"solaris{release.major}"
+    return {"5.10": "solaris10", "5.11": "solaris11"}.get(uname.release, "")
 
 
 def read_bundle_files(files: Mapping[str, bytes | str]) -> HostInventory:

@@ -24,9 +24,12 @@ KNOWN_FILES = re.compile(
     r"|ifconfig-a|iostat-En|df-k|collect\.log|README"
     r"|zones/[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\.(?:cfg|vfstab)"
     r"|etc/vfstab|etc/zones/index|etc/zones/[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\.xml"
-    r"|prtvtoc/c[0-9]+(?:t[0-9A-Fa-f]+)?d[0-9]+)$"
+    r"|prtvtoc/c[0-9]+(?:t[0-9A-Fa-f]+)?d[0-9]+"
+    r"|etc/release|var/sadm/system/admin/CLUSTER|zpool-list|zfs-list|large-files"
+    r"|dladm-show-phys|pkg-list-brand-solaris10)$"
 )
-MAX_DEPTH = 4
+# The top folder and four below it: var/sadm/system/admin/CLUSTER is the deepest member.
+MAX_DEPTH = 5
 
 
 @dataclass

@@ -15,9 +15,14 @@ from .names import check_disk_name, check_iostat_device, check_mount_point, chec
 _IOSTAT_HEADER = re.compile(
     r"(?P<name>\S+)\s+Soft Errors:\s*[0-9]+\s+Hard Errors:\s*[0-9]+\s+Transport Errors:\s*[0-9]+.*"
 )
-_IOSTAT_IDENTITY_KEYS = re.compile(r"(Vendor|Product|Revision|Serial No|Model):")
-_IOSTAT_SIZE = re.compile(r"Size:\s*\S*\s*<(?P<bytes>[0-9]+) bytes>.*")
+# ATA/IDE disks (cmdk) print Model, Revision, Serial No and Size on one line:
+#   Model: VBOX HARDDISK   Revision:  Serial No: VB8abc1378-4a46 Size: 17.18GB <17179803648 bytes>
+_IOSTAT_IDENTITY_KEYS = re.compile(r"(Vendor|Product|Revision|Serial No|Model|Size):")
+_IOSTAT_SIZE = re.compile(r"\S*\s*<(?P<bytes>[0-9]+) bytes>.*")
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+# CD/DVD drives by their product or model text (DVD-ROM DDU810A, CD/DVDW TS-L632D, VBOX CD-ROM):
+# with a disc in, iostat -En gives them the disc's size, so the size alone does not tell.
+OPTICAL_WORDS = ("CD-ROM", "CDROM", "CD-RW", "DVD")
 _IOSTAT_IDENTITY_FIELDS = {
     "Vendor": "vendor",
     "Product": "product",
@@ -26,22 +31,37 @@ _IOSTAT_IDENTITY_FIELDS = {
 }
 
 
-def _apply_identity(disk: Disk, line: str) -> None:
-    """``Vendor: SEAGATE  Product: ST373207LSUN72G  Revision: 045A Serial No: 3HZ...`` (ATA: ``Model:``)."""
+def _apply_identity(disk: Disk, line: str, source: str, number: int) -> None:
+    """``Vendor: SEAGATE  Product: ST373207LSUN72G  Revision: 045A Serial No: 3HZ...`` (ATA: ``Model:``).
+
+    ``Size:`` is read wherever it is: on a line of its own, or after the serial number (ATA).
+    """
     matches = list(_IOSTAT_IDENTITY_KEYS.finditer(line))
     for match, following in zip(matches, [*matches[1:], None], strict=True):
         value = line[match.end() : following.start() if following else len(line)].strip()
+        if match.group(1) == "Size":
+            size = _IOSTAT_SIZE.fullmatch(value)
+            if size is None:
+                raise SolarisParseError(
+                    f"expected 'Size: 73.40GB <73400057856 bytes>', found {line[match.start() :]!r}",
+                    source=source,
+                    line=number,
+                )
+            disk.size_bytes = int(size.group("bytes"))
+            continue
         field_name = _IOSTAT_IDENTITY_FIELDS.get(match.group(1))
         if field_name:
             setattr(disk, field_name, value)
+    disk.optical = any(word in f"{disk.vendor} {disk.product}" for word in OPTICAL_WORDS)
 
 
 def parse_iostat_en(text: str, *, source: str) -> list[Disk]:
     """Read ``iostat -En``: one block per device; the size is the exact byte count inside ``<...>``.
 
-    CD/DVD drives report ``Size: 0.00GB <0 bytes>`` and are returned with size 0.
-    Tape drives are listed too (``rmt/0``); any other device name that is not a disk
-    (``c0t0d0``, ``c1d0``, ``c0t<WWN>d0``) is refused.
+    CD/DVD drives report ``Size: 0.00GB <0 bytes>`` without a disc and the disc's size with one;
+    either way they come back with ``optical`` set (see OPTICAL_WORDS).  Tape drives are listed
+    too (``rmt/0``); any other device name that is not a disk (``c0t0d0``, ``c1d0``,
+    ``c0t<WWN>d0``) is refused.
     """
     disks: list[Disk] = []
     for number, line in content_lines(text):
@@ -58,17 +78,8 @@ def parse_iostat_en(text: str, *, source: str) -> list[Disk]:
                 source=source,
                 line=number,
             )
-        if line.startswith("Size:"):
-            size = _IOSTAT_SIZE.fullmatch(line)
-            if size is None:
-                raise SolarisParseError(
-                    f"expected 'Size: 73.40GB <73400057856 bytes>', found {line!r}",
-                    source=source,
-                    line=number,
-                )
-            disks[-1].size_bytes = int(size.group("bytes"))
-        elif _IOSTAT_IDENTITY_KEYS.match(line):
-            _apply_identity(disks[-1], line)
+        if _IOSTAT_IDENTITY_KEYS.match(line):
+            _apply_identity(disks[-1], line, source, number)
         # Error counters (Media Error, Illegal Request, ...) are not modelled.
     return disks
 

@@ -230,6 +230,9 @@ class Nic:
     # show-link: the device a VLAN link sits on, or "key N" for an aggregation.
     over: str = ""
     vlan_id: int | None = None
+    # Solaris 11 ``dladm show-phys``: the link (net0) sits on DEVICE (e1000g0); MEDIA is Ethernet...
+    device: str = ""
+    media: str = ""
 
 
 @dataclass
@@ -264,6 +267,8 @@ class Disk:
     vendor: str = ""
     product: str = ""
     serial: str = ""
+    # A CD/DVD drive (by its iostat -En vendor/product/model text): never a layout disk, even with a disc.
+    optical: bool = False
 
 
 @dataclass
@@ -314,6 +319,71 @@ class Prtdiag:
     memory_mb: int | None = None
 
 
+# --- release, software group, ZFS, large files ---------------------------------------------
+
+
+@dataclass
+class OsRelease:
+    """The first line (and the ``Assembled`` line) of ``/etc/release``.
+
+    The file names the update the system was *installed* from; patching changes
+    only ``uname -v`` (see planner.domain.releases).
+    """
+
+    text: str = ""  # line 1, spaces collapsed: "Oracle Solaris 10 9/10 s10s_u9wos_14a SPARC"
+    major: int = 0  # 10 or 11
+    version: str = ""  # "10", "11", "11.4"
+    release: str = ""  # the date-named release: "10/09" (Solaris 10), "11/11" (Solaris 11 11/11); else ""
+    # Solaris 10 update number from the build (s10s_u8wos_08a -> 8; 3/05 and its HW releases -> 0).
+    update: int | None = None
+    build: str = ""  # s10s_u8wos_08a, s10_74L2a; "" on Solaris 11
+    hardware_release: str = ""  # "HW1", "HW2": the interim 3/05 hardware releases
+    arch: str = ""  # "sparc" or "x86"
+    oracle: bool = False  # the line starts with "Oracle" (Solaris 10 9/10 on, all of Solaris 11)
+    assembled: str = ""  # "16 September 2009"
+
+
+@dataclass
+class Zpool:
+    """One row of ``zpool list``; sizes as zpool prints them (rounded), in bytes."""
+
+    name: str
+    size_bytes: int = 0
+    alloc_bytes: int = 0  # ALLOC, or USED on older updates
+    free_bytes: int = 0  # FREE, or AVAIL on older updates
+    capacity: str = ""  # "64%"
+    health: str = ""  # ONLINE, DEGRADED, FAULTED...
+    altroot: str = ""  # "" for "-"
+    dedup: str = ""  # "1.00x" where zpool prints a DEDUP column
+
+
+@dataclass
+class ZfsDataset:
+    """One line of ``zfs list -H -o name,type,used,avail,mountpoint``."""
+
+    name: str  # rpool/ROOT/s10s_u8wos_08a
+    type: str = "filesystem"  # filesystem, volume, snapshot
+    used_bytes: int = 0  # rounded as zfs prints it
+    avail_bytes: int | None = None  # None for "-"
+    mountpoint: str = ""  # "/export", "legacy", "none", or "-" (volumes, snapshots)
+
+    @property
+    def pool(self) -> str:
+        return self.name.split("/", 1)[0].split("@", 1)[0]
+
+
+@dataclass
+class LargeFile:
+    """A regular file over 4 GiB: one ``ls -ld`` line of the collector's ``find ... -size +8388607``."""
+
+    path: str
+    size_bytes: int
+    owner: str = ""
+    group: str = ""
+    mode: str = ""  # -rw-r--r--
+    line: int = 0
+
+
 # --- the whole host ---------------------------------------------------------------------------
 
 
@@ -359,6 +429,17 @@ class HostInventory:
     issues: list[ImportIssue] = field(default_factory=list)
     # Where this inventory came from: "bundle", "zonecfg", "spec" or "catalog:<model>".
     origin: str = "bundle"
+    # /etc/release (None: not collected), /var/sadm/system/admin/CLUSTER ("" unknown), ZFS, big files.
+    release: OsRelease | None = None
+    cluster: str = ""  # the installed software group (metacluster), e.g. SUNWCXall
+    zpools: list[Zpool] = field(default_factory=list)
+    zfs_datasets: list[ZfsDataset] = field(default_factory=list)
+    large_files: list[LargeFile] = field(default_factory=list)
+    # "solaris10", "solaris11", or "" when neither /etc/release nor uname tells.
+    os_family: str = ""
+    # Solaris 11 destinations: pkg:/system/zones/brand/brand-solaris10 (None: not collected).
+    brand_solaris10_installed: bool | None = None
+    brand_solaris10_version: str = ""
 
     def zone(self, name: str) -> Zone | None:
         return next((z for z in self.zones if z.name == name), None)

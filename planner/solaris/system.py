@@ -57,16 +57,51 @@ def _check_printable(text: str, source: str, line: int) -> None:
 
 
 def prtdiag_model(configuration: str) -> str:
-    """``Sun Microsystems  sun4u Sun Fire V240`` -> ``Sun Fire V240`` (vendor and architecture dropped)."""
+    """``Sun Microsystems  sun4u Sun Fire V240`` -> ``Sun Fire V240`` (vendor and architecture dropped).
+
+    The vendor is matched in any case: an X2250 prints ``SUN MICROSYSTEMS       SUN FIRE X2250``.
+    """
     text = " ".join(configuration.split())
     for vendor in _PRTDIAG_VENDORS:
-        if text.startswith(vendor + " ") or text == vendor:
+        if text.upper().startswith(vendor.upper() + " ") or text.upper() == vendor.upper():
             text = text[len(vendor) :].strip()
             break
     first, _, rest = text.partition(" ")
     if first in _ARCHITECTURES:
         text = rest
     return text
+
+
+# Words that name the family or vendor rather than the model; model_key drops them.
+_MODEL_NOISE = (
+    "SUN MICROSYSTEMS",
+    "ORACLE CORPORATION",
+    "SPARC ENTERPRISE",
+    "SPARC-ENTERPRISE",
+    "SUN FIRE",
+    "SUN-FIRE",
+    "SUNW,",
+    "ORCL,",
+    "FUJITSU",
+    "SERVER",
+    "ORACLE",
+    "SPARC",
+    "SUN",
+)
+
+
+def model_key(name: str) -> str:
+    """The one comparison key for server model names, whatever prints them.
+
+    ``Sun SPARC Enterprise M4000 Server`` (prtdiag), ``SPARC Enterprise M4000`` and ``M4000`` all
+    give ``M4000``; ``SUN MICROSYSTEMS SUN FIRE X2250`` and ``Sun Fire X2250`` give ``X2250``;
+    ``SUNW,Sun-Fire-V240`` (uname -i) gives ``V240``.  Case, vendor and family words, spaces and
+    punctuation do not count.
+    """
+    text = " ".join(name.upper().split())
+    for word in _MODEL_NOISE:
+        text = text.replace(word, " ")
+    return re.sub(r"[^A-Z0-9]", "", text)
 
 
 def _memory_mb(text: str, source: str, line: int) -> int:

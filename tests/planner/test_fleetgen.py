@@ -21,6 +21,7 @@ SEED_FILES = {
     "README", "hostname", "uname-a", "prtdiag", "zoneadm-list-cvp",
     "etc/vfstab", "etc/zones/index", "metastat-p",
     "dladm-show-dev", "dladm-show-link", "ifconfig-a", "iostat-En", "df-k",
+    "etc/release", "var/sadm/system/admin/CLUSTER", "zpool-list", "zfs-list", "large-files",
     *(f"prtvtoc/{d}" for d in ("c1t0d0", "c1t1d0", "c1t2d0", "c1t3d0", "c2t0d0")),
     *(f"zones/z-{k}.{ext}" for k in SEED_ROW_KINDS for ext in ("cfg", "vfstab")),
     *(f"etc/zones/z-{k}.xml" for k in SEED_ROW_KINDS),
@@ -428,3 +429,30 @@ def test_the_tape_iostat_lists_is_kept_on_identical_hardware() -> None:
     tape_rows = [d for d in compute_plan(source, same).device_mappings if d.match == "/dev/rmt/0"]
     assert [(d.zone, d.action) for d in tape_rows] == [("z-device", "keep")]
     assert "lists no tape" not in tape_rows[0].reason
+
+
+def test_release_files(seed_files: dict[str, str]) -> None:
+    """The update whose kernel the host runs (Generic_147440-01 is 8/11), SUNWCXall, no ZFS, no big files."""
+    assert seed_files["etc/release"].splitlines()[0].strip() == "Oracle Solaris 10 8/11 s10s_u10wos_17b SPARC"
+    assert seed_files["var/sadm/system/admin/CLUSTER"] == "CLUSTER=SUNWCXall\n"
+    assert (seed_files["zpool-list"], seed_files["zfs-list"], seed_files["large-files"]) == (
+        "no pools available\n",
+        "",
+        "",
+    )
+    inventory = read_bundle_files(seed_files)
+    assert inventory.release is not None and inventory.release.update == 10
+    assert (inventory.cluster, inventory.zpools, inventory.zfs_datasets, inventory.large_files) == (
+        "SUNWCXall",
+        [],
+        [],
+        [],
+    )
+
+
+def test_an_older_release_can_be_chosen() -> None:
+    host = fleetgen.seed_rows_host()
+    host.release = "10/09"
+    text = fleetgen.render_bundle(host)["etc/release"]
+    assert text.splitlines()[0].strip() == "Solaris 10 10/09 s10s_u8wos_08a SPARC"
+    assert "Sun Microsystems" in text and "Assembled 16 September 2009" in text

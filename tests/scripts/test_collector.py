@@ -20,11 +20,15 @@ from pathlib import Path
 import pytest
 
 from planner import fleetgen
+from planner.domain.facts import disk_names
 from planner.solaris.bundle import read_bundle_files
 from planner.solaris.bundle_archive import unpack_bundle
+from planner.solaris.inventory import HostInventory
+from planner.solaris.largefiles import parse_large_files
 from tests.scripts.bourne_check import bourne_violations
 
 REPO = Path(__file__).resolve().parents[2]
+SAMPLES = REPO / "tests" / "planner" / "solaris" / "samples"
 SCRIPT = REPO / "scripts" / "zflar-collect"
 STANDINS = Path(__file__).resolve().parent / "standins"
 INSTALL_HINT = "make test installs it (scripts/install-system-deps)"
@@ -150,6 +154,11 @@ def fake_root(tmp: Path, bundle: Path, host: fleetgen.HostSpec) -> Path:
     root = tmp / "root"
     (root / "etc" / "zones").mkdir(parents=True)
     shutil.copy(bundle / "etc" / "vfstab", root / "etc" / "vfstab")
+    shutil.copy(bundle / "etc" / "release", root / "etc" / "release")
+    (root / "var" / "sadm" / "system" / "admin").mkdir(parents=True)
+    shutil.copy(
+        bundle / "var" / "sadm" / "system" / "admin" / "CLUSTER", root / "var" / "sadm" / "system" / "admin"
+    )
     for source in (bundle / "etc" / "zones").iterdir():
         shutil.copy(source, root / "etc" / "zones" / source.name)
     # The templates every Solaris 10 /etc/zones holds; the collector must not take them.
@@ -174,25 +183,47 @@ def standins_without(tmp: Path, *missing: str) -> Path:
 
 def run_collector(
     tmp: Path,
-    host: fleetgen.HostSpec,
+    host: fleetgen.HostSpec | None,
     *,
     shell: tuple[str, ...] = ("dash",),
     standins: Path = STANDINS,
     env: dict[str, str] | None = None,
     args: list[str] | None = None,
     prepare_root: bool = True,
+    fixture: Path | None = None,
+    fixture_extra: dict[str, str] | None = None,
+    root_extra: dict[str, str] | None = None,
 ) -> Run:
-    bundle = fleetgen.write_bundle(tmp / "fixture", host)
-    root = fake_root(tmp, bundle, host) if prepare_root else tmp
+    """Run the collector against ``host`` (a fleetgen bundle) or a ready ``fixture`` folder.
+
+    ``fixture_extra`` adds files the stand-ins print; ``root_extra`` adds files under the fake root.
+    """
+    if fixture is not None:
+        bundle = fixture
+    else:
+        assert host is not None
+        bundle = fleetgen.write_bundle(tmp / "fixture", host)
+    for relative, text in (fixture_extra or {}).items():
+        (bundle / relative).parent.mkdir(parents=True, exist_ok=True)
+        (bundle / relative).write_text(text)
+    root = fake_root(tmp, bundle, host) if prepare_root and host is not None else tmp
+    for relative, text in (root_extra or {}).items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(text)
     out, work = tmp / "out", tmp / "work"
     out.mkdir(exist_ok=True)
     work.mkdir(exist_ok=True)
     trace = tmp / "trace"
+    empty_mnttab = tmp / "empty-mnttab"
+    empty_mnttab.write_text("")
     environment = {
         "PATH": "/usr/bin:/bin",
         "ZFLAR_PATH": f"{standins}:/usr/bin:/bin",
         "ZFLAR_FIXTURE": str(bundle),
         "ZFLAR_STANDIN_TRACE": str(trace),
+        # The test machine's own mount table is not the host's: an empty one (no local file
+        # systems, so an empty large-files) unless a test passes its own.
+        "ZFLAR_MNTTAB": str(empty_mnttab),
         "TMPDIR": str(work),
         "HOME": str(tmp),
         **(env or {}),
@@ -403,3 +434,179 @@ def test_usage_errors_exit_2(tmp_path: Path, args: list[str]) -> None:
 def test_script_is_executable_and_starts_with_bin_sh() -> None:
     assert os.access(SCRIPT, os.X_OK)
     assert SCRIPT.read_text().startswith("#!/bin/sh\n")
+
+
+# --- release files, ZFS, files over 4 GiB, ATA disks, CD/DVD drives, Solaris 11 ---------------
+
+GIB = 1024**3
+
+
+def _sample(relative: str) -> str:
+    return (SAMPLES / relative).read_text()
+
+
+def _sparse(path: Path, size: int) -> None:
+    """A file of ``size`` bytes that takes no disk space (find -size reads st_size)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as handle:
+        handle.truncate(size)
+
+
+def _imported(run: Run) -> HostInventory:
+    assert run.tar is not None
+    with run.tar.open("rb") as handle:
+        unpacked = unpack_bundle(handle, source=run.tar.name)
+    assert unpacked.ignored == []
+    return read_bundle_files(unpacked.files)
+
+
+def test_release_cluster_zfs_and_large_files(tmp_path: Path) -> None:
+    host = fleetgen.seed_rows_host()
+    root = tmp_path / "root"
+    # Local ufs and zfs file systems under -R ROOT are searched; NFS, /proc and mounts outside ROOT are not.
+    _sparse(root / "data1" / "big file.dbf", 5 * GIB)
+    _sparse(root / "data1" / "small.log", 4 * GIB - 4096)
+    _sparse(root / "data2" / "db" / "undo.dbf", 4 * GIB + 512 * 1024)
+    _sparse(root / "nfs" / "remote.iso", 6 * GIB)
+    _sparse(tmp_path / "elsewhere" / "other.dbf", 5 * GIB)
+    mnttab = tmp_path / "mnttab"
+    mnttab.write_text(
+        "".join(
+            f"{special}\t{mount}\t{fstype}\trw\t1700000000\n"
+            for special, mount, fstype in (
+                ("/dev/dsk/c1t0d0s3", root / "data1", "ufs"),
+                ("zdata/db", root / "data2", "zfs"),
+                ("nas01:/export", root / "nfs", "nfs"),
+                ("/dev/dsk/c1t1d0s0", tmp_path / "elsewhere", "ufs"),
+                ("proc", "/proc", "proc"),
+            )
+        )
+    )
+    extra_root = {
+        "etc/release": _sample("release/solaris10-1009-sparc"),
+        "var/sadm/system/admin/CLUSTER": "CLUSTER=SUNWCXall\n",
+    }
+    extra_fixture = {"zpool-list": _sample("zfs/zpool-list-used-avail"), "zfs-list": _sample("zfs/zfs-list")}
+    run = run_collector(
+        tmp_path, host, env={"ZFLAR_MNTTAB": str(mnttab)}, root_extra=extra_root, fixture_extra=extra_fixture
+    )
+    assert run.returncode == 0, run.stderr
+    expected = {**expected_files(host), **extra_root, **extra_fixture}
+    del expected["large-files"]  # the host has no big file; this run's mount table does
+    assert set(run.files) == set(expected) | {"README", "collect.log", "large-files"}
+    for name, text in expected.items():
+        assert run.files[name] == text, f"{name} differs from what the host has"
+    found = parse_large_files(run.files["large-files"], source="large-files")
+    assert sorted((f.path, f.size_bytes) for f in found) == [
+        (str(root / "data1" / "big file.dbf"), 5 * GIB),
+        (str(root / "data2" / "db" / "undo.dbf"), 4 * GIB + 512 * 1024),
+    ]
+    assert f"find {root / 'data1'} -mount -type f -size +8388607 -exec ls -ld {{}} \\;" in run.log
+    assert f"find {root / 'nfs'} " not in run.log and f"find {tmp_path / 'elsewhere'} " not in run.log
+    assert "zpool list" in run.trace
+    assert "zfs list -H -o name,type,used,avail,mountpoint" in run.trace
+    for name in ("etc/release", "var/sadm/system/admin/CLUSTER", "zpool-list", "zfs-list", "large-files"):
+        assert name in run.files["README"]
+    inventory = _imported(run)
+    assert [i for i in inventory.issues if i.severity == "error"] == []
+    assert inventory.release is not None and inventory.release.release == "10/09"
+    assert (inventory.os_family, inventory.cluster) == ("solaris10", "SUNWCXall")
+    assert [p.name for p in inventory.zpools] == ["zdata"] and len(inventory.zfs_datasets) == 13
+    assert len(inventory.large_files) == 2
+
+
+def test_without_zfs_commands_a_mount_table_or_release_files(tmp_path: Path) -> None:
+    host = fleetgen.different_destination()
+    bundle = fleetgen.write_bundle(tmp_path / "fixture", host)
+    root = fake_root(tmp_path, bundle, host)
+    (root / "etc" / "release").unlink()
+    (root / "var" / "sadm" / "system" / "admin" / "CLUSTER").unlink()
+    run = run_collector(
+        tmp_path,
+        host,
+        standins=standins_without(tmp_path, "zpool", "zfs"),
+        env={"ZFLAR_MNTTAB": str(tmp_path / "no-mnttab")},
+        prepare_root=False,
+        fixture=bundle,
+        args=["-o", str(tmp_path / "out"), "-R", str(root)],
+    )
+    assert run.returncode == 0, run.stderr
+    missing = {"zpool-list", "zfs-list", "large-files", "etc/release", "var/sadm/system/admin/CLUSTER"}
+    assert not missing & set(run.files)
+    assert "skipped: there is no zpool on this host" in run.log
+    assert "skipped: there is no zfs on this host" in run.log
+    assert f"skipped large-files: no readable {tmp_path / 'no-mnttab'}" in run.log
+    assert f"skipped: no readable {root}/etc/release" in run.log
+    assert_same_bundle(run, {k: v for k, v in expected_files(host).items() if k not in missing})
+    inventory = _imported(run)
+    assert inventory.release is None and "etc/release" in {i.file for i in inventory.issues}
+
+
+def test_ata_disks_are_listed_and_cd_dvd_drives_never_see_prtvtoc(tmp_path: Path) -> None:
+    """Issue #12 item 10: the ATA disks' Size shares the Model line; the drives hold discs."""
+    host = fleetgen.different_destination()
+    vtoc = _sample("disks/prtvtoc-c0t0d0")
+    run = run_collector(
+        tmp_path,
+        host,
+        fixture_extra={
+            "iostat-En": _sample("disks/iostat-En-ata-cdrom"),
+            "prtvtoc/c0d0": vtoc,
+            "prtvtoc/c0d1": vtoc,
+            "prtvtoc/c1t0d0": vtoc,  # were prtvtoc run on the drives, it would find something
+            "prtvtoc/c1t1d0": vtoc,
+        },
+    )
+    assert run.returncode == 0, run.stderr
+    prtvtoc = sorted(line for line in run.trace if line.startswith("prtvtoc "))
+    assert prtvtoc == ["prtvtoc /dev/rdsk/c0d0s2", "prtvtoc /dev/rdsk/c0d1s2"]
+    assert sorted(name for name in run.files if name.startswith("prtvtoc/")) == [
+        "prtvtoc/c0d0",
+        "prtvtoc/c0d1",
+    ]
+    inventory = _imported(run)
+    assert [(d.name, d.size_bytes > 0, d.optical) for d in inventory.disks] == [
+        ("c0d0", True, False),
+        ("c0d1", True, False),
+        ("c1t0d0", True, True),
+        ("c1t1d0", True, True),
+    ]
+    assert disk_names(inventory) == ["c0d0", "c0d1"]
+
+
+def _s11_fixture(tmp_path: Path, brand: str) -> tuple[Path, Path]:
+    fixture = tmp_path / "s11-fixture"
+    shutil.copytree(SAMPLES / "bundle-s11dest", fixture)
+    (fixture / "pkg-list-brand-solaris10").write_text(_sample(brand))
+    root = tmp_path / "s11-root"
+    (root / "etc").mkdir(parents=True)
+    shutil.copy(fixture / "etc" / "release", root / "etc" / "release")
+    return fixture, root
+
+
+@pytest.mark.parametrize(
+    ("brand", "installed"),
+    [("s11/pkg-list-brand-installed", True), ("s11/pkg-list-brand-missing", False)],
+)
+def test_a_solaris_11_destination(tmp_path: Path, brand: str, installed: bool) -> None:
+    fixture, root = _s11_fixture(tmp_path, brand)
+    run = run_collector(tmp_path, None, fixture=fixture, args=["-o", str(tmp_path / "out"), "-R", str(root)])
+    assert run.returncode == 0, run.stderr
+    assert {"dladm-show-phys", "pkg-list-brand-solaris10", "zpool-list", "zfs-list", "etc/release"} <= set(
+        run.files
+    )
+    assert not {"dladm-show-dev", "dladm-show-link", "metastat-p", "var/sadm/system/admin/CLUSTER"} & set(
+        run.files
+    )
+    assert "dladm show-phys" in run.trace and "pkg list brand-solaris10" in run.trace
+    assert not any(
+        line.startswith(("dladm show-dev", "dladm show-link", "metastat", "metadb")) for line in run.trace
+    )
+    assert "# Solaris 11 (uname -r 5.11)" in run.log
+    assert "Solaris Volume Manager is not part of Solaris 11" in run.log
+    # Both of pkg's answers are kept: "i--", or "no packages matching" from its stderr.
+    assert run.files["pkg-list-brand-solaris10"] == _sample(brand)
+    inventory = _imported(run)
+    assert (inventory.os_family, inventory.brand_solaris10_installed) == ("solaris11", installed)
+    assert inventory.release is not None and inventory.release.version == "11.4"
+    assert [n.name for n in inventory.nics][:2] == ["net0", "net1"]

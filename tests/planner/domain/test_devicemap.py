@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from planner.domain.devicemap import DeviceMapping, known_device_paths, resolve
+from planner.domain.devicemap import DeviceMapping, known_device_paths, resolve, same_platform
 from planner.domain.plan import DeviceOverride, Overrides, compute_plan
 
 from .helpers import codes, host, one, zone
@@ -127,3 +127,52 @@ def test_a_metadevice_in_a_zone_is_an_svm_blocker() -> None:
     assert finding.resource == "device /dev/md/rdsk/d60"
     assert "d60 (softpart of c1t1d0s7)" in finding.message
     assert "DEVICE_REMAP" not in codes(result, "z1")
+
+
+# --- issue #12 item 10: model names compare by model_key ------------------------------------------
+
+X2250_UPPER = ("i86pc", "i386", "i86pc", "SUN FIRE X2250")  # what prtdiag_model makes of sample4
+X2250_MIXED = ("i86pc", "i386", "i86pc", "Sun Fire X2250")
+
+
+def test_an_upper_case_model_is_the_same_hardware() -> None:
+    src = host(
+        "src", zones=[zone("z1", devices=["/dev/rmt/0*"])], devices=["/dev/rmt/0"], platform=X2250_UPPER
+    )
+    for dst in (
+        host("dst", devices=["/dev/rmt/0"], platform=X2250_UPPER),
+        host("dst", devices=["/dev/rmt/0"], platform=X2250_MIXED),
+    ):
+        result = compute_plan(src, dst)
+        assert same_platform(src, dst)
+        row = _row(result.device_mappings, "/dev/rmt/0*")
+        assert (row.action, row.origin, row.needs_manual_check) == ("keep", "same-hardware", False)
+        assert "DEVICE_REMAP" not in codes(result, "z1")
+
+
+def test_a_real_m4000_prtdiag_matches_the_catalog_m4000() -> None:
+    from planner.domain.catalog import catalog_destination
+
+    src = host(
+        "src",
+        zones=[zone("z1", devices=["/dev/rdsk/c0t1d0s4"])],
+        disks_mb={"c0t0d0": 140000, "c0t1d0": 140000},
+        platform=("sun4u", "sparc", "SUNW,SPARC-Enterprise", "Sun SPARC Enterprise M4000 Server"),
+    )
+    dst = catalog_destination("M4000", "dst")
+    result = compute_plan(src, dst)
+    assert same_platform(src, dst)
+    row = _row(result.device_mappings, "/dev/rdsk/c0t1d0s4")
+    assert (row.action, row.origin, row.needs_manual_check) == ("keep", "same-hardware", False)
+
+
+def test_devices_that_differ_on_the_same_model_never_say_x_to_x() -> None:
+    src = host(
+        "src", zones=[zone("z1", devices=["/dev/rmt/0*"])], devices=["/dev/rmt/0"], platform=X2250_UPPER
+    )
+    dst = host("dst", devices=["/dev/rmt/1"], platform=X2250_MIXED)
+    finding = one(compute_plan(src, dst), "z1", "DEVICE_REMAP")
+    assert "Hardware differs" not in finding.message
+    assert finding.message.startswith(
+        "Same model (Sun Fire X2250) but the devices differ for zone z1's device"
+    )

@@ -13,6 +13,7 @@ from planner.solaris.inventory import HostInventory
 from ._samples import SAMPLES, sample
 
 BUNDLE = SAMPLES / "bundle-web01"
+S11_BUNDLE = SAMPLES / "bundle-s11dest"
 
 
 def bundle_files() -> dict[str, bytes | str]:
@@ -49,6 +50,25 @@ def test_full_bundle_folder() -> None:
     assert inventory.vtoc("c0t0d0") is not None
     assert len(inventory.df) == 14 and len(inventory.vfstab) == 12 and len(inventory.zone_index) == 4
     assert "zones/web01.cfg" in inventory.files
+    # What the release-aware planner stands on (issue #12 Contract).
+    assert inventory.os_family == "solaris10"
+    assert inventory.release is not None
+    assert (inventory.release.release, inventory.release.update, inventory.release.build) == (
+        "10/09",
+        8,
+        "s10s_u8wos_08a",
+    )
+    assert inventory.uname.version == "Generic_147440-01"  # patched since: /etc/release stays at 10/09
+    assert inventory.cluster == "SUNWCXall"
+    assert [(p.name, p.alloc_bytes) for p in inventory.zpools] == [("zdata", 127 * 1024**3)]
+    assert [d.name for d in inventory.zfs_datasets] == ["zdata", "zdata/backup", "zdata/web01-data"]
+    assert [(f.path, f.size_bytes) for f in inventory.large_files] == [
+        ("/u01/oradata/WEB/undo 01.dbf", 8589942784),
+        ("/zones/web01/root/var/tmp/export.dmp", 5368709120),
+    ]
+    assert inventory.brand_solaris10_installed is None  # a Solaris 10 host: not collected, not expected
+    cdrom = inventory.disk("c0t2d0")
+    assert cdrom is not None and cdrom.optical
     found = issues(inventory)
     assert set(found) == {"zones/db01.vfstab", "zones/test01.cfg"}
     assert found["zones/test01.cfg"][0] == "warning"
@@ -56,8 +76,90 @@ def test_full_bundle_folder() -> None:
 
 
 def test_inventory_survives_json() -> None:
-    inventory = read_bundle(BUNDLE)
-    assert HostInventory.from_dict(json.loads(json.dumps(inventory.to_dict()))) == inventory
+    for folder in (BUNDLE, S11_BUNDLE):
+        inventory = read_bundle(folder)
+        assert HostInventory.from_dict(json.loads(json.dumps(inventory.to_dict()))) == inventory
+
+
+def test_an_inventory_stored_before_the_release_fields_still_loads() -> None:
+    """Inventories stored as JSON before issue #12 have none of the new keys."""
+    stored = read_bundle(BUNDLE).to_dict()
+    for key in (
+        "release", "cluster", "zpools", "zfs_datasets", "large_files", "os_family",
+        "brand_solaris10_installed", "brand_solaris10_version",
+    ):  # fmt: skip
+        del stored[key]
+    for disk in stored["disks"]:
+        del disk["optical"]
+    for nic in stored["nics"]:
+        del nic["device"], nic["media"]
+    old = HostInventory.from_dict(json.loads(json.dumps(stored)))
+    assert old.release is None and old.cluster == "" and old.zpools == [] and old.large_files == []
+    assert old.os_family == "" and old.brand_solaris10_installed is None
+    assert old.disks and not any(d.optical for d in old.disks)
+    assert old.zones == read_bundle(BUNDLE).zones
+
+
+def test_a_solaris_11_bundle_reads_as_a_solaris_11_destination() -> None:
+    inventory = read_bundle(S11_BUNDLE)
+    assert inventory.os_family == "solaris11"
+    assert inventory.release is not None
+    assert (inventory.release.major, inventory.release.version, inventory.release.arch) == (
+        11,
+        "11.4",
+        "sparc",
+    )
+    assert (inventory.uname.release, inventory.prtdiag.model) == ("5.11", "SPARC T7-1")
+    assert [(n.name, n.device, n.speed_mbps) for n in inventory.nics][:2] == [
+        ("net0", "ixgbe0", 10000),
+        ("net1", "ixgbe1", 10000),
+    ]
+    assert inventory.brand_solaris10_installed is True
+    assert inventory.brand_solaris10_version == "11.4-11.4.0.0.1.15.0"
+    assert [p.dedup for p in inventory.zpools] == ["1.00x", "1.00x"]
+    assert any(d.mountpoint == "/zones" for d in inventory.zfs_datasets)
+    assert inventory.large_files == [] and "large-files" in inventory.files
+    assert inventory.zones == []
+    found = issues(inventory)
+    # A Solaris 11 collector writes no dladm show-dev/show-link, metastat -p or CLUSTER: no warnings.
+    assert not {"dladm-show-dev", "dladm-show-link", "metastat-p", "var/sadm/system/admin/CLUSTER"} & set(
+        found
+    )
+    assert all(severity == "warning" for severity, _, _ in found.values()), found
+
+
+def test_a_solaris_11_host_is_known_by_uname_alone() -> None:
+    files = {
+        p.relative_to(S11_BUNDLE).as_posix(): p.read_bytes() for p in S11_BUNDLE.rglob("*") if p.is_file()
+    }
+    del files["etc/release"]
+    inventory = read_bundle_files(files)
+    assert (inventory.os_family, inventory.release) == ("solaris11", None)
+    assert inventory.nics and "etc/release" in issues(inventory)
+
+
+def test_a_solaris_10_bundle_without_the_new_files_warns_about_them() -> None:
+    files = bundle_files()
+    for name in ("etc/release", "var/sadm/system/admin/CLUSTER", "zpool-list", "zfs-list", "large-files"):
+        del files[name]
+    found = issues(read_bundle_files(files))
+    assert found["etc/release"][1] == (
+        "no etc/release: the Solaris update is unknown; decisions that need it assume the worst"
+    )
+    assert {"var/sadm/system/admin/CLUSTER", "zpool-list", "zfs-list", "large-files"} <= set(found)
+    assert not {"dladm-show-phys", "pkg-list-brand-solaris10"} & set(found)
+
+
+def test_broken_release_files_are_error_issues() -> None:
+    files = bundle_files()
+    files["etc/release"] = b"Solaris 9 s9_58shwpl3 SPARC\n"
+    files["zfs-list"] = b"zdata filesystem 1G 2G /zdata\n"
+    inventory = read_bundle_files(files)
+    found = issues(inventory)
+    assert found["etc/release"][0] == "error" and found["etc/release"][2] == 1
+    assert found["zfs-list"][0] == "error" and "tab-separated" in found["zfs-list"][1]
+    assert inventory.release is None and inventory.zfs_datasets == []
+    assert inventory.os_family == "solaris10"  # from uname -r
 
 
 def test_read_bundle_is_a_thin_wrapper() -> None:
@@ -80,6 +182,8 @@ def test_minimal_bundle_warns_about_each_missing_file() -> None:
     assert {"uname-a", "prtdiag", "etc/vfstab", "dladm-show-dev", "iostat-En", "df-k", "prtvtoc/"} <= set(
         found
     )
+    assert {"etc/release", "zpool-list", "zfs-list", "large-files"} <= set(found)
+    assert not {"dladm-show-phys", "pkg-list-brand-solaris10"} & set(found)
     assert all(severity == "warning" for severity, _, _ in found.values())
 
 

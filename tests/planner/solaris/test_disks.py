@@ -112,3 +112,35 @@ def test_df_errors(text: str, line: int, fragment: str) -> None:
         parse_df_k(text, source="df-k")
     assert (caught.value.source, caught.value.line) == ("df-k", line)
     assert fragment in caught.value.message
+
+
+def test_iostat_ata_disks_keep_their_size_and_cdroms_are_marked() -> None:
+    """Issue #12 item 10: Model and Size share the serial number's line on ATA/IDE (cmdk) disks."""
+    disks = parse_iostat_en(sample("disks/iostat-En-ata-cdrom"), source="iostat-En")
+    assert disks[0] == Disk("c0d0", 250056605696, "", "ST3250310NS", "9SF0ABCD")
+    assert (disks[1].product, disks[1].serial, disks[1].size_bytes) == (
+        "WDC WD800JD-75M",
+        "WD-WMAM9C1234",
+        80026361856,
+    )
+    assert not disks[0].optical and not disks[1].optical
+    # A CD-ROM and a DVD-ROM with a disc in: the disc's size, but never a disk.
+    assert [(d.name, d.size_bytes, d.optical) for d in disks[2:]] == [
+        ("c1t0d0", 681574400, True),
+        ("c1t1d0", 4380000256, True),
+    ]
+
+
+def test_the_empty_dvd_writer_of_the_old_sample_is_optical_too() -> None:
+    disks = parse_iostat_en(sample("disks/iostat-En"), source="iostat-En")
+    assert [d.name for d in disks if d.optical] == ["c0t2d0"]
+
+
+def test_a_bad_size_after_the_serial_number_names_its_line() -> None:
+    text = (
+        "c0d0 Soft Errors: 0 Hard Errors: 0 Transport Errors: 0\nModel: X Revision:  Serial No: 1 Size: big\n"
+    )
+    with pytest.raises(SolarisParseError) as caught:
+        parse_iostat_en(text, source="iostat-En")
+    assert (caught.value.line, caught.value.source) == (2, "iostat-En")
+    assert "expected 'Size: 73.40GB" in caught.value.message

@@ -19,10 +19,14 @@ from hypothesis import strategies as st
 from planner.solaris.bundle import read_bundle_files, read_hardware_spec, read_zonecfg_only
 from planner.solaris.disks import parse_df_k, parse_iostat_en, parse_prtvtoc
 from planner.solaris.errors import SolarisParseError
+from planner.solaris.largefiles import parse_large_files
 from planner.solaris.metastat import parse_metastat
 from planner.solaris.network import parse_dladm_show_dev, parse_dladm_show_link, parse_ifconfig
+from planner.solaris.release import parse_cluster, parse_etc_release
+from planner.solaris.solaris11 import parse_dladm_show_phys, parse_pkg_list_brand
 from planner.solaris.system import parse_hostname, parse_prtdiag, parse_uname
 from planner.solaris.vfstab import parse_vfstab
+from planner.solaris.zfs import parse_zfs_list, parse_zpool_list
 from planner.solaris.zoneadm import parse_zone_index, parse_zoneadm_list
 from planner.solaris.zonecfg import parse_zonecfg, parse_zonecfg_export, parse_zonecfg_info
 from planner.solaris.zonexml import parse_zone_xml
@@ -76,12 +80,31 @@ NET_WORDS = (
 )  # fmt: skip
 DISK_WORDS = (
     "c0t0d0", "Soft Errors: 0", "Hard Errors: 0", "Transport Errors: 0", "Vendor:", "Product:", "Model:",
-    "Serial No:", "Size: 1GB <", "bytes>", "*", "/dev/rdsk/c0t0d0s2", "partition map", "bytes/sector",
+    "Serial No:", "Size: 1GB <", "bytes>", "CD-ROM", "DVD", "Size: 17.18GB <17179803648 bytes>",
+    "*", "/dev/rdsk/c0t0d0s2", "partition map", "bytes/sector",
     "accessible cylinders", "00", "Filesystem", "kbytes", "used", "45%", "/", "host:/x",
 )  # fmt: skip
 SYSTEM_WORDS = (
     "SunOS", "web01", "5.10", "sun4u", "sparc", "System Configuration:", "Sun Microsystems", "sun4v",
-    "System clock frequency:", "MHZ", "Memory size:", "8GB", "Megabytes", "1.5",
+    "System clock frequency:", "MHZ", "Memory size:", "8GB", "Megabytes", "1.5", "SUN MICROSYSTEMS",
+)  # fmt: skip
+RELEASE_WORDS = (
+    "Oracle", "Solaris", "10", "11", "11.4", "10/09", "3/05", "HW2", "s10s_u8wos_08a", "s10x_u11wos_24a",
+    "s10_74L2a", "s10s_hw2wos_05", "SPARC", "X86", "Assembled", "CLUSTER=", "SUNWCXall", "=", "#",
+)  # fmt: skip
+ZFS_WORDS = (
+    "NAME", "SIZE", "ALLOC", "FREE", "USED", "AVAIL", "CAP", "DEDUP", "HEALTH", "ALTROOT", "ONLINE", "-",
+    "1.00x", "45%", "278G", "8.37G", "0", "512K", "\t", "rpool/ROOT/s10", "@snap", "filesystem", "volume",
+    "snapshot", "legacy", "none", "/export", "no pools available",
+)  # fmt: skip
+LS_WORDS = (
+    "-rw-r--r--", "-rw-r-----+", "drwxr-xr-x", "1", "root", "dba", "5368709120", "Jan", "12", "10:22",
+    "2011", "/u01/a b.dbf", "find:", "  ",
+)  # fmt: skip
+S11_WORDS = (
+    "LINK", "MEDIA", "STATE", "SPEED", "DUPLEX", "DEVICE", "net0", "Ethernet", "up", "?", "10000", "full",
+    "ixgbe0", "NAME (PUBLISHER)", "VERSION", "IFO", "i--", "system/zones/brand/brand-solaris10",
+    "pkg list: no packages matching", "(solaris)", "installed", "STATE", "UFOXI",
 )  # fmt: skip
 SPEC_WORDS = (
     "{", "}", "[", "]", ",", ":", '"hostname"', '"nics"', '"disks"', '"devices"', '"name"', '"size_gb"',
@@ -131,7 +154,12 @@ CASES = [
     ),
     Case("dladm show-link", partial(parse_dladm_show_link, source="d"), ("net/dladm-show-link",), NET_WORDS),
     Case("ifconfig", partial(parse_ifconfig, source="i"), ("net/ifconfig-a",), NET_WORDS),
-    Case("iostat", partial(parse_iostat_en, source="i"), ("disks/iostat-En",), DISK_WORDS),
+    Case(
+        "iostat",
+        partial(parse_iostat_en, source="i"),
+        ("disks/iostat-En", "disks/iostat-En-ata-cdrom"),
+        DISK_WORDS,
+    ),
     Case(
         "prtvtoc",
         partial(parse_prtvtoc, source="p"),
@@ -145,10 +173,54 @@ CASES = [
     Case(
         "prtdiag",
         partial(parse_prtdiag, source="p"),
-        ("system/prtdiag-v240", "system/prtdiag-t5220", "system/prtdiag-x4100"),
+        (
+            "system/prtdiag-v240",
+            "system/prtdiag-t5220",
+            "system/prtdiag-x4100",
+            "system/prtdiag-x2250",
+            "system/prtdiag-m4000",
+        ),
         SYSTEM_WORDS,
     ),
     Case("hostname", partial(parse_hostname, source="h"), ("system/uname-a-v240",), SYSTEM_WORDS),
+    Case(
+        "etc release",
+        partial(parse_etc_release, source="etc/release"),
+        (
+            "release/solaris10-1009-sparc",
+            "release/solaris10-0113-x86",
+            "release/solaris10-0305-hw2-sparc",
+            "release/solaris11.4-sparc",
+            "release/solaris11-1111-x86",
+        ),
+        RELEASE_WORDS,
+    ),
+    Case("cluster", partial(parse_cluster, source="CLUSTER"), ("release/CLUSTER-SUNWCXall",), RELEASE_WORDS),
+    Case(
+        "zpool list",
+        partial(parse_zpool_list, source="zpool-list"),
+        ("zfs/zpool-list-used-avail", "zfs/zpool-list-alloc-free", "zfs/zpool-list-s11"),
+        ZFS_WORDS,
+    ),
+    Case("zfs list", partial(parse_zfs_list, source="zfs-list"), ("zfs/zfs-list",), ZFS_WORDS),
+    Case(
+        "large files",
+        partial(parse_large_files, source="large-files"),
+        ("largefiles/large-files", "largefiles/large-files-gnu"),
+        LS_WORDS,
+    ),
+    Case(
+        "dladm show-phys",
+        partial(parse_dladm_show_phys, source="dladm-show-phys"),
+        ("s11/dladm-show-phys", "s11/dladm-show-phys-vbox"),
+        S11_WORDS,
+    ),
+    Case(
+        "pkg list brand",
+        partial(parse_pkg_list_brand, source="pkg-list-brand-solaris10"),
+        ("s11/pkg-list-brand-installed", "s11/pkg-list-brand-missing"),
+        S11_WORDS,
+    ),
     Case("hardware spec", partial(read_hardware_spec, source="s.json"), (), SPEC_WORDS),
 ]
 SPEC_SAMPLE = (
@@ -223,13 +295,21 @@ BUNDLE_FILES = {
     for p in sorted((SAMPLES / "bundle-web01").rglob("*"))
     if p.is_file()
 }
-ALL_WORDS = ZONECFG_WORDS + TABLE_WORDS + SVM_WORDS + NET_WORDS + DISK_WORDS + SYSTEM_WORDS
+ALL_WORDS = (
+    ZONECFG_WORDS + TABLE_WORDS + SVM_WORDS + NET_WORDS + DISK_WORDS + SYSTEM_WORDS + RELEASE_WORDS
+    + ZFS_WORDS + LS_WORDS + S11_WORDS
+)  # fmt: skip
+S11_BUNDLE_FILES = {
+    p.relative_to(SAMPLES / "bundle-s11dest").as_posix(): p.read_bytes()
+    for p in sorted((SAMPLES / "bundle-s11dest").rglob("*"))
+    if p.is_file()
+}
 
 
 @FUZZ
 @given(data=st.data())
 def test_bundle_with_mutated_files_never_crashes(data: st.DataObject) -> None:
-    files: dict[str, bytes | str] = dict(BUNDLE_FILES)
+    files: dict[str, bytes | str] = dict(data.draw(st.sampled_from([BUNDLE_FILES, S11_BUNDLE_FILES])))
     for name in data.draw(st.lists(st.sampled_from(sorted(files)), max_size=4, unique=True)):
         action = data.draw(st.sampled_from(["mutate", "delete", "bytes"]))
         if action == "delete":

@@ -4,7 +4,7 @@ import pytest
 
 from planner.solaris.errors import SolarisParseError
 from planner.solaris.inventory import Uname
-from planner.solaris.system import parse_hostname, parse_prtdiag, parse_uname
+from planner.solaris.system import model_key, parse_hostname, parse_prtdiag, parse_uname
 
 from ._samples import sample
 
@@ -68,3 +68,38 @@ def test_hostname() -> None:
         parse_hostname("web 01\n", source="hostname")
     with pytest.raises(SolarisParseError, match="empty"):
         parse_hostname("", source="hostname")
+
+
+def test_an_upper_case_prtdiag_header_loses_its_vendor() -> None:
+    """fusioninventory prtdiag sample4: an X2250 prints its vendor and model in capitals."""
+    prtdiag = parse_prtdiag(sample("system/prtdiag-x2250"), source="prtdiag")
+    assert prtdiag.system_configuration == "SUN MICROSYSTEMS SUN FIRE X2250"
+    assert prtdiag.model == "SUN FIRE X2250"
+
+
+def test_a_real_m4000_header() -> None:
+    prtdiag = parse_prtdiag(sample("system/prtdiag-m4000"), source="prtdiag")
+    assert (prtdiag.model, prtdiag.clock_mhz, prtdiag.memory_mb) == (
+        "Sun SPARC Enterprise M4000 Server",
+        1012,
+        32768,
+    )
+
+
+@pytest.mark.parametrize(
+    ("names", "key"),
+    [
+        (("SUN MICROSYSTEMS SUN FIRE X2250", "Sun Fire X2250", "sun fire x2250", "X2250"), "X2250"),
+        (("Sun SPARC Enterprise M4000 Server", "SPARC Enterprise M4000", "M4000"), "M4000"),
+        (("SUNW,Sun-Fire-V240", "Sun Fire V240", "V240"), "V240"),
+        (("SPARC T4-1", "ORCL,SPARC-T4-1", "T4-1"), "T41"),
+        (("Sun Fire X4100 Server", "Sun Fire X4100"), "X4100"),
+    ],
+)
+def test_model_key_is_one_key_for_every_spelling(names: tuple[str, ...], key: str) -> None:
+    assert {model_key(name) for name in names} == {key}
+
+
+def test_model_key_keeps_models_apart() -> None:
+    assert model_key("Sun Fire X4100 M2") != model_key("Sun Fire X4100")
+    assert model_key("T5120") != model_key("T5220")
