@@ -297,17 +297,21 @@ class StartJobForm(forms.Form):
     )
     archive = forms.ChoiceField(label="Archive", required=False, choices=())
 
-    def __init__(self, *args: Any, kind: str, archives: list[str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, kind: str, archives: list[Any], **kwargs: Any) -> None:
+        """``archives``: the plan's team's own archive records (``pk``, ``name``, ``path``); the
+        choice is validated against them, so no other team's archive and no path can be named."""
         kwargs.setdefault("initial", {})["kind"] = kind
         super().__init__(*args, **kwargs)
         self.kind = kind
+        self.archives = {str(a.pk): a for a in archives}
         if kind == "archive":
             del self.fields["archive"]
         else:
             del self.fields["compress"]
             del self.fields["halt_zones"]
             self.fields["archive"].choices = [(LAST_ARCHIVE, "(the plan's last archive job)")] + [
-                (name, name) for name in archives
+                (key, f"{a.name} ({a.path})" if a.name != a.path else a.path)
+                for key, a in self.archives.items()
             ]
 
     def clean_kind(self) -> str:
@@ -329,8 +333,11 @@ class StartJobForm(forms.Form):
                 self.add_error("ssh_user", "Not a valid Solaris user name.")
         return data
 
-    def job_params(self, *, archive_store: Any) -> dict[str, Any]:
-        """The job's params: SSH settings for the role this kind runs on, plus kind options."""
+    def job_params(self) -> dict[str, Any]:
+        """The job's params: SSH settings for the role this kind runs on, plus kind options.
+
+        A chosen archive becomes its path relative to the team's folder (the runner resolves it
+        inside that folder again before it opens anything)."""
         data = self.cleaned_data
         params: dict[str, Any] = {}
         if data["executor"] == "ssh":
@@ -346,14 +353,17 @@ class StartJobForm(forms.Form):
             params["compress"] = bool(data.get("compress"))
             params["halt_zones"] = bool(data.get("halt_zones"))
         elif data.get("archive"):
-            params["archive_path"] = str(archive_store / data["archive"])
+            params["archive_path"] = self.archives[data["archive"]].path
         return params
 
 
 class InspectArchiveForm(TeamChoiceMixin, forms.Form):
-    """Pick an archive from the store or upload a small one, optionally against a destination."""
+    """Pick one of the user's teams' archives or upload a small one, optionally against a destination.
 
-    archive = forms.ChoiceField(label="Archive in the store", required=False, choices=())
+    The job runs in the archive's team (a chosen archive) or in the chosen team (an upload, which
+    is stored in that team's folder)."""
+
+    archive = forms.ChoiceField(label="Archive of your team", required=False, choices=())
     upload = forms.FileField(label="…or upload a flar", required=False)
     destination = forms.ModelChoiceField(
         queryset=Host.objects.none(),
@@ -366,7 +376,7 @@ class InspectArchiveForm(TeamChoiceMixin, forms.Form):
     def __init__(
         self,
         *args: Any,
-        archives: list[str],
+        archives: list[Any],
         hosts: QuerySet[Host],
         teams: QuerySet[Team],
         max_bytes: int,
@@ -374,7 +384,10 @@ class InspectArchiveForm(TeamChoiceMixin, forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.max_bytes = max_bytes
-        self.fields["archive"].choices = [("", "(choose)")] + [(n, n) for n in archives]
+        self.archives = {str(a.pk): a for a in archives}
+        self.fields["archive"].choices = [("", "(choose)")] + [
+            (key, f"{a.team.name}: {a.name}") for key, a in self.archives.items()
+        ]
         self.fields["destination"].queryset = hosts
         self.setup_team(teams)
 
@@ -394,9 +407,15 @@ class InspectArchiveForm(TeamChoiceMixin, forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if bool(data.get("archive")) == bool(data.get("upload")):
-            raise forms.ValidationError("Choose an archive from the store or upload one (not both).")
+            raise forms.ValidationError("Choose an archive of your team or upload one (not both).")
         destination, team = data.get("destination"), data.get("team")
-        if destination is not None:
+        archive = self.archives.get(data.get("archive") or "")
+        data["archive_record"] = archive
+        if archive is not None:
+            if destination is not None and destination.team_id != archive.team_id:
+                self.add_error("destination", "Choose a destination host of the archive's team.")
+            data["team"] = archive.team
+        elif destination is not None:
             data["team"] = destination.team
         elif team is None:
             self.add_error("team", "Choose the team the job belongs to.")

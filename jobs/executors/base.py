@@ -52,6 +52,19 @@ class ArchiveCheck:
     identification: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class ExtractLimits:
+    """What a job knows before it extracts, handed to the extraction as hard limits.
+
+    ``declared_bytes``: the archive's files_unarchived_size (None when it declares none); the
+    extraction stops a little past it.  ``free_bytes``: the destination's free space when the job
+    checked it; the extraction stops before it runs out.  Jobs never extract as trusted.
+    """
+
+    declared_bytes: int | None = None
+    free_bytes: int | None = None
+
+
 @dataclass
 class ExtractOutcome:
     files: int
@@ -88,6 +101,8 @@ class Executor(Protocol):
 
     def archive_check(self, path: str, on_progress: ProgressCallback | None = None) -> ArchiveCheck: ...
 
-    def archive_extract(self, path: str, on_progress: ProgressCallback) -> ExtractOutcome: ...
+    def archive_extract(
+        self, path: str, on_progress: ProgressCallback, *, limits: ExtractLimits | None = None
+    ) -> ExtractOutcome: ...
 
     def close(self) -> None: ...

@@ -36,7 +36,15 @@ from planner.solaris.inventory import ZoneConfig, ZoneListEntry
 from planner.solaris.zoneadm import parse_zoneadm_list
 from planner.solaris.zonecfg import parse_zonecfg_export
 
-from .base import ArchiveCheck, ArchiveOutcome, ArchiveSpec, ExecutorError, ExtractOutcome, ProgressCallback
+from .base import (
+    ArchiveCheck,
+    ArchiveOutcome,
+    ArchiveSpec,
+    ExecutorError,
+    ExtractLimits,
+    ExtractOutcome,
+    ProgressCallback,
+)
 
 log = logging.getLogger(__name__)
 
@@ -732,7 +740,9 @@ class SshExecutor:
         if status != 0:
             raise self.command_error(display, _Result(status, b"", stderr))
 
-    def archive_extract(self, path: str, on_progress: ProgressCallback) -> ExtractOutcome:
+    def archive_extract(
+        self, path: str, on_progress: ProgressCallback, *, limits: ExtractLimits | None = None
+    ) -> ExtractOutcome:
         raise ExecutorError(NO_EXTRACT_OVER_SSH)
 
     # --- the connection ---------------------------------------------------------------------------

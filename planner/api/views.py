@@ -194,7 +194,7 @@ class BundleUploadView(APIView):
         files = request.FILES.getlist("files") + request.FILES.getlist("file")
         error = upload_limit_error(request._request)
         if error is not None:
-            return Response(error.as_dict(), status=413, headers={"Connection": "close"})
+            return Response(error.as_dict(), status=413)
         team = self._team(request)
         if not files:
             raise ValidationError({"files": ["Attach at least one file (field `files`)."]})
@@ -603,8 +603,9 @@ class ObtainTokenView(ObtainAuthToken):
         summary="Obtain an API token",
         description=(
             "Send `username` and `password`; use the answer as `Authorization: Token <token>`. "
-            "After LOGIN_RATE_LIMIT failed attempts for one username from one address within "
-            "15 minutes the endpoint answers 429 until the window ends."
+            "After LOGIN_RATE_LIMIT failed attempts for one username from one address, or "
+            "LOGIN_RATE_LIMIT_PER_ADDRESS failed attempts from one address for any usernames, "
+            "within 15 minutes the endpoint answers 429 until the window ends."
         ),
         request={
             "application/json": AuthTokenSerializer,
@@ -617,16 +618,16 @@ class ObtainTokenView(ObtainAuthToken):
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         limiter = self.limiter_class()
         username = str(request.data.get("username", "")) if hasattr(request.data, "get") else ""
-        state = limiter.status(request._request, username)
+        # Counted before the password is checked: concurrent guesses cannot slip past the limit.
+        state = limiter.begin(request._request, username)
         if state.blocked:
             return Response(
                 {"detail": state.message}, status=429, headers={"Retry-After": str(state.retry_after)}
             )
         serializer = self.get_serializer(data=request.data)
         if not serializer.is_valid():
-            limiter.register_failure(request._request, username)
             raise ValidationError(serializer.errors)
-        limiter.reset(request._request, username)
+        limiter.succeeded(request._request, username)
         token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
         return Response({"token": token.key})
 
@@ -697,6 +698,7 @@ class ApiRootView(APIView):
                 "hosts": link("planner_api:host-list"),
                 "plans": link("planner_api:plan-list"),
                 "jobs": link("jobs_api:job-list"),
+                "archives": link("jobs_api:archive-list"),
                 "token": link("api-token"),
                 "schema": link("api-schema"),
                 "docs": link("api-docs"),
