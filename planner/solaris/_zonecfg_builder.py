@@ -26,6 +26,8 @@ from .inventory import (
     ZoneNet,
     ZoneRctl,
 )
+from .limits import MAX_RESOURCES_PER_ZONE, check_count
+from .names import check_zone_name, check_zonecfg_property, check_zonecfg_value
 from .zonemodel import (
     CPU_CAP_RCTL,
     LOCKED_RCTL,
@@ -151,6 +153,8 @@ class ZoneBuilder:
         self.saw_create = False
 
     def finish(self) -> ZoneConfig:
+        if self.cfg.name:
+            check_zone_name(self.cfg.name, source=self.source)
         if self.resource is not None:
             raise self.error(
                 f"{self.resource.describe()} was never closed; expected 'end'", self.resource.line
@@ -165,7 +169,23 @@ class ZoneBuilder:
 
     # --- global properties -----------------------------------------------------------
 
+    def check_value(self, resource: str, name: str, value: Value, line: int) -> None:
+        """Every value through names.py: zonecfg's quoting, and the grammar of names and paths."""
+        check_zonecfg_value(name, source=self.source, line=line)
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if isinstance(item, str):
+                check_zonecfg_property(resource, name, item, source=self.source, line=line)
+            else:
+                for key, text in item.items():
+                    check_zonecfg_value(key, source=self.source, line=line)
+                    check_zonecfg_value(text, source=self.source, line=line)
+
     def set_global(self, name: str, value: Value, line: int) -> None:
+        self.set_global_unchecked(name, value, line)
+        self.check_value("", name, value, line)
+
+    def set_global_unchecked(self, name: str, value: Value, line: int) -> None:
         if name in RCTL_ALIASES:
             self.set_alias(name, self.simple(name, value, line), line)
         elif name in GLOBAL_PROPERTIES:
@@ -219,6 +239,9 @@ class ZoneBuilder:
     def begin_resource(self, kind: str, line: int) -> None:
         self.require_global_scope(f"add {kind}", line)
         spec = self.resource_spec(kind, "add", line)
+        cfg = self.cfg
+        count = sum(len(getattr(cfg, s.config_list)) for s in RESOURCES.values() if s.config_list)
+        check_count(count + 1, MAX_RESOURCES_PER_ZONE, "resources in one zone", source=self.source, line=line)
         if spec.singleton and self.singleton_added(kind):
             raise self.error(
                 f"the zone already has a {kind} resource; use 'select {kind}' to change it", line
@@ -306,6 +329,7 @@ class ZoneBuilder:
             self.replace_list(resource, name, value, line)
         else:
             resource.props[name] = self.simple(name, value, line)
+        self.check_value(resource.kind, name, value, line)
 
     def add_to_property(self, name: str, value: Value, line: int) -> None:
         resource = self.open_resource_for(f"add {name}", line)
@@ -313,6 +337,7 @@ class ZoneBuilder:
         if name not in resource.spec.list_properties:
             raise self.error(f"'add {name}' is not allowed; use 'set {name}=...'", line)
         self.extend_list(resource, name, value, line)
+        self.check_value(resource.kind, name, value, line)
 
     def remove_from_property(self, name: str, value: Value, line: int) -> None:
         resource = self.open_resource_for(f"remove {name}", line)

@@ -29,7 +29,9 @@ from typing import TypeVar
 from .disks import parse_df_k, parse_iostat_en, parse_prtvtoc
 from .errors import SolarisParseError
 from .inventory import HostInventory, ImportIssue, Nic, Vtoc, Zone, ZoneConfig, ZoneListEntry
+from .limits import MAX_VTOCS, check_count
 from .metastat import parse_metastat
+from .names import check_hostname, check_zone_name
 from .network import merge_nics, parse_dladm_show_dev, parse_dladm_show_link, parse_ifconfig
 from .spec import read_hardware_spec
 from .system import parse_hostname, parse_prtdiag, parse_uname
@@ -171,6 +173,7 @@ class _BundleReader:
 
     def read_vtocs(self) -> list[Vtoc]:
         names = sorted(name for name in self.files if _PRTVTOC_FILE.fullmatch(name))
+        check_count(len(names), MAX_VTOCS, "prtvtoc/ files", source="prtvtoc/")
         if not names:
             self.warn("prtvtoc/", f"no prtvtoc/ files: {_NO_PRTVTOC}")
         vtocs: list[Vtoc] = []
@@ -242,6 +245,9 @@ def read_bundle(path: pathlib.Path) -> HostInventory:
 
 def read_zonecfg_only(text: str, *, source: str, zonename: str, hostname: str = "") -> HostInventory:
     """A host known only from one uploaded zonecfg export (or info): one configured zone."""
+    if hostname:
+        check_hostname(hostname, source=source)
     config = parse_zonecfg(text, source=source, zonename=zonename)
+    check_zone_name(config.name or zonename, source=source)
     zone = Zone(name=config.name or zonename, state="configured", config=config)
     return HostInventory(hostname=hostname, zones=[zone], files=[source], origin="zonecfg")

@@ -7,6 +7,8 @@ import re
 from ._text import content_lines, numbered_lines, parse_int
 from .errors import SolarisParseError
 from .inventory import DfEntry, Disk, Vtoc, VtocSlice
+from .limits import MAX_DF_ROWS, MAX_DISKS, MAX_SLICES_PER_DISK, check_count
+from .names import check_disk_name, check_iostat_device, check_mount_point, check_path_word
 
 # --- iostat -En -----------------------------------------------------------------------------
 
@@ -15,6 +17,7 @@ _IOSTAT_HEADER = re.compile(
 )
 _IOSTAT_IDENTITY_KEYS = re.compile(r"(Vendor|Product|Revision|Serial No|Model):")
 _IOSTAT_SIZE = re.compile(r"Size:\s*\S*\s*<(?P<bytes>[0-9]+) bytes>.*")
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _IOSTAT_IDENTITY_FIELDS = {
     "Vendor": "vendor",
     "Product": "product",
@@ -37,12 +40,17 @@ def parse_iostat_en(text: str, *, source: str) -> list[Disk]:
     """Read ``iostat -En``: one block per device; the size is the exact byte count inside ``<...>``.
 
     CD/DVD drives report ``Size: 0.00GB <0 bytes>`` and are returned with size 0.
+    Tape drives are listed too (``rmt/0``); any other device name that is not a disk
+    (``c0t0d0``, ``c1d0``, ``c0t<WWN>d0``) is refused.
     """
     disks: list[Disk] = []
     for number, line in content_lines(text):
+        if _CONTROL.search(line):
+            raise SolarisParseError(f"{line!r} holds a control character", source=source, line=number)
         header = _IOSTAT_HEADER.fullmatch(line)
         if header:
-            disks.append(Disk(name=header.group("name")))
+            disks.append(Disk(name=check_iostat_device(header.group("name"), source=source, line=number)))
+            check_count(len(disks), MAX_DISKS, "disks", source=source, line=number)
             continue
         if not disks:
             raise SolarisParseError(
@@ -99,6 +107,8 @@ def _vtoc_slice(fields: list[str], source: str, line: int) -> VtocSlice:
         if what
     ]
     index, tag, first, count, _last = numbers
+    if len(fields) == 7:
+        check_mount_point(fields[6], source=source, line=line)
     flags = fields[2]
     if not re.fullmatch(r"[0-9a-fA-F]{1,2}", flags):
         raise SolarisParseError(
@@ -126,10 +136,13 @@ def parse_prtvtoc(text: str, *, source: str, disk: str | None = None) -> Vtoc:
             seen_header = _read_vtoc_comment(vtoc, stripped) or seen_header
             continue
         vtoc.slices.append(_vtoc_slice(stripped.split(), source, number))
+        check_count(len(vtoc.slices), MAX_SLICES_PER_DISK, "slices on one disk", source=source, line=number)
     if not seen_header and not vtoc.slices:
         raise SolarisParseError(
             "no '* /dev/rdsk/... partition map' header and no slices; is this prtvtoc output?", source=source
         )
+    if vtoc.disk:
+        check_disk_name(vtoc.disk, source=source)
     return vtoc
 
 
@@ -166,7 +179,10 @@ def _df_entry(filesystem: str, columns: list[str], source: str, line: int) -> Df
     capacity = columns[3]
     if not re.fullmatch(r"[0-9]+%", capacity):
         raise SolarisParseError(f"capacity should look like 45%, not {capacity!r}", source=source, line=line)
-    return DfEntry(filesystem, kbytes, used, avail, capacity, " ".join(columns[4:]))
+    check_path_word(filesystem, what="file system", source=source, line=line)
+    mounted_on = " ".join(columns[4:])
+    check_mount_point(mounted_on, source=source, line=line)
+    return DfEntry(filesystem, kbytes, used, avail, capacity, mounted_on)
 
 
 def _check_df_header(line: str, source: str, number: int) -> None:
@@ -204,6 +220,7 @@ def parse_df_k(text: str, *, source: str) -> list[DfEntry]:
             wrapped = (words[0], number)
         else:
             entries.append(_df_entry(words[0], words[1:], source, number))
+        check_count(len(entries), MAX_DF_ROWS, "df -k rows", source=source, line=number)
     if wrapped is not None:
         raise SolarisParseError(
             f"{wrapped[0]!r} has no sizes on the following line", source=source, line=wrapped[1]

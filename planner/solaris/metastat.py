@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from ._text import is_ascii_int, numbered_lines
 from .errors import SolarisParseError
 from .inventory import Metadevice
+from .limits import MAX_METADEVICES, check_count
+from .names import check_path_word
 
 _METADEVICE = re.compile(r"d[0-9]+")
 _HOT_SPARE_POOL = re.compile(r"hsp[A-Za-z0-9_.-]*")
@@ -260,5 +262,16 @@ def parse_metastat(text: str, *, source: str) -> list[Metadevice]:
             raise SolarisParseError(
                 f"metastat reported an error: {' '.join(words)}", source=source, line=line
             )
-        devices.append(_entry(words, source, line))
+        md = _entry(words, source, line)
+        _check_names(md, source, line)
+        devices.append(md)
+        check_count(len(devices), MAX_METADEVICES, "metadevices", source=source, line=line)
     return devices
+
+
+def _check_names(md: Metadevice, source: str, line: int) -> None:
+    """Components and option values are device words: no control characters, quotes or ``$;``."""
+    if md.diskset and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.+-]*", md.diskset):
+        raise SolarisParseError(f"diskset name {md.diskset!r} is not valid", source=source, line=line)
+    for word in [*md.components, *md.options.values()]:
+        check_path_word(word, what="metadevice component", source=source, line=line)

@@ -14,8 +14,10 @@ from collections.abc import Iterable
 from ._text import content_lines, is_ascii_int, numbered_lines, split_driver_instance
 from .errors import SolarisParseError
 from .inventory import IpInterface, Nic
+from .limits import MAX_INTERFACES, MAX_NICS, check_count
+from .names import check_interface_name, check_listed_zone_name, check_nic_name, check_path_word, is_nic_name
 
-_LINK_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.]*[0-9]")
+_PLAIN_WORDS = re.compile(r"[A-Za-z0-9_.:/ -]*")
 _DEV_KEYS = ("link", "speed", "duplex")
 _LINK_KEYS = ("type", "mtu", "device", "aggregation")
 
@@ -39,10 +41,11 @@ def _key_values(text: str, keys: Iterable[str], *, source: str, line: int) -> di
 def _split_link_line(line: str, source: str, number: int) -> tuple[str, str]:
     name, *tail = line.split(None, 1)
     rest = tail[0] if tail else ""
-    if not _LINK_NAME.fullmatch(name):
+    if not is_nic_name(name):
         raise SolarisParseError(
             f"{name!r} is not a data-link name like bge0 or e1000g1", source=source, line=number
         )
+    check_nic_name(name, source=source, line=number)
     return name, rest
 
 
@@ -71,8 +74,19 @@ def parse_dladm_show_dev(text: str, *, source: str) -> list[Nic]:
         if values.get("speed"):
             nic.speed_mbps = _speed(values["speed"], source, number)
         nic.duplex = values.get("duplex", "")
+        _check_words(values, source, number)
         nics.append(nic)
+        check_count(len(nics), MAX_NICS, "data links", source=source, line=number)
     return nics
+
+
+def _check_words(values: dict[str, str], source: str, line: int) -> None:
+    """The values beside a link name are plain words; refuse control characters, quotes and the like."""
+    for key, value in values.items():
+        if not _PLAIN_WORDS.fullmatch(value):
+            raise SolarisParseError(
+                f"{key} {value!r} should be plain words like 'up' or '1000 Mbps'", source=source, line=line
+            )
 
 
 def _apply_link_type(nic: Nic, values: dict[str, str], source: str, line: int) -> None:
@@ -87,7 +101,7 @@ def _apply_link_type(nic: Nic, values: dict[str, str], source: str, line: int) -
     else:
         nic.link_type = link_type
     if values.get("device", nic.name) != nic.name and not nic.over:
-        nic.over = values["device"]
+        nic.over = check_nic_name(values["device"], source=source, line=line)
     mtu = values.get("mtu", "")
     if mtu:
         if not is_ascii_int(mtu):
@@ -102,8 +116,11 @@ def parse_dladm_show_link(text: str, *, source: str) -> list[Nic]:
     for number, line in content_lines(text):
         name, rest = _split_link_line(line, source, number)
         nic = _new_nic(name)
-        _apply_link_type(nic, _key_values(rest, _LINK_KEYS, source=source, line=number), source, number)
+        values = _key_values(rest, _LINK_KEYS, source=source, line=number)
+        _check_words(values, source, number)
+        _apply_link_type(nic, values, source, number)
         nics.append(nic)
+        check_count(len(nics), MAX_NICS, "data links", source=source, line=number)
     return nics
 
 
@@ -135,9 +152,12 @@ def _dotted_netmask(hex_mask: str) -> str:
     return ".".join(str(int(hex_mask[i : i + 2], 16)) for i in range(0, 8, 2))
 
 
-def _apply_detail(interface: IpInterface, words: list[str]) -> None:
+def _apply_detail(interface: IpInterface, words: list[str], source: str, line: int) -> None:
     """One indented ifconfig line; lines we do not model (groupname, tunnel, ...) are skipped."""
     keyword = words[0]
+    if keyword in ("inet", "inet6", "zone", "ether"):
+        for word in words[1:]:
+            check_path_word(word, what=f"{keyword} value", source=source, line=line)
     if keyword == "inet" and len(words) > 1:
         interface.family = "inet"
         interface.address = words[1]
@@ -149,7 +169,7 @@ def _apply_detail(interface: IpInterface, words: list[str]) -> None:
         address, _, prefix = words[1].partition("/")
         interface.address, interface.netmask = address, prefix
     elif keyword == "zone" and len(words) > 1:
-        interface.zone = words[1]
+        interface.zone = check_listed_zone_name(words[1], source=source, line=line)
     elif keyword == "ether" and len(words) > 1:
         interface.ether = words[1]
 
@@ -178,7 +198,7 @@ def parse_ifconfig(text: str, *, source: str) -> list[IpInterface]:
                     source=source,
                     line=number,
                 )
-            _apply_detail(interfaces[-1], line.split())
+            _apply_detail(interfaces[-1], line.split(), source, number)
             continue
         match = _IFCONFIG_HEADER.fullmatch(line.strip())
         if match is None:
@@ -187,5 +207,7 @@ def parse_ifconfig(text: str, *, source: str) -> list[IpInterface]:
                 source=source,
                 line=number,
             )
+        check_interface_name(match.group("name"), source=source, line=number)
         interfaces.append(_new_interface(match))
+        check_count(len(interfaces), MAX_INTERFACES, "IP interfaces", source=source, line=number)
     return interfaces

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import json
 import math
+import re
+from collections.abc import Callable
 from typing import Any
 
 from ._text import split_driver_instance
 from .errors import SolarisParseError
 from .inventory import Disk, HostInventory, Nic, Prtdiag, Uname
+from .limits import MAX_DEVICES, MAX_DISKS, MAX_NICS, check_count
+from .names import check_device_match, check_disk_name, check_hostname, check_nic_name
 
 _TOP_KEYS = frozenset({"hostname", "model", "platform", "memory_mb", "nics", "disks", "devices"})
 _NIC_KEYS = frozenset({"name", "speed_mbps", "link", "duplex"})
@@ -20,6 +24,7 @@ _DISK_KEYS = frozenset({"name", "size_gb", "size_bytes"})
 _LINK_STATES = ("up", "down", "unknown")
 # Disk vendors (and iostat -En's "73.40GB") count in powers of ten.
 _BYTES_PER_GB = 1_000_000_000
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class _Spec:
@@ -47,7 +52,16 @@ class _Spec:
             return ""
         if not isinstance(value, str) or (required and not value.strip()):
             raise self.error(f"{where}.{key} must be a non-empty string")
+        if _CONTROL.search(value.strip()):
+            raise self.error(f"{where}.{key} {value.strip()!r} holds a control character (a newline, tab...)")
         return value.strip()
+
+    def named(self, value: str, where: str, check: Callable[..., str]) -> str:
+        """``value`` through a names.py check; the error says which key of the spec it was."""
+        try:
+            return check(value, source=self.source)
+        except SolarisParseError as error:
+            raise self.error(f"{where}: {error.message}") from None
 
     def number(self, data: dict[str, Any], key: str, where: str, *, scale: int = 1) -> int | None:
         """A non-negative JSON number times ``scale``, as a whole number."""
@@ -63,15 +77,16 @@ class _Spec:
             raise self.error(f"{where}.{key} is too large: {value!r}")
         return round(scaled)
 
-    def array(self, data: dict[str, Any], key: str) -> list[Any]:
+    def array(self, data: dict[str, Any], key: str, limit: int) -> list[Any]:
         value = data.get(key, [])
         if not isinstance(value, list):
             raise self.error(f"{key!r} must be a JSON list [...]")
+        check_count(len(value), limit, f"entries in {key!r}", source=self.source)
         return value
 
     def nic(self, value: Any, where: str) -> Nic:
         data = self.object(value, where, _NIC_KEYS)
-        name = self.string(data, "name", where, required=True)
+        name = self.named(self.string(data, "name", where, required=True), f"{where}.name", check_nic_name)
         driver, instance = split_driver_instance(name)
         link = self.string(data, "link", where) or "unknown"
         if link not in _LINK_STATES:
@@ -88,7 +103,7 @@ class _Spec:
 
     def disk(self, value: Any, where: str) -> Disk:
         data = self.object(value, where, _DISK_KEYS)
-        name = self.string(data, "name", where, required=True)
+        name = self.named(self.string(data, "name", where, required=True), f"{where}.name", check_disk_name)
         size_bytes = self.number(data, "size_bytes", where)
         if size_bytes is None:
             size_bytes = self.number(data, "size_gb", where, scale=_BYTES_PER_GB)
@@ -97,10 +112,11 @@ class _Spec:
         return Disk(name=name, size_bytes=size_bytes)
 
     def devices(self, data: dict[str, Any]) -> list[str]:
-        devices = self.array(data, "devices")
+        devices = self.array(data, "devices", MAX_DEVICES)
         for index, device in enumerate(devices):
             if not isinstance(device, str) or not device.startswith("/dev/"):
                 raise self.error(f"devices[{index}] must be a device path like /dev/rmt/0, not {device!r}")
+            self.named(device, f"devices[{index}]", check_device_match)
         return [str(device) for device in devices]
 
     def read(self, text: str) -> HostInventory:
@@ -111,7 +127,12 @@ class _Spec:
         except RecursionError:
             raise self.error("the JSON is nested too deeply") from None
         data = self.object(raw, "the spec", _TOP_KEYS)
-        hostname = self.string(data, "hostname", "the spec", required=True)
+        hostname = self.named(
+            self.string(data, "hostname", "the spec", required=True), "hostname", check_hostname
+        )
+        # Counted before anything is built: a spec of 60,000 NICs is refused at once.
+        raw_nics = self.array(data, "nics", MAX_NICS)
+        raw_disks = self.array(data, "disks", MAX_DISKS)
         memory = self.number(data, "memory_mb", "the spec")
         model = self.string(data, "model", "the spec")
         return HostInventory(
@@ -120,8 +141,8 @@ class _Spec:
                 sysname="SunOS", nodename=hostname, machine=self.string(data, "platform", "the spec")
             ),
             prtdiag=Prtdiag(model=model, memory_mb=memory),
-            nics=[self.nic(n, f"nics[{i}]") for i, n in enumerate(self.array(data, "nics"))],
-            disks=[self.disk(d, f"disks[{i}]") for i, d in enumerate(self.array(data, "disks"))],
+            nics=[self.nic(n, f"nics[{i}]") for i, n in enumerate(raw_nics)],
+            disks=[self.disk(d, f"disks[{i}]") for i, d in enumerate(raw_disks)],
             devices=self.devices(data),
             origin="spec",
         )

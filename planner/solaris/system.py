@@ -7,13 +7,15 @@ import re
 from ._text import content_lines, numbered_lines
 from .errors import SolarisParseError
 from .inventory import Prtdiag, Uname
+from .names import check_hostname
 
 # Vendor names prtdiag puts before the model; the catalog matches on the model alone.
 _PRTDIAG_VENDORS = ("Sun Microsystems", "Oracle Corporation", "Oracle", "Fujitsu", "FUJITSU")
 _ARCHITECTURES = ("sun4u", "sun4v", "sun4us", "i86pc")
 _MEMORY = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*(Megabytes|Gigabytes|Terabytes|MB|GB|TB|M|G|T)", re.IGNORECASE)
 _MEMORY_UNIT_MB = {"m": 1, "g": 1024, "t": 1024 * 1024}
-_HOSTNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]*")
+# Control characters other than the tab (prtdiag pads with tabs on some models).
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
 def parse_hostname(text: str, *, source: str) -> str:
@@ -22,9 +24,7 @@ def parse_hostname(text: str, *, source: str) -> str:
         name = line.strip()
         if not name:
             continue
-        if not _HOSTNAME.fullmatch(name):
-            raise SolarisParseError(f"{name!r} is not a host name", source=source, line=number)
-        return name
+        return check_hostname(name, source=source, line=number)
     raise SolarisParseError("the file is empty; expected the host name", source=source)
 
 
@@ -44,8 +44,16 @@ def parse_uname(text: str, *, source: str) -> Uname:
             )
         platform = " ".join(words[6:])
         sysname, nodename, release, version, machine, processor = words[:6]
+        check_hostname(nodename, source=source, line=number)
+        for word in (release, version, machine, processor, platform):
+            _check_printable(word, source, number)
         return Uname(sysname, nodename, release, version, machine, processor, platform)
     raise SolarisParseError("the file is empty; expected one 'uname -a' line", source=source)
+
+
+def _check_printable(text: str, source: str, line: int) -> None:
+    if _CONTROL.search(text):
+        raise SolarisParseError(f"{text!r} holds a control character", source=source, line=line)
 
 
 def prtdiag_model(configuration: str) -> str:
@@ -82,6 +90,7 @@ def parse_prtdiag(text: str, *, source: str) -> Prtdiag:
         if not colon:
             continue
         key = key.strip()
+        _check_printable(value, source, number)
         if key == "System Configuration":
             result.system_configuration = " ".join(value.split())
             result.model = prtdiag_model(value)

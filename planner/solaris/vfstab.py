@@ -9,6 +9,8 @@ from __future__ import annotations
 from ._text import content_lines
 from .errors import SolarisParseError
 from .inventory import VfstabEntry
+from .limits import MAX_VFSTAB_LINES, check_count
+from .names import check_mount_point, check_path_word
 
 VFSTAB_FIELDS = (
     "device to mount",
@@ -27,7 +29,7 @@ def _field(value: str) -> str:
 
 def parse_vfstab(text: str, *, source: str) -> list[VfstabEntry]:
     """Read vfstab lines; a line without exactly seven fields is an error naming its number."""
-    entries = []
+    entries: list[VfstabEntry] = []
     for number, line in content_lines(text):
         fields = line.split()
         if len(fields) != len(VFSTAB_FIELDS):
@@ -36,7 +38,12 @@ def parse_vfstab(text: str, *, source: str) -> list[VfstabEntry]:
                 source=source,
                 line=number,
             )
+        for value, what in zip(fields, VFSTAB_FIELDS, strict=True):
+            check_path_word(value, what=what, source=source, line=number)
         device, fsck_device, mount_point, fstype, fsck_pass, at_boot, options = (_field(f) for f in fields)
+        if mount_point:
+            check_mount_point(mount_point, source=source, line=number)
+        check_count(len(entries) + 1, MAX_VFSTAB_LINES, "vfstab lines", source=source, line=number)
         entries.append(
             VfstabEntry(
                 device=device,

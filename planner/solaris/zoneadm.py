@@ -7,6 +7,8 @@ import re
 from ._text import content_lines, numbered_lines
 from .errors import SolarisParseError
 from .inventory import ZoneIndexEntry, ZoneListEntry
+from .limits import MAX_ZONES, check_count
+from .names import check_listed_zone_name, check_mount_point
 
 # libzonecfg's states in order, plus Solaris 11's "unavailable".
 ZONE_STATES = (
@@ -27,6 +29,7 @@ INDEX_STATES = ("configured", "incomplete", "installed")
 _MIN_LIST_FIELDS = 4
 _LIST_FIELDS = 7
 _VERBOSE_HEADER = re.compile(r"\s*ID\s+NAME\s+STATUS\s+PATH\b.*")
+_WORD = re.compile(r"[A-Za-z0-9_.-]*")
 
 
 def split_escaped_colons(line: str) -> list[str]:
@@ -70,7 +73,14 @@ def _list_entry(fields: list[str], source: str, line: int) -> ZoneListEntry:
     if not name:
         raise SolarisParseError("the zone name field is empty", source=source, line=line)
     _check_state(state, ZONE_STATES, source, line)
+    check_listed_zone_name(name, source=source, line=line)
+    check_mount_point(zonepath, source=source, line=line)
     optional = [*fields[4:_LIST_FIELDS], "", "", ""][:3]
+    for value, what in ((optional[0], "uuid"), (optional[1], "brand"), (optional[2], "ip-type")):
+        if not _WORD.fullmatch(value):
+            raise SolarisParseError(
+                f"{what} {value!r} should be a word like native", source=source, line=line
+            )
     return ZoneListEntry(
         zoneid=zoneid,
         name=name,
@@ -111,6 +121,7 @@ def parse_zoneadm_list(text: str, *, source: str) -> list[ZoneListEntry]:
             entries.append(_verbose_entry(line, source, number))
         else:
             entries.append(_list_entry(split_escaped_colons(line), source, number))
+        check_count(len(entries), MAX_ZONES + 1, "zones", source=source, line=number)
     return entries
 
 
@@ -146,5 +157,10 @@ def parse_zone_index(text: str, *, source: str) -> list[ZoneIndexEntry]:
             raise SolarisParseError(
                 f"too many ':' fields in {line!r}; quote a zonepath holding ':'", source=source, line=number
             )
+        check_listed_zone_name(name, source=source, line=number)
+        check_mount_point(zonepath, source=source, line=number)
+        if not _WORD.fullmatch(uuid):
+            raise SolarisParseError(f"uuid {uuid!r} should be hex digits and '-'", source=source, line=number)
         entries.append(ZoneIndexEntry(name=name, state=state, zonepath=zonepath, uuid=uuid))
+        check_count(len(entries), MAX_ZONES + 1, "zones", source=source, line=number)
     return entries

@@ -33,6 +33,7 @@ from .inventory import (
     ZoneNet,
     ZoneRctl,
 )
+from .validate import check_zone_config
 from .zonemodel import canonical_zone_config, root_type_mode
 
 _IGNORED_ELEMENTS = frozenset({"package", "patch", "dev-perm", "deleted-device", "comment"})
@@ -242,4 +243,4 @@ def parse_zone_xml(text: str, *, source: str) -> ZoneConfig:
     except ET.ParseError as exc:
         line = exc.position[0] if exc.position else None
         raise SolarisParseError(f"not well-formed XML: {exc}", source=source, line=line) from None
-    return _ZoneXmlReader(source).read(root)
+    return check_zone_config(_ZoneXmlReader(source).read(root), source=source)

@@ -18,23 +18,33 @@ from planner.solaris.inventory import (
     ZoneNet,
     ZoneRctl,
 )
+from planner.solaris.names import is_device_match, is_mount_point
 from planner.solaris.zonemodel import canonical_zone_config
 
 
 def value_texts(*, xml_safe: bool) -> st.SearchStrategy[str]:
-    """Anything zonecfg can carry in a (quoted) value: no double quote, no line break.
+    """Anything the boundary (names.check_zonecfg_value) lets zonecfg carry in a (quoted) value:
+    no double quote, no backslash, no control character (so no line break either).
 
-    XML 1.0 also refuses most control characters, so ``xml_safe`` leaves those out.
+    XML 1.0 also refuses unassigned code points here, so ``xml_safe`` leaves those out.
     """
     if xml_safe:
-        alphabet = st.characters(blacklist_categories=("Cs", "Cc", "Cn"), blacklist_characters='"')
+        alphabet = st.characters(blacklist_categories=("Cs", "Cc", "Cn"), blacklist_characters='"\\')
     else:
-        alphabet = st.characters(blacklist_categories=["Cs"], blacklist_characters='"\n\r')
+        alphabet = st.characters(blacklist_categories=["Cs", "Cc"], blacklist_characters='"\\\u2028\u2029')
     return st.text(alphabet=alphabet, min_size=1, max_size=16)
 
 
 words = st.from_regex(r"[A-Za-z0-9_./:-]{1,12}", fullmatch=True)
-paths = st.from_regex(r"/[A-Za-z0-9_./-]{0,20}", fullmatch=True)
+# Mount points, NIC names, device matches and fs specials as names.py accepts them.
+paths = (
+    st.from_regex(r"(?:/[A-Za-z0-9_.-]{1,8}){0,3}", fullmatch=True)
+    .map(lambda p: p or "/")
+    .filter(is_mount_point)
+)
+nic_names = st.from_regex(r"[a-z]{1,6}[0-9]{1,3}", fullmatch=True)
+device_matches = st.from_regex(r"/dev/[A-Za-z0-9_/*?]{1,12}", fullmatch=True).filter(is_device_match)
+specials = st.from_regex(r"[A-Za-z0-9_./:,=-]{1,16}", fullmatch=True)
 digits = st.integers(min_value=0, max_value=10**12).map(str)
 
 
@@ -79,7 +89,7 @@ def zone_configs(draw: st.DrawFn, *, xml_safe: bool = False) -> ZoneConfig:
     optional_values = st.one_of(st.just(""), values)
     cfg = ZoneConfig(
         name=draw(st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,15}", fullmatch=True)),
-        zonepath=draw(st.one_of(st.just(""), paths, values)),
+        zonepath=draw(st.one_of(st.just(""), paths)),
         brand=draw(st.sampled_from(["native", "native", "lx", "solaris8", "solaris9"])),
         autoboot=draw(st.booleans()),
         ip_type=draw(st.sampled_from(["shared", "exclusive"])),
@@ -95,8 +105,8 @@ def zone_configs(draw: st.DrawFn, *, xml_safe: bool = False) -> ZoneConfig:
                 st.builds(
                     ZoneFs,
                     dir=paths,
-                    special=values,
-                    raw=optional_values,
+                    special=specials,
+                    raw=st.one_of(st.just(""), specials),
                     type=words,
                     options=st.lists(values),
                 ),
@@ -107,7 +117,7 @@ def zone_configs(draw: st.DrawFn, *, xml_safe: bool = False) -> ZoneConfig:
             st.lists(
                 st.builds(
                     ZoneNet,
-                    physical=words,
+                    physical=nic_names,
                     address=optional_values,
                     defrouter=optional_values,
                     allowed_address=optional_values,
@@ -115,7 +125,7 @@ def zone_configs(draw: st.DrawFn, *, xml_safe: bool = False) -> ZoneConfig:
                 max_size=3,
             )
         ),
-        devices=draw(st.lists(st.builds(ZoneDevice, match=values), max_size=3)),
+        devices=draw(st.lists(st.builds(ZoneDevice, match=device_matches), max_size=3)),
         rctls=draw(rctl_lists(values)),
         attrs=draw(st.lists(st.builds(ZoneAttr, name=words, type=words, value=values), max_size=3)),
         datasets=draw(st.lists(values, max_size=3)),

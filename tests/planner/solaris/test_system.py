@@ -64,7 +64,7 @@ def test_prtdiag_errors() -> None:
 
 def test_hostname() -> None:
     assert parse_hostname("\nweb01\n", source="hostname") == "web01"
-    with pytest.raises(SolarisParseError, match="not a host name"):
+    with pytest.raises(SolarisParseError, match="is not valid: it contains whitespace"):
         parse_hostname("web 01\n", source="hostname")
     with pytest.raises(SolarisParseError, match="empty"):
         parse_hostname("", source="hostname")
