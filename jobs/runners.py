@@ -407,12 +407,20 @@ class ArchiveRunner(BaseRunner):
             storage.ensure_folder(path.parent, what="the team's archive folder")
         except storage.StorageError as exc:
             raise ExecutorError(str(exc)) from exc
-        if os.path.lexists(path):
+        if os.path.lexists(path) and not self.left_by_an_earlier_attempt(relative):
             raise ExecutorError(
                 f"refused: output_path {relative} already exists in the team's archive folder; "
                 "an archive is never written over (choose another output_path)"
             )
         return str(path)
+
+    def left_by_an_earlier_attempt(self, relative: str) -> bool:
+        """Whether an existing output file may be this job's own, from an attempt that died after
+        writing it: only on a re-run, and only when no other job, upload or copy owns that path."""
+        if self.job.attempt <= 1:
+            return False
+        owner = Archive.objects.filter(team_id=self.job.team_id, path=relative).first()
+        return owner is None or owner.job_id == self.job.pk
 
     def create_archive(self) -> Any:
         options = self.plan.options if self.plan else {}

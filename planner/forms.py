@@ -12,13 +12,11 @@ from django import forms
 from django.conf import settings
 from django.db.models import QuerySet
 
+from planner.solaris.names import device_match_problem, hostname_problem, is_disk_name, is_nic_name
+
 from .models import DeviceOverride, Host, Team
 
 UPLOAD_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".cfg", ".json", ".txt")
-_PORT = re.compile(r"^[A-Za-z][A-Za-z0-9_]*[0-9]+$")
-_DISK = re.compile(r"^c[0-9]+(t[0-9A-Fa-f]+)?d[0-9]+$")
-_HOSTNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]{0,62}$")
-_DEVPATH = re.compile(r"^/dev/\S+$")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -136,7 +134,7 @@ class SpecDestinationForm(TeamChoiceMixin, forms.Form):
 
     def clean_ports(self) -> list[str]:
         ports = _split(self.cleaned_data["ports"])
-        bad = [p for p in ports if not _PORT.match(p)]
+        bad = [p for p in ports if not is_nic_name(p)]
         if bad:
             raise forms.ValidationError(
                 f"Not a port name (driver + instance, e.g. e1000g0): {', '.join(bad)}"
@@ -152,7 +150,7 @@ class SpecDestinationForm(TeamChoiceMixin, forms.Form):
         for item in _split(self.cleaned_data["disks"]):
             name, sep, size = item.partition(":")
             name = name.strip()
-            if not sep or not _DISK.match(name):
+            if not sep or not is_disk_name(name):
                 raise forms.ValidationError(f"{item!r}: write disks as cXtYdZ:GB, e.g. c1t0d0:146")
             try:
                 gb = int(size.strip())
@@ -169,9 +167,10 @@ class SpecDestinationForm(TeamChoiceMixin, forms.Form):
 
     def clean_devices(self) -> list[str]:
         devices = _split(self.cleaned_data.get("devices") or "")
-        bad = [d for d in devices if not _DEVPATH.match(d)]
-        if bad:
-            raise forms.ValidationError(f"Device paths start with /dev/: {', '.join(bad)}")
+        for device in devices:
+            problem = device_match_problem(device)
+            if problem:
+                raise forms.ValidationError(f"{device!r}: {problem}")
         return devices
 
 
@@ -243,8 +242,8 @@ class DeviceRowForm(forms.Form):
         if data.get("action") == DeviceOverride.Action.REPLACE:
             if not replacement:
                 self.add_error("replacement", "Give the replacement device path.")
-            elif not _DEVPATH.match(replacement):
-                self.add_error("replacement", "A device path starts with /dev/.")
+            elif device_match_problem(replacement):
+                self.add_error("replacement", f"Not a device path: {device_match_problem(replacement)}.")
         return data
 
 
@@ -268,9 +267,11 @@ def _split(text: str) -> list[str]:
 
 
 def _clean_hostname(value: str) -> str:
+    """The one hostname rule (planner/solaris/names.py: RFC 1123, what /etc/nodename accepts)."""
     value = value.strip()
-    if not _HOSTNAME.match(value):
-        raise forms.ValidationError("A hostname is letters, digits, dots and dashes (up to 63).")
+    problem = hostname_problem(value)
+    if problem:
+        raise forms.ValidationError(f"Not a hostname: {problem}.")
     return value
 
 

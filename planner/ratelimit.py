@@ -39,6 +39,7 @@ from django.contrib.auth.views import LoginView
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.template import TemplateDoesNotExist
+from django.template.response import TemplateResponse
 
 DEFAULT_LIMIT = 10
 DEFAULT_ADDRESS_LIMIT = 30
@@ -216,7 +217,8 @@ class RateLimitedLoginView(LoginView):
         context = self.get_context_data(form=form, rate_limit_message=status.message)
         try:
             response = self.render_to_response(context, status=429)
-            response.render()
+            if isinstance(response, TemplateResponse):
+                response.render()
         except TemplateDoesNotExist:
             response = HttpResponse(status.message, status=429, content_type="text/plain; charset=utf-8")
         response["Retry-After"] = str(status.retry_after)

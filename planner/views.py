@@ -730,7 +730,10 @@ def plan_download(request: HttpRequest, pk: int, what: str) -> HttpResponse:
     filename, content_type = DOWNLOADS[what]
     if what == "profile":
         filename = f"{slugify(plan.destination.hostname) or 'destination'}.profile"
-    content = selectors.plan_generated_file(plan, what)
+    try:
+        content = selectors.plan_generated_file(plan, what)
+    except services.PlannerError as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = attachment(_download_name(plan, filename))
     return response

@@ -8,7 +8,6 @@ check the operator role in the object's team (403 for viewers).  Service refusal
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +39,7 @@ from planner.permissions import is_operator, operator_team_ids, roles_for_user
 from planner.ratelimit import LoginRateLimiter
 from planner.solaris.bundle_archive import BundleLimits
 from planner.solaris.errors import SolarisParseError
+from planner.solaris.names import check_hostname
 from planner.upload import (
     bundle_limits,
     content_length_error,
@@ -53,8 +53,6 @@ from .filters import HostFilter, PlanFilter
 from .permissions import WRITE_DENIED, IsTeamOperatorForWrites
 
 log = logging.getLogger(__name__)
-
-_HOSTNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$")
 
 
 def planner_error(exc: Exception) -> ValidationError:
@@ -209,9 +207,8 @@ class BundleUploadView(APIView):
         try:
             data = upload.read()
             loaded = load_upload(name, data, limits=limits)
-            hostname = loaded.inventory.hostname
-            if not hostname or not _HOSTNAME_RE.match(hostname):
-                raise SolarisParseError(f"no usable hostname in the upload ({hostname!r})", source=name)
+            # The one hostname rule (planner/solaris/names.py), as on the upload page.
+            hostname = check_hostname(loaded.inventory.hostname, source=name)
             previous = (
                 Host.objects.filter(team=team, hostname=hostname)
                 .values_list("current_snapshot_id", flat=True)
