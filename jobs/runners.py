@@ -32,6 +32,7 @@ from typing import Any
 from planner.domain.findings import Code
 from planner.solaris.errors import SolarisParseError
 from planner.solaris.inventory import VfstabEntry, ZoneConfig
+from planner.solaris.names import is_hostname
 from planner.solaris.vfstab import parse_vfstab
 
 from . import services, storage
@@ -77,6 +78,7 @@ def run_job(job: Job) -> Job:
         Job.Kind.INSPECT: InspectRunner,
     }[Job.Kind(job.kind)](job)
     try:
+        runner.preflight()
         runner.run()
     except services.JobCancelled as exc:
         runner.cleanup()
@@ -141,6 +143,29 @@ class BaseRunner:
             return storage.host_root(self.job.team_id, host.pk)
         except storage.PathEscape as exc:
             raise ExecutorError(f"refused: {exc}") from exc
+
+    def preflight(self) -> None:
+        """Before any step: every path the params name must resolve inside the job's team folder.
+
+        The API and the forms accept only relative paths already; this holds whatever reached
+        the job row (defence in depth), and fails the job before anything is opened."""
+        if not self.is_local:
+            return
+        team = self.job.team_id
+        roots = {
+            "archive_path": storage.team_archive_root(team),
+            "output_path": storage.team_archive_root(team),
+            "source_root": storage.team_hosts_root(team),
+            "destination_root": storage.team_hosts_root(team),
+        }
+        for key, root in roots.items():
+            value = self.job.params.get(key)
+            if value in (None, ""):
+                continue
+            try:
+                storage.join_inside(root, str(value), what=key)
+            except storage.PathEscape as exc:
+                raise ExecutorError(f"refused: {exc}") from exc
 
     def team_archive(self, relative: str, *, what: str) -> Path:
         """An archive of the job's team, resolved inside its folder (ExecutorError otherwise)."""
@@ -240,7 +265,16 @@ def archive_output_relative(job: Job) -> str:
             return storage.check_relative(str(requested), what="output_path")
         except storage.PathEscape as exc:
             raise ExecutorError(f"refused: {exc}") from exc
-    return storage.archive_file_name(job.pk, job.plan.source.hostname if job.plan else "archive")
+    return storage.archive_file_name(job.pk, source_label(job))
+
+
+def source_label(job: Job) -> str:
+    """The source host's name for archive names and labels; its id when the stored name would not
+    pass the boundary (a host imported before names were checked)."""
+    if job.plan is None:
+        return "archive"
+    hostname = job.plan.source.hostname
+    return hostname if is_hostname(hostname) else f"host-{job.plan.source_id}"
 
 
 class ArchiveRunner(BaseRunner):
@@ -301,7 +335,7 @@ class ArchiveRunner(BaseRunner):
         if not self.is_local:
             return path
         relative = storage.relative_archive(self.job.team_id, path)
-        hostname = self.plan.source.hostname if self.plan else "archive"
+        hostname = source_label(self.job)
         services.archive_register(
             team_id=self.job.team_id,
             relative=relative,
@@ -424,7 +458,7 @@ class ArchiveRunner(BaseRunner):
 
     def create_archive(self) -> Any:
         options = self.plan.options if self.plan else {}
-        hostname = self.plan.source.hostname if self.plan else "archive"
+        hostname = source_label(self.job)
         spec = ArchiveSpec(
             name=str(self.job.params.get("archive_name") or f"{hostname}-zflar"),
             output_path=self.output_path(),

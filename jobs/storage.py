@@ -41,6 +41,8 @@ __all__ = [
     "host_root_relative",
     "host_tree",
     "inside_store",
+    "join_inside",
+    "job_path_problems",
     "relative_archive",
     "storage_folders",
     "storage_problems",

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 
+from planner.solaris.names import is_hostname
+
 from .base import Executor, ExecutorError
 
 if TYPE_CHECKING:
@@ -36,7 +38,10 @@ def executor_for(job: Job, *, role: str, local_root: Path | None = None) -> Exec
     if job.executor == "local":
         if local_root is None:
             raise ExecutorError(f"job {job.pk}: no folder tree for the {role} host")
-        return LocalExecutor(root=local_root, host=host.hostname)
+        # The host's name only labels messages and the archive's creation_node; a stored name that
+        # the boundary would refuse (imported before it existed) is replaced by the host's id.
+        label = host.hostname if is_hostname(host.hostname) else f"host-{host.pk}"
+        return LocalExecutor(root=local_root, host=label)
     if job.executor == "ssh":
         from .ssh import SshExecutor
 
