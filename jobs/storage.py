@@ -129,12 +129,12 @@ def relative_archive(team_id: int, path: str | os.PathLike[str]) -> str:
 
 def ensure_folder(path: Path, *, what: str) -> Path:
     """Create ``path`` (and its parents) and check it is a writable folder, or StorageError saying why."""
+    if path.exists() and not path.is_dir():
+        raise StorageError(f"{what} {path} is not a folder")
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StorageError(f"{what} {path} cannot be created: {exc.strerror or exc}") from exc
-    if not path.is_dir():
-        raise StorageError(f"{what} {path} is not a folder")
     if not os.access(path, os.W_OK | os.X_OK):
         raise StorageError(f"{what} {path} is not writable by this process (uid {os.getuid()})")
     return path
