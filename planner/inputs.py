@@ -59,7 +59,9 @@ def load_path(spec: str, *, limits: BundleLimits | None = None) -> LoadedInvento
 def load_catalog(spec: str) -> LoadedInventory:
     parts = spec.split(":")
     model = parts[1] if len(parts) > 1 else ""
-    hostname = parts[2] if len(parts) > 2 and parts[2] else f"new-{model.lower()}"
+    # The default name is a valid host name whatever the model is spelled like ("Sun Fire V240").
+    default = "new-" + ("-".join(re.findall(r"[a-z0-9]+", model.lower())) or "host")
+    hostname = parts[2] if len(parts) > 2 and parts[2] else default
     try:
         inventory = catalog_destination(model, hostname)
     except KeyError as exc:

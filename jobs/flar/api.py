@@ -110,7 +110,12 @@ def extract_for_executor(
     on_progress: ProgressCallback | None = None,
     cancel: Callable[[], bool] | None = None,
 ) -> ExtractOutcome:
-    """Safe extraction; refused entries and skipped devices come back as "name: reason" lines."""
+    """Safe extraction; refused entries and skipped devices come back as "name: reason" lines.
+
+    Archives are untrusted here, always (``trusted`` is never passed): no device node or
+    FIFO is created and set-uid/set-gid bits are cleared; those entries are listed in
+    ``devices_skipped`` so the job records them.  The size limits raise FlarError.
+    """
     report = extract(path, dest, on_progress=on_progress, cancel=cancel)
     from jobs.executors.base import ExtractOutcome
 
@@ -119,7 +124,8 @@ def extract_for_executor(
         bytes=report.bytes_written,
         hash_ok=None if report.hash_status is HashStatus.NOT_CHECKED else report.hash_ok,
         refused=[f"{entry.name}: {entry.reason}" for entry in report.refused],
-        devices_skipped=[f"{entry.name}: {entry.reason}" for entry in report.not_created],
+        devices_skipped=[f"{entry.name}: {entry.reason}" for entry in report.not_created]
+        + [f"{name}: set-uid/set-gid bits cleared (untrusted archive)" for name in report.setid_cleared],
     )
 
 

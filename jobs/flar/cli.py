@@ -207,7 +207,8 @@ def _print_report(report: ExtractReport, out: Writer) -> None:
 
 def _cmd_extract(argv: Sequence[str], out: Writer, err: Writer) -> int:
     parser = _Parser(prog="flar extract", out=out, description="Extract a flash archive's files safely.")
-    parser.add_argument("--no-devices", action="store_true", help="never create device nodes or FIFOs")
+    # Archives are untrusted: device nodes and FIFOs are never created, set-id bits are cleared.
+    parser.add_argument("--no-devices", action="store_true", help="(the default; kept for old scripts)")
     parser.add_argument("archive")
     parser.add_argument("dest")
     args = parser.parse_args(argv)

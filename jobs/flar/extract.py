@@ -16,12 +16,21 @@ boundary itself instead of trusting any extractor:
 * symlinks are created as symlinks whatever they point to (they are data) and
   nothing is ever written through them;
 * hard links may only point at a regular file extracted earlier in this run;
-* device nodes and FIFOs are created only by root and only when
-  ``allow_devices`` is not False; otherwise they are listed as not created.
+* archives are untrusted: device nodes and FIFOs are never created and set-uid
+  and set-gid bits are always cleared (each is listed in the report so the job
+  can record it).  ``trusted=True`` restores cpio's behaviour for root (devices
+  unless ``allow_devices`` is False, set-id bits kept); it exists for tests only,
+  and no job or view ever passes it;
+* the size is bounded: extraction stops with FlarError once the file data
+  written passes the header's ``files_unarchived_size`` plus a small slack
+  (:func:`size_limit`), once it would pass the free space the destination file
+  system had at the start (less a reserve), or, for a compressed (``-c``, LZW)
+  archive, once the uncompressed payload passes :data:`MAX_COMPRESSION_RATIO`
+  times the compressed size.  Nothing past the limit is written.
 
-Attributes follow ``cpio -idm``: permission bits (set-uid/set-gid kept only
-when running as root, as cpio does; stripped otherwise), owner and group only
-as root, modification times after the data, directories' attributes last.
+Attributes follow ``cpio -idm``: permission bits (set-uid/set-gid cleared, see
+above), owner and group only as root, modification times after the data,
+directories' attributes last.
 
 archive_id is checked while extracting (the payload is hashed as it streams).
 Like Solaris, a mismatch does not stop the extraction: the report says
@@ -38,7 +47,7 @@ from dataclasses import dataclass, field
 
 from .errors import FlarError
 from .newc import Member, MemberType
-from .payload import Backend
+from .payload import Backend, PayloadReader
 from .progress import CancelCallback, ProgressCallback, Throttle
 from .reader import Archive, CpioParser, HashStatus, hash_status
 
@@ -47,6 +56,66 @@ _CREATE_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEX
 _DIR_CACHE_LIMIT = 256
 # Keep reports bounded even for a hostile archive with millions of bad names.
 MAX_REPORTED = 1000
+_SETID = stat.S_ISUID | stat.S_ISGID
+
+# Extraction limits (docs/security.md, "Extraction limits").
+# files_unarchived_size is the installer's own space estimate (the sum of the file sizes),
+# so a real archive never writes much more: 2 % or 1 MiB of slack, whichever is larger.
+SLACK_MIN_BYTES = 1 << 20
+SLACK_DIVISOR = 50
+# compress(1) gives 2-5x on system files; 100x over a whole archive only comes from
+# long runs of one byte, i.e. a bomb.  Small payloads get a floor so a tiny archive of
+# zero-filled files still extracts.
+MAX_COMPRESSION_RATIO = 100
+RATIO_FLOOR_BYTES = 64 << 20
+# Stop before the destination is full: keep 5 % of the free space, at most 256 MiB.
+FREE_RESERVE_DIVISOR = 20
+FREE_RESERVE_MAX = 256 << 20
+
+
+def size_limit(declared: int | None) -> int | None:
+    """The most file data an archive declaring ``files_unarchived_size=declared`` may write."""
+    if declared is None:
+        return None
+    return declared + max(SLACK_MIN_BYTES, declared // SLACK_DIVISOR)
+
+
+def payload_limit(compressed: bool, payload_size: int) -> int | None:
+    """The most uncompressed payload a compressed archive of ``payload_size`` bytes may give."""
+    if not compressed:
+        return None  # the payload is the file itself: already bounded by its size
+    return max(MAX_COMPRESSION_RATIO * payload_size, RATIO_FLOOR_BYTES)
+
+
+def free_space_limit(path: str) -> int:
+    """Bytes that may be written below ``path``: its file system's free space less a reserve."""
+    st = os.statvfs(path)
+    free = st.f_bavail * st.f_frsize
+    return max(free - min(free // FREE_RESERVE_DIVISOR, FREE_RESERVE_MAX), 0)
+
+
+@dataclass(frozen=True)
+class _Limits:
+    declared: int | None
+    file_bytes: int | None  # declared + slack
+    payload_bytes: int | None  # compression-ratio cap
+    free_bytes: int  # free space at the start, less the reserve
+
+    def file_room(self, written: int) -> tuple[int, str]:
+        """How many more file bytes may be written, and what stops them."""
+        room, why = (
+            self.free_bytes - written,
+            (f"the destination file system has only {self.free_bytes} bytes free (less a reserve)"),
+        )
+        if self.file_bytes is not None and self.file_bytes - written < room:
+            room, why = (
+                self.file_bytes - written,
+                (
+                    f"the header declares files_unarchived_size={self.declared} but the files pass "
+                    f"{self.file_bytes} bytes (declared size plus slack)"
+                ),
+            )
+        return max(room, 0), why
 
 
 @dataclass(frozen=True)
@@ -69,6 +138,8 @@ class ExtractReport:
     refused_count: int = 0
     not_created: list[RefusedEntry] = field(default_factory=list)  # devices, FIFOs, sockets skipped
     not_created_count: int = 0
+    setid_cleared: list[str] = field(default_factory=list)  # names whose set-uid/set-gid bits were cleared
+    setid_cleared_count: int = 0
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -103,6 +174,8 @@ class ExtractReport:
             "refused_count": self.refused_count,
             "not_created": [{"name": r.name, "reason": r.reason} for r in self.not_created],
             "not_created_count": self.not_created_count,
+            "setid_cleared": list(self.setid_cleared),
+            "setid_cleared_count": self.setid_cleared_count,
             "warnings": list(self.warnings),
         }
 
@@ -212,8 +285,14 @@ class _Extractor:
         throttle: Throttle,
         *,
         allow_devices: bool | None,
+        trusted: bool,
+        limits: _Limits,
+        payload: PayloadReader,
     ) -> None:
         self._parser = parser
+        self._trusted = trusted
+        self._limits = limits
+        self._payload = payload
         self._dirs = _Directories(dest_fd)
         self._report = report
         self._throttle = throttle
@@ -230,6 +309,7 @@ class _Extractor:
     def run(self) -> None:
         try:
             for member in self._parser:
+                self._check_payload()
                 self._dirs.trim()
                 self._one(member)
                 self._throttle.tick(self._report.bytes_written, member.name_bytes)
@@ -341,18 +421,38 @@ class _Extractor:
             for link_parts, link_member in self._deferred.pop(key, []):
                 self._link_or_refuse(parts, link_parts, link_member)
 
+    def _check_payload(self) -> None:
+        limit = self._limits.payload_bytes
+        if limit is not None and self._payload.position > limit:
+            raise FlarError(
+                f"the compressed payload expands past {limit} bytes ({MAX_COMPRESSION_RATIO}x its size): "
+                "refusing a compression bomb; extraction stopped",
+                self._report.archive,
+                self._payload.position,
+            )
+
     def _write_data(self, fd: int, member: Member) -> None:
-        written = 0
         try:
             for view in self._parser.data_views():
-                while view:
-                    count = os.write(fd, view)
-                    view = view[count:]
-                    written += count
+                self._check_payload()
+                room, why = self._limits.file_room(self._report.bytes_written)
+                if len(view) > room:
+                    self._write_all(fd, view[:room])
+                    raise FlarError(
+                        f"extraction stopped in {member.name!r}: {why}",
+                        self._report.archive,
+                        self._payload.position,
+                    )
+                self._write_all(fd, view)
         except OSError as exc:
             # Out of space or an I/O error is not one bad entry: stop the whole extraction.
             raise FlarError(f"cannot write {member.name!r}: {exc.strerror}", self._report.archive) from None
-        self._report.bytes_written += written
+
+    def _write_all(self, fd: int, view: memoryview | bytes) -> None:
+        while view:
+            count = os.write(fd, view)
+            view = view[count:]
+            self._report.bytes_written += count
 
     def _set_attributes_fd(self, fd: int, member: Member) -> None:
         if self._is_root:
@@ -362,7 +462,13 @@ class _Extractor:
 
     def _mode(self, member: Member) -> int:
         bits = stat.S_IMODE(member.mode)
-        return bits if self._is_root else bits & ~(stat.S_ISUID | stat.S_ISGID)
+        if self._trusted and self._is_root:
+            return bits
+        if bits & _SETID:
+            self._report.setid_cleared_count += 1
+            if len(self._report.setid_cleared) < MAX_REPORTED:
+                self._report.setid_cleared.append(member.name)
+        return bits & ~_SETID
 
     def _symlink(self, parts: tuple[bytes, ...], member: Member) -> None:
         target = member.link_target
@@ -384,6 +490,9 @@ class _Extractor:
         self._count("symlink")
 
     def _special(self, parts: tuple[bytes, ...], member: Member) -> None:
+        if not self._trusted:
+            self._not_created(member.name, f"{member.type} not created (untrusted archive)")
+            return
         if not self._is_root:
             self._not_created(member.name, "not created (not root)")
             return
@@ -502,14 +611,19 @@ def extract(
     cancel: CancelCallback | None = None,
     allow_devices: bool | None = None,
     backend: Backend = "auto",
+    trusted: bool = False,
 ) -> ExtractReport:
     """Extract the files section of ``path`` below ``dest`` (created if missing).
 
     ``on_progress(bytes_done, bytes_total, current_path)`` counts file data
     written against files_unarchived_size (None when the header has none);
     ``cancel()`` returning True raises FlarCancelled, leaving what was
-    extracted so far.  Read errors and truncation raise FlarError; unsafe
-    entries are refused and listed in the report, never raised.
+    extracted so far.  Read errors, truncation and the size limits raise
+    FlarError; unsafe entries are refused and listed in the report, never raised.
+
+    ``trusted`` is for tests only (jobs and views never set it): with it, root
+    creates device nodes and FIFOs (unless ``allow_devices`` is False) and keeps
+    set-uid/set-gid bits, as ``cpio -idm`` does.  The size limits apply either way.
     """
     archive_path = os.fspath(path)
     dest_path = os.path.abspath(os.fspath(dest))
@@ -519,16 +633,35 @@ def extract(
             report = ExtractReport(archive=archive_path, dest=dest_path, expected_archive_id=meta.archive_id)
             report.warnings.extend(meta.warnings)
             os.makedirs(dest_path, exist_ok=True)
+            total = meta.files_unarchived_size
+            limits = _Limits(
+                declared=total,
+                file_bytes=size_limit(total),
+                payload_bytes=payload_limit(meta.compressed, meta.payload_size),
+                free_bytes=free_space_limit(dest_path),
+            )
+            if total is not None and total > limits.free_bytes:
+                raise FlarError(
+                    f"the archive declares files_unarchived_size={total} but {dest_path} has only "
+                    f"{limits.free_bytes} bytes free (less a reserve); nothing was extracted",
+                    archive_path,
+                )
             dest_fd = os.open(dest_path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
             try:
                 payload = archive.open_payload(hashed=True, backend=backend)
                 try:
-                    total = meta.files_unarchived_size
                     throttle = Throttle(
                         on_progress, cancel, total=total if total else None, path=archive_path
                     )
                     _Extractor(
-                        CpioParser(payload), dest_fd, report, throttle, allow_devices=allow_devices
+                        CpioParser(payload),
+                        dest_fd,
+                        report,
+                        throttle,
+                        allow_devices=allow_devices,
+                        trusted=trusted,
+                        limits=limits,
+                        payload=payload,
                     ).run()
                     payload.drain()
                     hasher = payload.hasher
@@ -542,6 +675,14 @@ def extract(
                 os.close(dest_fd)
     except OSError as exc:
         raise FlarError(f"{exc.strerror or exc}", archive_path) from None
+    if report.setid_cleared_count:
+        shown = ", ".join(report.setid_cleared[:5])
+        more = report.setid_cleared_count - min(len(report.setid_cleared), 5)
+        count = report.setid_cleared_count
+        report.warnings.append(
+            f"set-uid/set-gid bits cleared on {count} entries (untrusted archive): {shown}"
+            + (f" and {more} more" if more > 0 else "")
+        )
     report.hash_status = hash_status(meta.archive_id, report.actual_archive_id)
     if report.hash_status is HashStatus.MISMATCH:
         report.warnings.append(

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from planner.solaris.inventory import Disk, HostInventory, Nic, Prtdiag, Uname
+from planner.solaris.names import check_hostname
 
 GB = 1000**3  # disk vendors count decimal gigabytes; a "146 GB" disk is 146e9 bytes
 
@@ -308,6 +309,7 @@ def find_model(model: str) -> CatalogModel:
 
 def catalog_destination(model: str, hostname: str, disk_gb: int | None = None) -> HostInventory:
     """A destination inventory for a catalog model, as if collected from a fresh box."""
+    check_hostname(hostname, source=f"catalog:{model}")
     m = find_model(model)
     size_gb = disk_gb if disk_gb is not None else m.default_disk_gb
     nics: list[Nic] = []

@@ -1,34 +1,46 @@
 """The exact shell text of every command the findings and the runbook give.
 
 One place builds each command so the remedy an admin reads in a finding, the runbook
-step and the generated scripts can never disagree.
+step and the generated scripts can never disagree.  Every value goes through
+:mod:`planner.domain.quoting`: ``sh`` words through :func:`~planner.domain.quoting.sh_quote`,
+values inside zonecfg command text through :func:`~planner.domain.quoting.zonecfg_token`.
 """
 
 from __future__ import annotations
 
-import shlex
+from planner.domain.quoting import UnsafeValueError, sh_quote, zonecfg_command, zonecfg_token
+from planner.solaris.names import is_mount_point, is_path_word
 
 
 def q(word: str) -> str:
     """Quote a word for /bin/sh only when it needs it (keeps commands readable)."""
-    return shlex.quote(word)
+    return sh_quote(word)
 
 
 def zonecfg(zone: str, *subcommands: str) -> str:
     """``zonecfg -z Z 'a; b; end'``: zonecfg reads ';'-separated subcommands from one argument."""
-    return f"zonecfg -z {q(zone)} {shlex.quote('; '.join(subcommands))}"
+    return zonecfg_command(zone, *subcommands)
 
 
 def zoneadm(zone: str, action: str) -> str:
-    return f"zoneadm -z {q(zone)} {action}"
+    return f"zoneadm -z {q(zone)} {q(action)}"
 
 
 def set_autoboot(zone: str, value: bool) -> str:
     return zonecfg(zone, f"set autoboot={'true' if value else 'false'}")
 
 
+def net_selector(physical: str, address: str = "") -> str:
+    """``net physical=bge1`` (``net address=... physical=bge1`` when the zone has several on it)."""
+    if address:
+        return f"net address={zonecfg_token(address, what='address')} physical={zonecfg_token(physical)}"
+    return f"net physical={zonecfg_token(physical, what='physical')}"
+
+
 def net_remap(zone: str, selector: str, new_physical: str) -> str:
-    return zonecfg(zone, f"select {selector}", f"set physical={new_physical}", "end")
+    return zonecfg(
+        zone, f"select {selector}", f"set physical={zonecfg_token(new_physical, what='physical')}", "end"
+    )
 
 
 def net_drop(zone: str, selector: str) -> str:
@@ -36,15 +48,22 @@ def net_drop(zone: str, selector: str) -> str:
 
 
 def device_remap(zone: str, old_match: str, new_match: str) -> str:
-    return zonecfg(zone, f"select device match={old_match}", f"set match={new_match}", "end")
+    old, new = zonecfg_token(old_match, what="device match"), zonecfg_token(new_match, what="device match")
+    return zonecfg(zone, f"select device match={old}", f"set match={new}", "end")
 
 
 def device_remove(zone: str, old_match: str) -> str:
-    return zonecfg(zone, f"remove device match={old_match}")
+    return zonecfg(zone, f"remove device match={zonecfg_token(old_match, what='device match')}")
 
 
 def fs_special_remap(zone: str, directory: str, special: str, raw: str) -> str:
-    return zonecfg(zone, f"select fs dir={directory}", f"set special={special}", f"set raw={raw}", "end")
+    return zonecfg(
+        zone,
+        f"select fs dir={zonecfg_token(directory, what='fs dir')}",
+        f"set special={zonecfg_token(special, what='fs special')}",
+        f"set raw={zonecfg_token(raw, what='fs raw')}",
+        "end",
+    )
 
 
 def mount_ufs(special: str, mount_point: str) -> str:
@@ -57,13 +76,24 @@ def umount(mount_point: str) -> str:
 
 def vfstab_line(special: str, raw: str, mount_point: str) -> str:
     """The temporary global-zone vfstab entry for a zone-private ufs slice (vfstab(4) fields)."""
+    for value, what in ((special, "device to mount"), (raw, "device to fsck")):
+        if not is_path_word(value):
+            raise UnsafeValueError(f"vfstab {what} {value!r} cannot be written: not one plain word")
+    if not is_mount_point(mount_point):
+        raise UnsafeValueError(f"vfstab mount point {mount_point!r} cannot be written: not a mount point")
     return f"{special} {raw} {mount_point} ufs 2 yes -"
 
 
 def vfstab_remove(mount_point: str) -> str:
-    """Drop the vfstab line for one mount point, keeping comments; write a temp file then mv."""
-    script = f'$1 !~ /^#/ && $3 == "{mount_point}" {{ next }} {{ print }}'
-    return f"nawk {shlex.quote(script)} /etc/vfstab > /etc/vfstab.zflar && mv /etc/vfstab.zflar /etc/vfstab"
+    """Drop the vfstab line for one mount point, keeping comments; write a temp file then mv.
+
+    The mount point reaches awk as a variable (-v), never as program text.
+    """
+    script = "$1 !~ /^#/ && $3 == mp { next } { print }"
+    return (
+        f"nawk -v mp={q(mount_point)} {q(script)} /etc/vfstab > /etc/vfstab.zflar "
+        "&& mv /etc/vfstab.zflar /etc/vfstab"
+    )
 
 
 def flarcreate(name: str, archive_dir: str, excluded: list[str], compress: bool) -> str:

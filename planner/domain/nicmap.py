@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from planner.domain.commands import net_selector
 from planner.domain.facts import (
     bare_address,
     global_zone_addresses,
@@ -207,9 +208,9 @@ def map_nics(
         per_port = Counter(n.physical for n in zone.config.nets)
         for net in zone.config.nets:
             src = _source_port(source, net.physical)
-            selector = f"net physical={net.physical}"
+            selector = net_selector(net.physical)
             if per_port[net.physical] > 1 and net.address:
-                selector = f"net address={net.address} physical={net.physical}"
+                selector = net_selector(net.physical, net.address)
             row = NicMapping(
                 zone=zone.name,
                 physical=net.physical,

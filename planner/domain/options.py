@@ -10,7 +10,17 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
+from planner.domain.quoting import word
 from planner.solaris.inventory import from_dict
+from planner.solaris.names import (
+    check_device_match,
+    check_disk_name,
+    check_hostname,
+    check_mount_point,
+    check_nic_name,
+    check_zone_name,
+    check_zonecfg_value,
+)
 
 NIC_ACTIONS = ("map", "drop")
 DEVICE_ACTIONS = ("keep", "replace", "remove")
@@ -95,3 +105,45 @@ class Overrides:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Overrides:
         return from_dict(cls, data)
+
+
+def check_options(options: PlanOptions, *, hostname: str = "host") -> PlanOptions:
+    """The options as the generated files need them; SolarisParseError (source "plan options") if not.
+
+    Paths are absolute mount points, the JumpStart server a host name, the timezone and the
+    resolved archive location plain words (they go unquoted into sysidcfg and the profile).
+    """
+    where = "plan options"
+    for path, what in (
+        (options.archive_dir, "archive_dir"),
+        (options.jumpstart_dir, "jumpstart_dir"),
+        (options.install_image_dir, "install_image_dir"),
+        *((p, "excluded_paths") for p in options.excluded_paths),
+    ):
+        check_mount_point(path, source=f"{where}: {what}")
+    check_hostname(options.jumpstart_server, source=f"{where}: jumpstart_server")
+    word(options.timezone, what="timezone")
+    word(options.resolved_archive_location(hostname), what="archive_location")
+    return options
+
+
+def check_overrides(overrides: Overrides) -> Overrides:
+    """Every name in the user's decisions through names.py (source "plan overrides")."""
+    where = "plan overrides"
+    for nic in overrides.nics:
+        check_zone_name(nic.zone, source=f"{where}: NIC override")
+        check_nic_name(nic.physical, source=f"{where}: NIC override")
+        check_zonecfg_value(nic.address, source=f"{where}: NIC override")
+        if nic.target:
+            check_nic_name(nic.target, source=f"{where}: NIC override target")
+    for device in overrides.devices:
+        check_zone_name(device.zone, source=f"{where}: device override")
+        check_device_match(device.match, source=f"{where}: device override")
+        if device.replacement:
+            check_device_match(device.replacement, source=f"{where}: device override replacement")
+    for disk in overrides.disks:
+        check_zonecfg_value(disk.key, source=f"{where}: disk override key")
+        check_disk_name(disk.disk, source=f"{where}: disk override")
+    if overrides.default_nic_target:
+        check_nic_name(overrides.default_nic_target, source=f"{where}: default NIC target")
+    return overrides

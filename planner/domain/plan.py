@@ -17,11 +17,20 @@ from planner.domain.findings import Finding, Severity, Verdict, verdict_of
 from planner.domain.jumpstart import jumpstart_profile, sysidcfg
 from planner.domain.layout import LayoutPlan, plan_layout
 from planner.domain.nicmap import NicMapping, map_nics
-from planner.domain.options import DeviceOverride, DiskOverride, NicOverride, Overrides, PlanOptions
+from planner.domain.options import (
+    DeviceOverride,
+    DiskOverride,
+    NicOverride,
+    Overrides,
+    PlanOptions,
+    check_options,
+    check_overrides,
+)
 from planner.domain.rules import host_findings, zone_findings
 from planner.domain.runbook import RunbookPhase, RunbookStep, build_runbook
 from planner.domain.zonework import ZoneWork, build_zone_work
 from planner.solaris.inventory import HostInventory
+from planner.solaris.validate import check_inventory
 
 __all__ = [
     "DeviceOverride",
@@ -143,8 +152,14 @@ def compute_plan(
     options: PlanOptions | None = None,
     overrides: Overrides | None = None,
 ) -> PlanResult:
+    options = check_options(options or PlanOptions(), hostname=source.hostname)
+    overrides = check_overrides(overrides or Overrides())
+    # The boundary again: stored inventories (JSON rows older than the readers' checks) and
+    # catalog entries did not all come through the readers.
+    check_inventory(source, source=f"source host {source.hostname[:64]!r}")
+    check_inventory(destination, source=f"destination host {destination.hostname[:64]!r}")
     with memoized_mounts():
-        return _compute_plan(source, destination, options or PlanOptions(), overrides or Overrides())
+        return _compute_plan(source, destination, options, overrides)
 
 
 def _compute_plan(

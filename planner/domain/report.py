@@ -14,6 +14,7 @@ from typing import Any
 
 from planner.domain.plan import PlanResult
 from planner.domain.runbook import FINISH_SCRIPT_NAME, PRE_ARCHIVE_SCRIPT_NAME
+from planner.solaris.names import check_hostname
 
 WIDTH = 100
 _VERDICT_WORDS = {"ready": "READY", "ready_with_steps": "READY WITH STEPS", "blocked": "BLOCKED"}
@@ -207,11 +208,14 @@ def scripts_tarball(result: PlanResult) -> bytes:
 
     Timestamps are fixed so the same plan always gives the same bytes.
     """
-    top = f"zflar-{result.source.hostname}-to-{result.destination.hostname}"
+    # Member names come from validated host names only: no '/', '..' or control character.
+    source = check_hostname(result.source.hostname, source="the scripts tarball")
+    destination = check_hostname(result.destination.hostname, source="the scripts tarball")
+    top = f"zflar-{source}-to-{destination}"
     members = [
         (PRE_ARCHIVE_SCRIPT_NAME, result.pre_archive_script, 0o755),
         (FINISH_SCRIPT_NAME, result.finish_script, 0o755),
-        (f"{result.destination.hostname}.profile", result.jumpstart_profile, 0o644),
+        (f"{destination}.profile", result.jumpstart_profile, 0o644),
         ("sysidcfg", result.sysidcfg, 0o644),
         ("RUNBOOK.md", runbook_markdown(result), 0o644),
     ]

@@ -17,6 +17,7 @@ from planner.domain.facts import (
 from planner.domain.findings import CHECK_COLUMNS, Code, Finding, Severity
 from planner.domain.layout import LayoutPlan, UnplacedFs
 from planner.domain.nicmap import NicMapping
+from planner.domain.quoting import zonecfg_token
 from planner.domain.zonework import UfsMove, ZoneWork
 from planner.solaris.inventory import HostInventory
 
@@ -266,8 +267,8 @@ def rule_nfs(w: ZoneWork) -> list[Finding]:
                 f"Zone {w.name} mounts {v.device} on {v.mount_point} over NFS from its own /etc/vfstab: this "
                 "works "
                 "after a flash install (seed).",
-                f"No change. Before flarcreate, confirm the line is there: grep nfs {vfstab}; and that "
-                f"{server} "
+                "No change. Before flarcreate, confirm the line is there: "
+                f"grep nfs {cmd.q(vfstab)}; and that {server} "
                 "exports it to the zone's address on the destination too (share / dfshares on the server).",
                 w.name,
                 device=v.device,
@@ -284,8 +285,8 @@ def rule_nfs(w: ZoneWork) -> list[Finding]:
                 f"Zone {w.name} has an NFS file system {fs.special} on {fs.dir} in its zonecfg. The seed's "
                 "working "
                 "form is a line in the zone's own /etc/vfstab, written before the archive is made.",
-                f"Before flarcreate: {cmd.zonecfg(w.name, f'remove fs dir={fs.dir}')}; "
-                f"echo '{line}' >> {vfstab}",
+                f"Before flarcreate: {cmd.zonecfg(w.name, f'remove fs dir={zonecfg_token(fs.dir)}')}; "
+                f"echo {cmd.q(line)} >> {cmd.q(vfstab)}",
                 w.name,
                 device=fs.special,
                 mount_point=fs.dir,

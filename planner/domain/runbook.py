@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING, Any
 
 from planner.domain import commands as cmd
 from planner.domain.facts import RUNNING_STATES
-from planner.domain.jumpstart import profile_archive_location
+from planner.domain.jumpstart import profile_archive_location, rules_line
 from planner.domain.options import PlanOptions
+from planner.domain.quoting import comment
 from planner.domain.zonework import ZoneWork
 from planner.solaris.inventory import HostInventory, record_dict
 
@@ -128,7 +129,7 @@ def _source_actions(
                     script=f"halt_zone {cmd.q(w.name)}",
                     notes="Seed: archives made with running zones are incomplete. For a clean application "
                     "stop "
-                    f"first: zlogin {w.name} shutdown -y -g 0 -i 0",
+                    f"first: zlogin {cmd.q(w.name)} shutdown -y -g 0 -i 0",
                 )
             )
     for w in zones:
@@ -284,14 +285,19 @@ def _destination_actions(
     boot = (
         "boot net - install" if arch != "i86pc" else "PXE boot the host and pick the JumpStart install entry"
     )
+    q = cmd.q
+    server = options.jumpstart_server
+    tools = f"{options.install_image_dir.rstrip('/')}/Solaris_10/Tools"
     return [
         _Action(
             "destination",
             None,
             "Put the profile, sysidcfg and finish script on the JumpStart server",
-            f"mkdir -p {js}/profiles {js}/sysidcfg/{host} {js}/finish && cp {profile} {js}/profiles/ && "
-            f"cp sysidcfg {js}/sysidcfg/{host}/sysidcfg && cp {FINISH_SCRIPT_NAME} {js}/finish/ && "
-            f"chmod 0755 {js}/finish/{FINISH_SCRIPT_NAME}",
+            f"mkdir -p {q(f'{js}/profiles')} {q(f'{js}/sysidcfg/{host}')} {q(f'{js}/finish')} && "
+            f"cp {q(profile)} {q(f'{js}/profiles/')} && "
+            f"cp sysidcfg {q(f'{js}/sysidcfg/{host}/sysidcfg')} && "
+            f"cp {FINISH_SCRIPT_NAME} {q(f'{js}/finish/')} && "
+            f"chmod 0755 {q(f'{js}/finish/{FINISH_SCRIPT_NAME}')}",
             notes="The files come from the plan's scripts download. Replace the REPLACE-ME values in "
             "sysidcfg "
             "(root_password from /etc/shadow, the IP address) and set default_route.",
@@ -300,17 +306,16 @@ def _destination_actions(
             "destination",
             None,
             "Add the rule for the destination and check the rules",
-            f"echo 'hostname {host} - profiles/{profile} finish/{FINISH_SCRIPT_NAME}' >> {js}/rules && "
-            f"cd {js} && ./check",
+            f"echo {q(rules_line(host, f'profiles/{profile}', f'finish/{FINISH_SCRIPT_NAME}'))} "
+            f">> {q(f'{js}/rules')} && cd {q(js)} && ./check",
             notes="check (from the media's Misc/jumpstart_sample) writes rules.ok.",
         ),
         _Action(
             "destination",
             None,
             "Register the destination as an install client",
-            f"cd {options.install_image_dir}/Solaris_10/Tools && ./add_install_client "
-            f"-c {options.jumpstart_server}:{js} -p {options.jumpstart_server}:{js}/sysidcfg/{host} {host} "
-            f"{arch}",
+            f"cd {q(tools)} && ./add_install_client "
+            f"-c {q(f'{server}:{js}')} -p {q(f'{server}:{js}/sysidcfg/{host}')} {q(host)} {q(arch)}",
             notes=f"Needs {host} in /etc/ethers and /etc/hosts (or -e MAC -i IP). The archive is read from "
             f"{profile_archive_location(location)}.",
         ),
@@ -354,7 +359,7 @@ def _post_actions(
                         "post-extraction",
                         None,
                         f"Plumb {port} in the global zone for shared-IP zones",
-                        f"ifconfig {port} plumb; touch /etc/hostname.{port}",
+                        f"ifconfig {cmd.q(port)} plumb; touch {cmd.q(f'/etc/hostname.{port}')}",
                         script=f"once {_key('gz', 'plumb', port)} "
                         f"{_say(f'plumb {port} for shared-IP zones')} "
                         f"plumb_port {cmd.q(port)}",
@@ -407,7 +412,8 @@ def _zone_post_actions(w: ZoneWork, autoboot_off: set[str]) -> list[_Action]:
                 add(
                     f"ifcfg.{row.physical}",
                     f"interface files hostname.{row.physical} -> hostname.{row.chosen_target}",
-                    f"mv {etc}/hostname.{row.physical} {etc}/hostname.{row.chosen_target}",
+                    f"mv {cmd.q(f'{etc}/hostname.{row.physical}')} "
+                    f"{cmd.q(f'{etc}/hostname.{row.chosen_target}')}",
                     script_cmd=f"move_ifcfg {cmd.q(etc)} {cmd.q(row.physical)} {cmd.q(row.chosen_target)}",
                     notes="Exclusive-IP zones configure their own interfaces by port name (also hostname6.*, "
                     "dhcp.*).",
@@ -704,8 +710,8 @@ _SHELLCHECK = """
 
 
 def _script_header(title: str, lines: list[str]) -> str:
-    body = "\n".join(f"# {line}".rstrip() for line in lines)
-    return f"#!/bin/sh\n#\n# {title}\n#\n{body}\n{_SHELLCHECK}"
+    body = "\n".join(comment(line) for line in lines)
+    return f"#!/bin/sh\n#\n{comment(title)}\n#\n{body}\n{_SHELLCHECK}"
 
 
 def _finish_script(source: HostInventory, destination: HostInventory, actions: list[_Action]) -> str:
@@ -751,7 +757,7 @@ esac
 
 mkdir -p "$STATE_DIR" || exit 1
 """
-    body = [f'log "start: fixes for {destination.hostname} (archive of {source.hostname})"']
+    body = [f"log {_say(f'start: fixes for {destination.hostname} (archive of {source.hostname})')}"]
     current: str | None = "-"
     for a in actions:
         if not a.script:
@@ -759,7 +765,7 @@ mkdir -p "$STATE_DIR" || exit 1
         if a.zone != current:
             current = a.zone
             body.append("")
-            body.append(f"# --- zone {a.zone} ---" if a.zone else "# --- global zone ---")
+            body.append(comment(f"--- zone {a.zone} ---" if a.zone else "--- global zone ---"))
         body.append(a.script)
     tail = """
 log "zones now:"
@@ -774,12 +780,14 @@ exit 0
 def _blocked_guard(blockers: list[str]) -> str:
     if not blockers:
         return ""
-    # Into a double-quoted echo: keep out what the shell would expand.
-    listed = re.sub(r'[$`"\\]', "", "; ".join(blockers))
+    # One sh word: the blockers are single-quoted, nothing in them is expanded.
+    message = cmd.q(
+        f"the plan is blocked ({'; '.join(blockers)}); resolve it and re-plan, or set ZFLAR_FORCE=yes"
+    )
     return f"""
 # The plan is BLOCKED: stop before touching anything unless told otherwise.
 if [ "${{ZFLAR_FORCE:-no}}" != yes ]; then
-    echo "$PROG: the plan is blocked ({listed}); resolve it and re-plan, or set ZFLAR_FORCE=yes" >&2
+    echo "$PROG: "{message} >&2
     exit 2
 fi
 """
@@ -804,7 +812,7 @@ export PATH
 if [ -x /usr/bin/nawk ]; then AWK="/usr/bin/nawk"; else AWK="awk"; fi
 ARCHIVE_RC=0
 """
-    body = [f'log "start: archive of {source.hostname}"']
+    body = [f"log {_say(f'start: archive of {source.hostname}')}"]
     phase = ""
     for a in actions:
         if not a.script:
@@ -812,7 +820,7 @@ ARCHIVE_RC=0
         if a.phase != phase:
             phase = a.phase
             body.append("")
-            body.append(f"# --- {phase} ---")
+            body.append(comment(f"--- {phase} ---"))
         body.append(a.script)
     tail = """
 if [ "$ARCHIVE_RC" -ne 0 ]; then

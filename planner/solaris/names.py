@@ -25,8 +25,11 @@ Grammars (facts from the Solaris/illumos sources and manuals, see docs/security.
 * **slice** - a disk + ``sN`` (0-15: SPARC VTOCs use 0-7, x86 VTOCs 0-15, EFI 0-6 and 8)
   or ``pN`` (0-4: x86 fdisk partitions, p0 the whole disk).
 * **mount point** - absolute, no ``.``/``..`` component, no empty component except a
-  trailing ``/``, no whitespace, no control character, none of ``" ' \\ ` $ ; # * ? [ ]``
-  (so it is one word in vfstab, a JumpStart profile and zonecfg), at most 1024 characters.
+  trailing ``/``, no whitespace, no control character, none of
+  ``" ' \\ ` $ ; # * ? [ ] | & < > ( ) { } ! ^ ~`` (so it is one word in vfstab, a JumpStart
+  profile and zonecfg, and nothing a shell would act on), at most 1024 characters.
+* **net address** (zone ``net`` address, defrouter, allowed-address) - an IPv4/IPv6 address
+  with an optional ``/prefix``, or a host name: ``[A-Za-z0-9.:/_-]``, at most 255 characters.
 * **device match** - a path glob under ``/dev/``: letters, digits and ``_ . / * ? [ ] ! , : + @ % = -``
   only (no ``;``, quote, backslash, whitespace or control character), no ``..`` component.
 * **zonecfg value** - what zonecfg's quoting can carry: no ``"``, no backslash, no
@@ -64,7 +67,8 @@ _SLICE_NAME = re.compile(
     r"(?P<disk>c[0-9]{1,5}(?:t[0-9A-Fa-f]{1,64})?d[0-9]{1,5})(?:s(?:1[0-5]|[0-9])|p[0-4])"
 )
 _METADEVICE = re.compile(r"(?:[A-Za-z0-9][A-Za-z0-9_.+-]{0,31}/)?(?:d[0-9]{1,5}|hsp[0-9]{3})")
-_MOUNT_POINT_FORBIDDEN = re.compile(r"[\s\"'\\`$;#*?\[\]]")
+_MOUNT_POINT_FORBIDDEN = re.compile(r"[\s\"'\\`$;#*?\[\]|&<>(){}!^~]")
+_NET_ADDRESS = re.compile(r"[A-Za-z0-9.:/_-]{1,255}")
 _DEVICE_MATCH = re.compile(r"/dev/[A-Za-z0-9_./*?\[\]!,:+@%=-]+")
 _PATH_WORD_FORBIDDEN = re.compile(r"[\s\"'\\`$;]")
 _ZONECFG_FORBIDDEN = re.compile(r"[\"\\]")
@@ -382,6 +386,20 @@ def is_zonecfg_value(value: str) -> bool:
     return isinstance(value, str) and zonecfg_value_problem(value) is None
 
 
+def check_net_address(value: str, *, source: str = "", line: int | None = None) -> str:
+    """A zone net address, defrouter or allowed-address: IPv4/IPv6 (with /prefix) or a host name."""
+    _common("net address", value, 255, source, line)
+    if not _NET_ADDRESS.fullmatch(value):
+        raise _refuse(
+            "net address",
+            value,
+            "expected an IP address like 192.168.1.10/24 or fe80::1, or a host name",
+            source,
+            line,
+        )
+    return value
+
+
 def check_uuid(value: str, *, source: str = "", line: int | None = None) -> str:
     """A zone UUID (8-4-4-4-12 hex digits); empty is allowed (older releases print none)."""
     if value and not _UUID.fullmatch(value):
@@ -403,6 +421,9 @@ ZONECFG_PROPERTY_CHECKS: dict[tuple[str, str], Checker] = {
     ("fs", "dir"): check_mount_point,
     ("inherit-pkg-dir", "dir"): check_mount_point,
     ("net", "physical"): check_nic_name,
+    ("net", "address"): check_net_address,
+    ("net", "defrouter"): check_net_address,
+    ("net", "allowed-address"): check_net_address,
     ("device", "match"): check_device_match,
 }
 

@@ -185,5 +185,5 @@ def _check_vfstab(
     ):
         if value:
             check_path_word(value, what=what, source=source)
-    if mount_point:
+    if mount_point not in ("", "-"):  # "-": vfstab's own "none" (swap lines)
         check_mount_point(mount_point, source=source)

@@ -149,6 +149,7 @@ def test_devices_and_fifos_when_not_root(box: Sandbox, monkeypatch: pytest.Monke
         entry("dev/sda", mode=stat.S_IFBLK | 0o660, rdev=(8, 0), ino=2),
         entry("fifo", mode=stat.S_IFIFO | 0o644, ino=3),
         entry("suid", b"#!", mode=stat.S_IFREG | 0o4755, ino=4),
+        trusted=True,  # cpio's own rules; untrusted archives: tests/security/test_extract_device_nodes...
     )
     assert [(r.name, r.reason) for r in report.not_created] == [
         ("dev/null", "not created (not root)"),
@@ -166,7 +167,7 @@ def test_devices_as_root(box: Sandbox, tmp_path: Path) -> None:
         entry("fifo", mode=stat.S_IFIFO | 0o640, ino=3, uid=5, gid=6),
         entry("suid", b"#!", mode=stat.S_IFREG | 0o4755, ino=4, uid=7, gid=8),
     )
-    report = _extract(box, *entries)
+    report = _extract(box, *entries, trusted=True)
     st = (box.dest / "dev/null").lstat()
     assert stat.S_ISCHR(st.st_mode) and os.major(st.st_rdev) == 1 and os.minor(st.st_rdev) == 3
     assert stat.S_IMODE(st.st_mode) == 0o666
@@ -177,7 +178,7 @@ def test_devices_as_root(box: Sandbox, tmp_path: Path) -> None:
     assert report.counts == {"device": 1, "fifo": 1, "file": 1}
 
     denied = Sandbox(tmp_path / "second")
-    report = _extract(denied, *entries, allow_devices=False)
+    report = _extract(denied, *entries, allow_devices=False, trusted=True)
     assert [r.reason for r in report.not_created] == ["not created (devices not allowed)"] * 2
     assert not (denied.dest / "dev/null").exists()
 
@@ -239,7 +240,7 @@ def test_round_trip_of_our_own_archive(tmp_path: Path) -> None:
     archive = tmp_path / "a.flar"
     create(archive, CreateOptions(name="x", root=str(tree)))
     before = len(os.listdir("/proc/self/fd"))
-    report = extract(archive, tmp_path / "out")
+    report = extract(archive, tmp_path / "out", trusted=True)  # cpio -idm as root: a like-for-like copy
     assert len(os.listdir("/proc/self/fd")) == before
     assert report.ok and report.hash_status is HashStatus.MATCH
     assert snapshot(tmp_path / "out") == snapshot(tree)

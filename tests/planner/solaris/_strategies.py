@@ -44,6 +44,7 @@ paths = (
 )
 nic_names = st.from_regex(r"[a-z]{1,6}[0-9]{1,3}", fullmatch=True)
 device_matches = st.from_regex(r"/dev/[A-Za-z0-9_/*?]{1,12}", fullmatch=True).filter(is_device_match)
+optional_addresses = st.one_of(st.just(""), st.from_regex(r"[0-9a-f.:/]{1,20}", fullmatch=True))
 specials = st.from_regex(r"[A-Za-z0-9_./:,=-]{1,16}", fullmatch=True)
 digits = st.integers(min_value=0, max_value=10**12).map(str)
 
@@ -118,9 +119,9 @@ def zone_configs(draw: st.DrawFn, *, xml_safe: bool = False) -> ZoneConfig:
                 st.builds(
                     ZoneNet,
                     physical=nic_names,
-                    address=optional_values,
-                    defrouter=optional_values,
-                    allowed_address=optional_values,
+                    address=optional_addresses,
+                    defrouter=optional_addresses,
+                    allowed_address=optional_addresses,
                 ),
                 max_size=3,
             )

@@ -140,11 +140,11 @@ def test_removing_every_inherited_dir_makes_a_whole_root_zone() -> None:
 def test_semicolons_comments_and_quoted_values() -> None:
     text = (
         "# exported by hand\n"
-        'create -b; set zonepath="/zones/x=y(1)"; set autoboot=false\n'
+        'create -b; set zonepath="/zones/x=y,1"; set autoboot=false\n'
         '  # indented comment\nadd attr; set name=note; set type=string; set value="a;b # c"; end\n'
     )
     cfg = parse(text)
-    assert cfg.zonepath == "/zones/x=y(1)"
+    assert cfg.zonepath == "/zones/x=y,1"
     assert cfg.attrs == [ZoneAttr("note", "string", "a;b # c")]
     # A zonepath is a mount point: quoting could carry a space, names.py refuses it.
     with pytest.raises(SolarisParseError, match="mount point '/zones/with space' is not valid"):
