@@ -37,7 +37,7 @@ from planner.solaris.vfstab import parse_vfstab
 
 from . import services, storage
 from .executors import executor_for
-from .executors.base import ArchiveCheck, ArchiveSpec, Executor, ExecutorError, ExtractLimits
+from .executors.base import ArchiveCheck, ArchiveSpec, Executor, ExecutorError
 from .models import Archive, Job, ZoneResult
 
 log = logging.getLogger(__name__)
@@ -583,10 +583,6 @@ class ExtractRunner(BaseRunner):
 
     role = "destination"
 
-    def __init__(self, job: Job) -> None:
-        super().__init__(job)
-        self.limits = ExtractLimits()
-
     def run(self) -> None:
         zones = self.zones_in_scope()
         self.start_zones(zones)
@@ -700,9 +696,9 @@ class ExtractRunner(BaseRunner):
                 f"the destination has {free // 2**20} MB free but the archive unpacks to {needed // 2**20} MB"
             )
         # The declared size is the archive's own word: good enough to refuse early, never trusted
-        # to bound the extraction.  The extraction itself stops at the declared size (plus a small
-        # slack) and at the free space, whatever the payload holds.
-        self.limits = ExtractLimits(declared_bytes=declared, free_bytes=free)
+        # to bound the extraction.  The extraction itself (jobs/flar/extract.py, never trusted)
+        # stops once the bytes written pass the declared size plus a small slack, the free space or
+        # the compression-ratio cap, whatever the payload holds, and fails the job.
         self.result["needed_bytes"] = needed
         self.result["free_bytes"] = free
 
@@ -727,7 +723,7 @@ class ExtractRunner(BaseRunner):
             self.result.update(extracted=True, extracted_by=earlier.pk)
             return
         self.phase("extract: writing the archive onto the destination")
-        outcome = self.executor.archive_extract(self.archive_file(archive), self.progress, limits=self.limits)
+        outcome = self.executor.archive_extract(self.archive_file(archive), self.progress)
         self.progress.beat(bytes_done=outcome.bytes, bytes_total=outcome.bytes, force=True)
         if outcome.hash_ok is False:
             raise ExecutorError(
@@ -737,6 +733,13 @@ class ExtractRunner(BaseRunner):
             services.job_log(
                 self.job,
                 f"refused {len(outcome.refused)} unsafe entries: {outcome.refused[:5]}",
+                level="warning",
+            )
+        if outcome.devices_skipped:
+            services.job_log(
+                self.job,
+                f"{len(outcome.devices_skipped)} entries not created as they were (untrusted archive: no "
+                f"device nodes or FIFOs, no set-uid/set-gid bits): {outcome.devices_skipped[:5]}",
                 level="warning",
             )
         self.result.update(

@@ -52,19 +52,6 @@ class ArchiveCheck:
     identification: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class ExtractLimits:
-    """What a job knows before it extracts, handed to the extraction as hard limits.
-
-    ``declared_bytes``: the archive's files_unarchived_size (None when it declares none); the
-    extraction stops a little past it.  ``free_bytes``: the destination's free space when the job
-    checked it; the extraction stops before it runs out.  Jobs never extract as trusted.
-    """
-
-    declared_bytes: int | None = None
-    free_bytes: int | None = None
-
-
 @dataclass
 class ExtractOutcome:
     files: int
@@ -101,8 +88,9 @@ class Executor(Protocol):
 
     def archive_check(self, path: str, on_progress: ProgressCallback | None = None) -> ArchiveCheck: ...
 
-    def archive_extract(
-        self, path: str, on_progress: ProgressCallback, *, limits: ExtractLimits | None = None
-    ) -> ExtractOutcome: ...
+    def archive_extract(self, path: str, on_progress: ProgressCallback) -> ExtractOutcome:
+        """Extract as an untrusted archive: no device nodes or FIFOs, set-id bits cleared, and the
+        writing stops past the declared size (plus slack) or the free space (jobs/flar/extract.py)."""
+        ...
 
     def close(self) -> None: ...

@@ -40,7 +40,6 @@ from .base import (
     ArchiveOutcome,
     ArchiveSpec,
     ExecutorError,
-    ExtractLimits,
     ExtractOutcome,
     ProgressCallback,
 )
@@ -266,18 +265,13 @@ class LocalExecutor:
         except OSError as exc:
             raise ExecutorError(f"rm {path}: {exc.strerror}") from exc
 
-    def archive_extract(
-        self, path: str, on_progress: ProgressCallback, *, limits: ExtractLimits | None = None
-    ) -> ExtractOutcome:
+    def archive_extract(self, path: str, on_progress: ProgressCallback) -> ExtractOutcome:
+        """Extract an untrusted archive into the tree (never ``trusted``): the extraction stops
+        with FlarError past the declared files_unarchived_size plus slack, past the free space or
+        past the compression-ratio cap, creates no device node or FIFO, clears set-id bits."""
         self.root.mkdir(parents=True, exist_ok=True)
-        limits = limits or ExtractLimits()
         try:
-            return flar.extract_for_executor(
-                Path(path),
-                self.root,
-                on_progress=self._paced(on_progress),
-                # PENDING(sec-pure flar limits): pass limits.declared_bytes / limits.free_bytes
-            )
+            return flar.extract_for_executor(Path(path), self.root, on_progress=self._paced(on_progress))
         except flar.FlarError as exc:
             raise ExecutorError(f"extract {path}: {exc}") from exc
 

@@ -41,7 +41,6 @@ from .base import (
     ArchiveOutcome,
     ArchiveSpec,
     ExecutorError,
-    ExtractLimits,
     ExtractOutcome,
     ProgressCallback,
 )
@@ -740,9 +739,7 @@ class SshExecutor:
         if status != 0:
             raise self.command_error(display, _Result(status, b"", stderr))
 
-    def archive_extract(
-        self, path: str, on_progress: ProgressCallback, *, limits: ExtractLimits | None = None
-    ) -> ExtractOutcome:
+    def archive_extract(self, path: str, on_progress: ProgressCallback) -> ExtractOutcome:
         raise ExecutorError(NO_EXTRACT_OVER_SSH)
 
     # --- the connection ---------------------------------------------------------------------------
