@@ -44,6 +44,7 @@ TARGET_S = 2.0
 def _fixtures() -> tuple[Any, Any]:
     from django.conf import settings
 
+    from jobs import storage
     from jobs.executors.local_tree import build_host_tree
     from planner import fleetgen, services
     from planner.inputs import load_files
@@ -58,7 +59,8 @@ def _fixtures() -> tuple[Any, Any]:
         loaded = load_files(fleetgen.render_bundle(spec), upload_name=fleetgen.bundle_name(spec))
         hosts.append(services.host_import(team=team, loaded=loaded, replan=False).host)
         if spec is source:
-            root = Path(settings.LOCAL_EXECUTOR_ROOT) / spec.hostname
+            # Where the jobs look for the source's tree: <root>/team-<id>/host-<id> (jobs/storage.py).
+            root = storage.host_root(team.pk, hosts[-1].pk)
             build_host_tree(root, loaded.inventory, payload_bytes_per_zone=0)
     plan = services.plan_create(team=team, source=hosts[0], destination=hosts[1])
     return team, plan

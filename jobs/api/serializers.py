@@ -10,12 +10,18 @@ from rest_framework import serializers
 
 from jobs import storage
 from jobs.models import Archive, Job, JobEvent, ZoneResult
+from planner.solaris.names import is_nic_name
 
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
-_PORT_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*[0-9]+$")
 _SSH_HOST_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.:-]{0,252}$")
 _SSH_USER_RE = re.compile(r"^[a-z_][a-z0-9_-]{0,31}$")
 _REMOTE_DIR_RE = re.compile(r"^/[A-Za-z0-9_./-]{0,1023}$")
+
+
+def _nic_name(value: str) -> None:
+    """The NIC grammar of the boundary (planner/solaris/names.py)."""
+    if not is_nic_name(value):
+        raise serializers.ValidationError(f"{value!r} is not a port name (like bge0 or e1000g1)")
 
 
 def _relative(value: str, what: str) -> str:
@@ -97,7 +103,7 @@ class JobParamsSerializer(StrictSerializer):
         "(default host-<destination host id>).",
     )
     destination_ports = serializers.ListField(
-        child=serializers.RegexField(_PORT_RE, max_length=32), required=False, max_length=256
+        child=serializers.CharField(max_length=32, validators=[_nic_name]), required=False, max_length=256
     )
     ssh = SshParamsSerializer(required=False)
 
