@@ -118,3 +118,16 @@ def test_the_right_password_after_the_race_is_refused_too(operator: Any) -> None
         other.post("/api/token/", {"username": "olivia", "password": "pw-olivia"}, format="json").status_code
         == 200
     )
+
+
+def test_the_admin_login_is_throttled_too(operator: Any) -> None:
+    """/admin/login/ checks passwords as well; it is the same throttled view, not a way around it."""
+    from django.test import Client
+
+    client = Client(REMOTE_ADDR="203.0.113.52")
+    statuses = [
+        client.post("/admin/login/", {"username": "olivia", "password": "wrong"}).status_code
+        for _ in range(12)
+    ]
+    assert statuses[:LIMIT] == [200] * LIMIT and statuses[LIMIT:] == [429, 429], statuses
+    assert auth.checks() == LIMIT
