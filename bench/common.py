@@ -190,8 +190,7 @@ def planned_pair(team: Any, *, zones: int, seed: int, user: Any = None, tree: bo
     With ``tree``, the source also gets its local-executor tree with empty zone roots, so archive
     jobs can run on it.  Returns the plan.
     """
-    from django.conf import settings
-
+    from jobs import storage
     from jobs.executors.local_tree import build_host_tree
     from planner import fleetgen, services
     from planner.inputs import load_files
@@ -203,7 +202,8 @@ def planned_pair(team: Any, *, zones: int, seed: int, user: Any = None, tree: bo
         loaded = load_files(fleetgen.render_bundle(spec), upload_name=fleetgen.bundle_name(spec))
         hosts.append(services.host_import(team=team, loaded=loaded, replan=False).host)
         if tree and spec is source:
-            root = Path(settings.LOCAL_EXECUTOR_ROOT) / spec.hostname
+            # Where the jobs look for the source's tree: <root>/team-<id>/host-<id> (jobs/storage.py).
+            root = storage.host_root(team.pk, hosts[-1].pk)
             build_host_tree(root, loaded.inventory, payload_bytes_per_zone=0)
     return services.plan_create(team=team, source=hosts[0], destination=hosts[1], user=user)
 

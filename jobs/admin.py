@@ -6,7 +6,7 @@ from django.contrib import admin
 
 from planner.admin import pretty_json
 
-from .models import Job, JobEvent, ZoneResult
+from .models import Archive, Job, JobEvent, ZoneResult
 
 
 class ZoneResultInline(admin.TabularInline):
@@ -77,3 +77,18 @@ class JobEventAdmin(admin.ModelAdmin):
     search_fields = ["message", "zone", "=job__id"]
     list_select_related = ["job"]
     raw_id_fields = ["job"]
+
+
+@admin.register(Archive)
+class ArchiveAdmin(admin.ModelAdmin):
+    list_display = ["name", "team", "origin", "job", "size", "created"]
+    list_filter = ["origin", "team"]
+    search_fields = ["name", "path", "archive_id", "=job__id"]
+    list_select_related = ["team", "job"]
+    raw_id_fields = ["job"]
+    # The path is relative to the team's folder; changing it or the team here could point a
+    # record at another team's file, so both stay read-only.
+    readonly_fields = ["team", "path", "size", "archive_id", "created", "created_by"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False  # records come from jobs, uploads and the store's team folders

@@ -130,3 +130,35 @@ class JobEvent(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class Archive(models.Model):
+    """A flash archive in a team's folder of the archive store; a team sees and uses only its own.
+
+    ``path`` is relative to ``<ARCHIVE_STORE>/team-<team id>/`` (see :mod:`jobs.storage`): the
+    record never holds an absolute path, so it cannot name a file of another team.
+    """
+
+    class Origin(models.TextChoices):
+        JOB = "job", "Written by an archive job"
+        UPLOAD = "upload", "Uploaded for inspection"
+        STORE = "store", "Copied into the team's folder"
+
+    team = models.ForeignKey("planner.Team", on_delete=models.CASCADE, related_name="archives")
+    job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="archives")
+    origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.JOB)
+    path = models.CharField(max_length=1024, help_text="relative to the team's folder of the archive store")
+    name = models.CharField(max_length=255, help_text="what the archive is called on the pages")
+    size = models.BigIntegerField(default=0)
+    archive_id = models.CharField(
+        max_length=64, blank=True, help_text="the identification's archive_id (MD5)"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["team", "path"], name="one_archive_per_team_path")]
+
+    def __str__(self) -> str:
+        return self.name or self.path

@@ -22,23 +22,23 @@ or a slice left unmounted would be missing from the new archive.
 from __future__ import annotations
 
 import logging
+import os
 import shlex
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from django.conf import settings
-
 from planner.domain.findings import Code
 from planner.solaris.errors import SolarisParseError
 from planner.solaris.inventory import VfstabEntry, ZoneConfig
+from planner.solaris.names import is_hostname
 from planner.solaris.vfstab import parse_vfstab
 
-from . import services
+from . import services, storage
 from .executors import executor_for
 from .executors.base import ArchiveCheck, ArchiveSpec, Executor, ExecutorError
-from .models import Job, ZoneResult
+from .models import Archive, Job, ZoneResult
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +78,7 @@ def run_job(job: Job) -> Job:
         Job.Kind.INSPECT: InspectRunner,
     }[Job.Kind(job.kind)](job)
     try:
+        runner.preflight()
         runner.run()
     except services.JobCancelled as exc:
         runner.cleanup()
@@ -120,8 +121,58 @@ class BaseRunner:
     @property
     def executor(self) -> Executor:
         if self._executor is None:
-            self._executor = executor_for(self.job, role=self.role)
+            self._executor = executor_for(self.job, role=self.role, local_root=self.local_root())
         return self._executor
+
+    @property
+    def is_local(self) -> bool:
+        return self.job.executor == Job.Executor.LOCAL or self.role == "inspect"
+
+    def local_root(self) -> Path | None:
+        """The local executor's tree for this role: ``<root>/team-<id>/host-<id>`` unless the job
+        names another tree of its team (``source_root``/``destination_root``, relative to the team's
+        folder).  Built from ids and confined to the team's folder; None for other executors."""
+        if not self.is_local or self.plan is None:
+            return None
+        host = self.plan.source if self.role == "source" else self.plan.destination
+        key = "source_root" if self.role == "source" else "destination_root"
+        requested = self.job.params.get(key)
+        try:
+            if requested:
+                return storage.host_tree(self.job.team_id, str(requested), what=key)
+            return storage.host_root(self.job.team_id, host.pk)
+        except storage.PathEscape as exc:
+            raise ExecutorError(f"refused: {exc}") from exc
+
+    def preflight(self) -> None:
+        """Before any step: every path the params name must resolve inside the job's team folder.
+
+        The API and the forms accept only relative paths already; this holds whatever reached
+        the job row (defence in depth), and fails the job before anything is opened."""
+        if not self.is_local:
+            return
+        team = self.job.team_id
+        roots = {
+            "archive_path": storage.team_archive_root(team),
+            "output_path": storage.team_archive_root(team),
+            "source_root": storage.team_hosts_root(team),
+            "destination_root": storage.team_hosts_root(team),
+        }
+        for key, root in roots.items():
+            value = self.job.params.get(key)
+            if value in (None, ""):
+                continue
+            try:
+                storage.join_inside(root, str(value), what=key)
+            except storage.PathEscape as exc:
+                raise ExecutorError(f"refused: {exc}") from exc
+
+    def team_archive(self, relative: str, *, what: str) -> Path:
+        """An archive of the job's team, resolved inside its folder (ExecutorError otherwise)."""
+        try:
+            return storage.archive_file(self.job.team_id, relative, what=what)
+        except storage.PathEscape as exc:
+            raise ExecutorError(f"refused: {exc}") from exc
 
     def all_zones(self) -> list[str]:
         return [z["name"] for z in self.report.get("zones", [])]
@@ -202,12 +253,28 @@ class BaseRunner:
         raise NotImplementedError
 
 
-def archive_output_path(job: Job) -> str:
-    if job.params.get("output_path"):
-        return str(job.params["output_path"])
-    store = Path(settings.ARCHIVE_STORE)
-    name = f"{job.plan.source.hostname if job.plan else 'archive'}-job{job.pk}.flar"
-    return str(store / name)
+def archive_output_relative(job: Job) -> str:
+    """Where the job's archive goes, relative to its team's folder of the archive store.
+
+    ``params.output_path`` when given (a relative path; anything else is refused), else
+    ``job-<id>-<slug of the source's hostname>.flar``.
+    """
+    requested = job.params.get("output_path")
+    if requested:
+        try:
+            return storage.check_relative(str(requested), what="output_path")
+        except storage.PathEscape as exc:
+            raise ExecutorError(f"refused: {exc}") from exc
+    return storage.archive_file_name(job.pk, source_label(job))
+
+
+def source_label(job: Job) -> str:
+    """The source host's name for archive names and labels; its id when the stored name would not
+    pass the boundary (a host imported before names were checked)."""
+    if job.plan is None:
+        return "archive"
+    hostname = job.plan.source.hostname
+    return hostname if is_hostname(hostname) else f"host-{job.plan.source_id}"
 
 
 class ArchiveRunner(BaseRunner):
@@ -243,8 +310,9 @@ class ArchiveRunner(BaseRunner):
         self.phase("post-archive: undoing the temporary mounts and autoboot changes")
         self.unmount_all()
         self.restore_autoboot()
+        stored = self.keep_archive(outcome.path, outcome.archive_id)
         self.result = {
-            "archive_path": outcome.path,
+            "archive_path": stored,
             "archive_id": outcome.archive_id,
             "archived_bytes": outcome.archived_bytes,
             "unarchived_bytes": outcome.unarchived_bytes,
@@ -255,8 +323,29 @@ class ArchiveRunner(BaseRunner):
         for zone in zones:
             self.judge_zone(zone, check)
             self.finish_zone(zone)
-        Job.objects.filter(pk=self.job.pk).update(archive_path=outcome.path)
+        Job.objects.filter(pk=self.job.pk).update(archive_path=stored)
         self.created = ""  # kept: the job ends with it
+
+    def keep_archive(self, path: str, archive_id: str) -> str:
+        """Record a local archive as the team's own; returns the path the job keeps.
+
+        For the local executor that is the path relative to the team's folder; over ssh it is
+        the path on the source host (the file never reaches the worker).
+        """
+        if not self.is_local:
+            return path
+        relative = storage.relative_archive(self.job.team_id, path)
+        hostname = source_label(self.job)
+        services.archive_register(
+            team_id=self.job.team_id,
+            relative=relative,
+            origin=Archive.Origin.JOB,
+            name=f"{hostname} (job {self.job.pk})" if relative.startswith("job-") else relative,
+            job=self.job,
+            archive_id=archive_id,
+            user=self.job.created_by,
+        )
+        return relative
 
     # --- before flarcreate -------------------------------------------------------------------
 
@@ -341,12 +430,38 @@ class ArchiveRunner(BaseRunner):
 
     # --- flarcreate and after ------------------------------------------------------------------
 
+    def output_path(self) -> str:
+        """The file flarcreate writes: inside the team's folder for the local executor (created
+        when missing, and never an existing file); for ssh, a name the host puts in its archive_dir."""
+        relative = archive_output_relative(self.job)
+        if not self.is_local:
+            return relative
+        path = self.team_archive(relative, what="output_path")
+        try:
+            storage.ensure_folder(path.parent, what="the team's archive folder")
+        except storage.StorageError as exc:
+            raise ExecutorError(str(exc)) from exc
+        if os.path.lexists(path) and not self.left_by_an_earlier_attempt(relative):
+            raise ExecutorError(
+                f"refused: output_path {relative} already exists in the team's archive folder; "
+                "an archive is never written over (choose another output_path)"
+            )
+        return str(path)
+
+    def left_by_an_earlier_attempt(self, relative: str) -> bool:
+        """Whether an existing output file may be this job's own, from an attempt that died after
+        writing it: only on a re-run, and only when no other job, upload or copy owns that path."""
+        if self.job.attempt <= 1:
+            return False
+        owner = Archive.objects.filter(team_id=self.job.team_id, path=relative).first()
+        return owner is None or owner.job_id == self.job.pk
+
     def create_archive(self) -> Any:
         options = self.plan.options if self.plan else {}
-        hostname = self.plan.source.hostname if self.plan else "archive"
+        hostname = source_label(self.job)
         spec = ArchiveSpec(
             name=str(self.job.params.get("archive_name") or f"{hostname}-zflar"),
-            output_path=archive_output_path(self.job),
+            output_path=self.output_path(),
             excludes=list(options.get("excluded_paths", [])),
             compress=bool(self.job.params.get("compress", False)),
             description=f"zflar plan {self.plan.pk}: {self.plan.name}" if self.plan else "",
@@ -449,6 +564,15 @@ class ArchiveRunner(BaseRunner):
             super().cleanup()
 
 
+def _declared_size(value: str | None) -> int | None:
+    """files_unarchived_size as a number of bytes; None when the archive does not say (or says nonsense)."""
+    try:
+        size = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return size if size >= 0 else None
+
+
 def _zone_relative(mount_point: str, zonepath: str) -> str:
     root = str(PurePosixPath(zonepath) / "root")
     return mount_point[len(root) :] or "/" if mount_point.startswith(root) else mount_point
@@ -495,6 +619,7 @@ class ExtractRunner(BaseRunner):
     # --- which archive ---------------------------------------------------------------------------
 
     def archive_path(self) -> str:
+        """The archive to extract, as the jobs record it: relative to the team's folder (local)."""
         path = self.job.params.get("archive_path")
         if not path and self.plan is not None:
             last = self.last_archive_job()
@@ -502,6 +627,13 @@ class ExtractRunner(BaseRunner):
         if not path:
             raise ExecutorError("no archive to extract: run an archive job first or give archive_path")
         return str(path)
+
+    def archive_file(self, archive: str) -> str:
+        """Where the executor reads ``archive``: resolved inside the team's folder for the local
+        executor (an absolute or escaping path is refused); over ssh, the path on the host."""
+        if not self.is_local:
+            return archive
+        return str(self.team_archive(archive, what="archive_path"))
 
     def last_archive_job(self) -> Job | None:
         if self.plan is None:
@@ -551,16 +683,22 @@ class ExtractRunner(BaseRunner):
                 "the planned layout does not fit the destination disks: " + "; ".join(host_short)
             )
         needed = int(self.archive_job_result(archive).get("unarchived_bytes") or 0)
+        declared: int | None = None
         if getattr(self.executor, "extracts_archives", True):
-            check = self.executor.archive_check(archive, self.progress)
+            check = self.executor.archive_check(self.archive_file(archive), self.progress)
             if check.hash_ok is False:
                 raise ExecutorError(f"the archive does not verify, so it is not extracted: {check.message}")
-            needed = int(check.identification.get("files_unarchived_size") or needed)
+            declared = _declared_size(check.identification.get("files_unarchived_size"))
+            needed = declared if declared is not None else needed
         free = self.executor.free_bytes("/")
         if needed and free < needed:
             raise ExecutorError(
                 f"the destination has {free // 2**20} MB free but the archive unpacks to {needed // 2**20} MB"
             )
+        # The declared size is the archive's own word: good enough to refuse early, never trusted
+        # to bound the extraction.  The extraction itself (jobs/flar/extract.py, never trusted)
+        # stops once the bytes written pass the declared size plus a small slack, the free space or
+        # the compression-ratio cap, whatever the payload holds, and fails the job.
         self.result["needed_bytes"] = needed
         self.result["free_bytes"] = free
 
@@ -585,7 +723,7 @@ class ExtractRunner(BaseRunner):
             self.result.update(extracted=True, extracted_by=earlier.pk)
             return
         self.phase("extract: writing the archive onto the destination")
-        outcome = self.executor.archive_extract(archive, self.progress)
+        outcome = self.executor.archive_extract(self.archive_file(archive), self.progress)
         self.progress.beat(bytes_done=outcome.bytes, bytes_total=outcome.bytes, force=True)
         if outcome.hash_ok is False:
             raise ExecutorError(
@@ -595,6 +733,13 @@ class ExtractRunner(BaseRunner):
             services.job_log(
                 self.job,
                 f"refused {len(outcome.refused)} unsafe entries: {outcome.refused[:5]}",
+                level="warning",
+            )
+        if outcome.devices_skipped:
+            services.job_log(
+                self.job,
+                f"{len(outcome.devices_skipped)} entries not created as they were (untrusted archive: no "
+                f"device nodes or FIFOs, no set-uid/set-gid bits): {outcome.devices_skipped[:5]}",
                 level="warning",
             )
         self.result.update(
@@ -827,10 +972,14 @@ class InspectRunner(BaseRunner):
 
     role = "inspect"
 
+    def local_root(self) -> Path | None:
+        """The team's archive folder: the only place an inspection reads."""
+        return storage.team_archive_root(self.job.team_id)
+
     def run(self) -> None:
-        path = str(self.job.params.get("archive_path", ""))
+        path = self.team_archive(str(self.job.params.get("archive_path", "")), what="archive_path")
         self.phase("inspect: reading the archive")
-        check = self.executor.archive_check(path, self.progress)
+        check = self.executor.archive_check(str(path), self.progress)
         zones = check.zones
         self.start_zones(zones)
         destination_ports = set(self.job.params.get("destination_ports", []))

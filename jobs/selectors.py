@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -16,7 +15,8 @@ from django.utils import timezone
 from planner.models import Plan
 from planner.selectors import teams_for_user
 
-from .models import Job, JobEvent, ZoneResult
+from . import storage
+from .models import Archive, Job, JobEvent, ZoneResult
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -25,8 +25,6 @@ EVENT_LIMIT = 200
 # The live block is re-rendered every second for every watcher, so it carries only the newest
 # events; the whole log is one click away (job_events_text).
 LIVE_EVENT_LIMIT = 25
-ARCHIVE_SUFFIXES = (".flar", ".flr")
-ARCHIVE_UPLOAD_DIR = "uploads"
 
 
 def jobs_for_user(user: User) -> QuerySet[Job]:
@@ -137,37 +135,38 @@ def zone_result_counts(results: list[ZoneResult]) -> dict[str, int]:
     return counts
 
 
-# --- the archive store --------------------------------------------------------------------------
+# --- archives: each team's own --------------------------------------------------------------------
 
 
-def archive_store() -> Path:
-    return Path(settings.ARCHIVE_STORE)
+def archives_for_user(user: User, *, sync: bool = False) -> QuerySet[Archive]:
+    """The archives of the user's teams (newest first).
 
-
-def archive_store_listing() -> list[str]:
-    """Names (relative to ARCHIVE_STORE) of the archives there and in its uploads folder.
-
-    Names only: the inspection form validates the user's choice against this list,
-    so nothing outside the store can ever be named.
+    With ``sync`` the flars an administrator copied into the teams' folders are recorded first
+    (see :func:`jobs.services.archives_sync_store`).
     """
-    store = archive_store()
-    names: list[str] = []
-    for folder, prefix in ((store, ""), (store / ARCHIVE_UPLOAD_DIR, f"{ARCHIVE_UPLOAD_DIR}/")):
-        try:
-            entries = sorted(folder.iterdir())
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.name.lower().endswith(ARCHIVE_SUFFIXES) and entry.is_file() and not entry.is_symlink():
-                names.append(prefix + entry.name)
-    return names
+    teams = teams_for_user(user)
+    if sync:
+        from .services import archives_sync_store
+
+        for team_id in teams.values_list("pk", flat=True):
+            archives_sync_store(team_id=team_id)
+    return Archive.objects.filter(team__in=teams).select_related("team", "job").order_by("-created", "-pk")
 
 
-def archive_store_path(name: str) -> Path | None:
-    """The absolute path of a listed archive, or None when ``name`` is not in the listing."""
-    if name not in archive_store_listing():
-        return None
-    return archive_store() / name
+def archive_for_user(user: User, pk: int) -> Archive:
+    """The archive if it belongs to one of the user's teams, else 404."""
+    return get_object_or_404(
+        Archive.objects.filter(team__in=teams_for_user(user)).select_related("team"), pk=pk
+    )
+
+
+def team_archives(team_id: int) -> QuerySet[Archive]:
+    return Archive.objects.filter(team_id=team_id).order_by("-created", "-pk")
+
+
+def archive_file(archive: Archive) -> Path:
+    """The archive's file, resolved inside its team's folder (PathEscape otherwise)."""
+    return storage.archive_file(archive.team_id, archive.path)
 
 
 def inspect_result(job: Job) -> dict[str, Any]:

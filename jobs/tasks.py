@@ -90,7 +90,10 @@ def reap_at_worker_start(**_: object) -> None:
     limit), so it also asks for one more reap at the moment the freshest of them would go stale.
     """
     from .services import jobs_reap_stale, jobs_seconds_until_stale
+    from .storage import storage_problems
 
+    for problem in storage_problems(create=True):
+        log.error("storage: %s; jobs that need this folder will fail until it is fixed", problem)
     try:
         jobs_reap_stale()
         delay = jobs_seconds_until_stale()

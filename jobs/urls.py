@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/cancel/", views.job_cancel_view, name="job_cancel"),
     path("<int:pk>/retry/", views.job_retry_view, name="job_retry"),
     path("archives/", views.archive_inspect, name="archive_inspect"),
+    path("archives/<int:pk>/download/", views.archive_download, name="archive_download"),
 ]

@@ -8,14 +8,13 @@ job is terminal the partial comes back without ``hx-trigger`` and with status
 from __future__ import annotations
 
 import hashlib
-import uuid
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -23,13 +22,15 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseStopPolling
 
 from planner import selectors as planner_selectors
+from planner.downloads import attachment
 from planner.forms import InspectArchiveForm
 from planner.permissions import is_operator, is_operator_anywhere, require_operator, require_operator_anywhere
 from planner.upload import limit_upload_size, upload_limit_error
 
 from . import selectors
 from .models import Job
-from .services import JobError, job_cancel, job_create, job_retry_failed
+from .services import JobError, archive_store_upload, job_cancel, job_create, job_retry_failed
+from .storage import ARCHIVE_SUFFIXES, PathEscape, StorageError
 
 # Uploads to the inspection page are read by a worker; keep them small (bigger ones go in the store).
 INSPECT_UPLOAD_MAX_BYTES = getattr(settings, "ZFLAR_MAX_INSPECT_UPLOAD_BYTES", 64 * 1024 * 1024)
@@ -105,7 +106,7 @@ def job_events_text(request: HttpRequest, pk: int) -> HttpResponse:
         for e in job.events.order_by("created", "id")
     ]
     response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="zflar-job-{job.pk}-events.txt"'
+    response["Content-Disposition"] = attachment(f"zflar-job-{job.pk}-events.txt")
     return response
 
 
@@ -148,22 +149,15 @@ def _inspect_form(request: HttpRequest, data: Any = None, files: Any = None) -> 
     return InspectArchiveForm(
         data,
         files,
-        archives=selectors.archive_store_listing(),
+        archives=list(
+            selectors.archives_for_user(request.user).filter(
+                team__in=planner_selectors.operator_teams_for_user(request.user)
+            )
+        ),
         hosts=planner_selectors.host_choices(request.user),
         teams=planner_selectors.operator_teams_for_user(request.user),
         max_bytes=INSPECT_UPLOAD_MAX_BYTES,
     )
-
-
-def _save_upload(upload: Any) -> Path:
-    """Store an uploaded archive under ARCHIVE_STORE/uploads/ with a generated name (never the user's)."""
-    folder = selectors.archive_store() / selectors.ARCHIVE_UPLOAD_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"inspect-{uuid.uuid4().hex}.flar"
-    with path.open("xb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    return path
 
 
 def _render_inspect(request: HttpRequest, form: InspectArchiveForm, *, status: int = 200) -> HttpResponse:
@@ -173,7 +167,7 @@ def _render_inspect(request: HttpRequest, form: InspectArchiveForm, *, status: i
         "jobs/inspect.html",
         {
             "form": form,
-            "archives": selectors.archive_store_listing(),
+            "archives": selectors.archives_for_user(request.user, sync=request.method == "GET")[:500],
             "recent": recent,
             "can_write": is_operator_anywhere(request.user),
             "max_upload_mb": INSPECT_UPLOAD_MAX_BYTES // 2**20,
@@ -185,6 +179,7 @@ def _render_inspect(request: HttpRequest, form: InspectArchiveForm, *, status: i
 @login_required
 @limit_upload_size
 def archive_inspect(request: HttpRequest) -> HttpResponse:
+    """The archives of the user's teams, and the form that inspects one (or an upload)."""
     if request.method != "POST":
         return _render_inspect(request, _inspect_form(request))
     require_operator_anywhere(request.user)
@@ -198,15 +193,19 @@ def archive_inspect(request: HttpRequest) -> HttpResponse:
     team = form.cleaned_data["team"]
     require_operator(request.user, team)
     destination = form.cleaned_data.get("destination")
-    if form.cleaned_data.get("upload") is not None:
-        path = _save_upload(form.cleaned_data["upload"])
-    else:
-        found = selectors.archive_store_path(form.cleaned_data["archive"])
-        if found is None:  # vanished between listing and choosing
-            form.add_error("archive", "That archive is no longer in the store.")
+    archive = form.cleaned_data.get("archive_record")
+    try:
+        if form.cleaned_data.get("upload") is not None:
+            archive = archive_store_upload(
+                team_id=team.pk, upload=form.cleaned_data["upload"], user=request.user
+            )
+        elif archive is None or not selectors.archive_file(archive).is_file():
+            form.add_error("archive", "That archive is no longer in your team's folder.")
             return _render_inspect(request, form, status=400)
-        path = found
-    params: dict[str, Any] = {"archive_path": str(path)}
+    except (StorageError, PathEscape) as exc:
+        form.add_error(None, str(exc))
+        return _render_inspect(request, form, status=400)
+    params: dict[str, Any] = {"archive_path": archive.path}
     if destination is not None:
         params["destination_ports"] = planner_selectors.host_nic_names(destination)
         params["destination_host"] = destination.hostname
@@ -215,5 +214,22 @@ def archive_inspect(request: HttpRequest) -> HttpResponse:
     except JobError as exc:
         form.add_error(None, str(exc))
         return _render_inspect(request, form, status=400)
-    messages.success(request, f"{job} queued for {path.name}.")
+    messages.success(request, f"{job} queued for {archive.name}.")
     return redirect("jobs:job_detail", pk=job.pk)
+
+
+@login_required
+def archive_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """One archive of the user's teams, as a download (another team's archive is a 404)."""
+    archive = selectors.archive_for_user(request.user, pk)
+    try:
+        path = selectors.archive_file(archive)
+        handle = path.open("rb")
+    except (PathEscape, OSError):
+        raise Http404("the archive's file is no longer in the team's folder") from None
+    name = (
+        archive.name if archive.name.lower().endswith(ARCHIVE_SUFFIXES) else f"{Path(archive.path).stem}.flar"
+    )
+    response = FileResponse(handle, content_type="application/octet-stream")
+    response["Content-Disposition"] = attachment(name)
+    return response

@@ -12,13 +12,11 @@ from django import forms
 from django.conf import settings
 from django.db.models import QuerySet
 
+from planner.solaris.names import device_match_problem, hostname_problem, is_disk_name, is_nic_name
+
 from .models import DeviceOverride, Host, Team
 
 UPLOAD_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".cfg", ".json", ".txt")
-_PORT = re.compile(r"^[A-Za-z][A-Za-z0-9_]*[0-9]+$")
-_DISK = re.compile(r"^c[0-9]+(t[0-9A-Fa-f]+)?d[0-9]+$")
-_HOSTNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]{0,62}$")
-_DEVPATH = re.compile(r"^/dev/\S+$")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -136,7 +134,7 @@ class SpecDestinationForm(TeamChoiceMixin, forms.Form):
 
     def clean_ports(self) -> list[str]:
         ports = _split(self.cleaned_data["ports"])
-        bad = [p for p in ports if not _PORT.match(p)]
+        bad = [p for p in ports if not is_nic_name(p)]
         if bad:
             raise forms.ValidationError(
                 f"Not a port name (driver + instance, e.g. e1000g0): {', '.join(bad)}"
@@ -152,7 +150,7 @@ class SpecDestinationForm(TeamChoiceMixin, forms.Form):
         for item in _split(self.cleaned_data["disks"]):
             name, sep, size = item.partition(":")
             name = name.strip()
-            if not sep or not _DISK.match(name):
+            if not sep or not is_disk_name(name):
                 raise forms.ValidationError(f"{item!r}: write disks as cXtYdZ:GB, e.g. c1t0d0:146")
             try:
                 gb = int(size.strip())
@@ -169,9 +167,10 @@ class SpecDestinationForm(TeamChoiceMixin, forms.Form):
 
     def clean_devices(self) -> list[str]:
         devices = _split(self.cleaned_data.get("devices") or "")
-        bad = [d for d in devices if not _DEVPATH.match(d)]
-        if bad:
-            raise forms.ValidationError(f"Device paths start with /dev/: {', '.join(bad)}")
+        for device in devices:
+            problem = device_match_problem(device)
+            if problem:
+                raise forms.ValidationError(f"{device!r}: {problem}")
         return devices
 
 
@@ -243,8 +242,8 @@ class DeviceRowForm(forms.Form):
         if data.get("action") == DeviceOverride.Action.REPLACE:
             if not replacement:
                 self.add_error("replacement", "Give the replacement device path.")
-            elif not _DEVPATH.match(replacement):
-                self.add_error("replacement", "A device path starts with /dev/.")
+            elif device_match_problem(replacement):
+                self.add_error("replacement", f"Not a device path: {device_match_problem(replacement)}.")
         return data
 
 
@@ -268,9 +267,11 @@ def _split(text: str) -> list[str]:
 
 
 def _clean_hostname(value: str) -> str:
+    """The one hostname rule (planner/solaris/names.py: RFC 1123, what /etc/nodename accepts)."""
     value = value.strip()
-    if not _HOSTNAME.match(value):
-        raise forms.ValidationError("A hostname is letters, digits, dots and dashes (up to 63).")
+    problem = hostname_problem(value)
+    if problem:
+        raise forms.ValidationError(f"Not a hostname: {problem}.")
     return value
 
 
@@ -297,17 +298,21 @@ class StartJobForm(forms.Form):
     )
     archive = forms.ChoiceField(label="Archive", required=False, choices=())
 
-    def __init__(self, *args: Any, kind: str, archives: list[str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, kind: str, archives: list[Any], **kwargs: Any) -> None:
+        """``archives``: the plan's team's own archive records (``pk``, ``name``, ``path``); the
+        choice is validated against them, so no other team's archive and no path can be named."""
         kwargs.setdefault("initial", {})["kind"] = kind
         super().__init__(*args, **kwargs)
         self.kind = kind
+        self.archives = {str(a.pk): a for a in archives}
         if kind == "archive":
             del self.fields["archive"]
         else:
             del self.fields["compress"]
             del self.fields["halt_zones"]
             self.fields["archive"].choices = [(LAST_ARCHIVE, "(the plan's last archive job)")] + [
-                (name, name) for name in archives
+                (key, f"{a.name} ({a.path})" if a.name != a.path else a.path)
+                for key, a in self.archives.items()
             ]
 
     def clean_kind(self) -> str:
@@ -329,8 +334,11 @@ class StartJobForm(forms.Form):
                 self.add_error("ssh_user", "Not a valid Solaris user name.")
         return data
 
-    def job_params(self, *, archive_store: Any) -> dict[str, Any]:
-        """The job's params: SSH settings for the role this kind runs on, plus kind options."""
+    def job_params(self) -> dict[str, Any]:
+        """The job's params: SSH settings for the role this kind runs on, plus kind options.
+
+        A chosen archive becomes its path relative to the team's folder (the runner resolves it
+        inside that folder again before it opens anything)."""
         data = self.cleaned_data
         params: dict[str, Any] = {}
         if data["executor"] == "ssh":
@@ -346,14 +354,17 @@ class StartJobForm(forms.Form):
             params["compress"] = bool(data.get("compress"))
             params["halt_zones"] = bool(data.get("halt_zones"))
         elif data.get("archive"):
-            params["archive_path"] = str(archive_store / data["archive"])
+            params["archive_path"] = self.archives[data["archive"]].path
         return params
 
 
 class InspectArchiveForm(TeamChoiceMixin, forms.Form):
-    """Pick an archive from the store or upload a small one, optionally against a destination."""
+    """Pick one of the user's teams' archives or upload a small one, optionally against a destination.
 
-    archive = forms.ChoiceField(label="Archive in the store", required=False, choices=())
+    The job runs in the archive's team (a chosen archive) or in the chosen team (an upload, which
+    is stored in that team's folder)."""
+
+    archive = forms.ChoiceField(label="Archive of your team", required=False, choices=())
     upload = forms.FileField(label="…or upload a flar", required=False)
     destination = forms.ModelChoiceField(
         queryset=Host.objects.none(),
@@ -366,7 +377,7 @@ class InspectArchiveForm(TeamChoiceMixin, forms.Form):
     def __init__(
         self,
         *args: Any,
-        archives: list[str],
+        archives: list[Any],
         hosts: QuerySet[Host],
         teams: QuerySet[Team],
         max_bytes: int,
@@ -374,7 +385,10 @@ class InspectArchiveForm(TeamChoiceMixin, forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.max_bytes = max_bytes
-        self.fields["archive"].choices = [("", "(choose)")] + [(n, n) for n in archives]
+        self.archives = {str(a.pk): a for a in archives}
+        self.fields["archive"].choices = [("", "(choose)")] + [
+            (key, f"{a.team.name}: {a.name}") for key, a in self.archives.items()
+        ]
         self.fields["destination"].queryset = hosts
         self.setup_team(teams)
 
@@ -394,9 +408,15 @@ class InspectArchiveForm(TeamChoiceMixin, forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if bool(data.get("archive")) == bool(data.get("upload")):
-            raise forms.ValidationError("Choose an archive from the store or upload one (not both).")
+            raise forms.ValidationError("Choose an archive of your team or upload one (not both).")
         destination, team = data.get("destination"), data.get("team")
-        if destination is not None:
+        archive = self.archives.get(data.get("archive") or "")
+        data["archive_record"] = archive
+        if archive is not None:
+            if destination is not None and destination.team_id != archive.team_id:
+                self.add_error("destination", "Choose a destination host of the archive's team.")
+            data["team"] = archive.team
+        elif destination is not None:
             data["team"] = destination.team
         elif team is None:
             self.add_error("team", "Choose the team the job belongs to.")

@@ -22,11 +22,11 @@ from planner.solaris.bundle import read_bundle_files, read_zonecfg_only
 from planner.solaris.bundle_archive import BundleLimits, unpack_bundle_bytes
 from planner.solaris.errors import SolarisParseError
 from planner.solaris.inventory import HostInventory
+from planner.solaris.names import zone_name_problem
 from planner.solaris.spec import read_hardware_spec
 
 _TAR_MAGIC_OFFSET = 257
 _GZIP_MAGIC = b"\x1f\x8b"
-_ZONENAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
 @dataclass
@@ -81,14 +81,21 @@ def load_upload(name: str, data: bytes, *, limits: BundleLimits | None = None) -
         inventory = read_hardware_spec(text, source=name)
         return LoadedInventory(inventory=inventory, files={name: text}, upload_name=name, ignored=[])
     zonename = PurePosixPath(name).name.split(".")[0]
-    if not _ZONENAME.match(zonename):
+    problem = zone_name_problem(zonename)
+    if problem:
         raise SolarisParseError(
-            "cannot tell the zone name from the file name; name the file <zone>.cfg", source=name
+            f"cannot tell the zone name from the file name ({problem}); name the file <zone>.cfg",
+            source=name,
         )
-    # A made-up source host name: a valid one whatever the zone name holds ('_', '.', 63 characters).
-    hostname = re.sub(r"[^A-Za-z0-9-]+", "-", zonename)[:56] + "-source"
-    inventory = read_zonecfg_only(text, source=name, zonename=zonename, hostname=hostname)
+    inventory = read_zonecfg_only(text, source=name, zonename=zonename, hostname=_source_hostname(zonename))
     return LoadedInventory(inventory=inventory, files={name: text}, upload_name=name, ignored=[])
+
+
+def _source_hostname(zonename: str) -> str:
+    """The host a lone zonecfg export stands for: ``<zone>-source``, as a valid RFC 1123 name
+    (a zone name may hold '_' and '.', a host name label may not start or end with '-')."""
+    label = re.sub(r"[^A-Za-z0-9-]+", "-", zonename).strip("-")[:55].strip("-") or "zone"
+    return f"{label}-source"
 
 
 def load_files(files: dict[str, str], *, upload_name: str) -> LoadedInventory:

@@ -6,6 +6,8 @@ writes planner models directly.  Every function takes keyword-only arguments.
 
 from __future__ import annotations
 
+import json
+import logging
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -19,7 +21,10 @@ from planner.domain.options import NicOverride as DomainNicOverride
 from planner.domain.options import Overrides, PlanOptions
 from planner.domain.plan import PlanResult, compute_plan
 from planner.inputs import LoadedInventory
+from planner.solaris.errors import SolarisParseError
 from planner.solaris.inventory import HostInventory, record_dict
+from planner.solaris.names import check_hostname
+from planner.solaris.validate import check_inventory
 from planner.solaris.writers import write_zonecfg_export
 
 from .models import (
@@ -42,6 +47,8 @@ from .models import (
     ZoneResource,
 )
 
+log = logging.getLogger(__name__)
+
 
 class PlannerError(ValueError):
     """A request the planner refuses, with a message for the user."""
@@ -51,22 +58,51 @@ def _origin_of(inventory: HostInventory) -> str:
     return inventory.origin.split(":", 1)[0] if inventory.origin else Host.Origin.BUNDLE
 
 
-@transaction.atomic
+def checked_inventory(inventory: HostInventory, *, source: str) -> HostInventory:
+    """The boundary once more, for every import path: a hostname by RFC 1123 and every other name
+    by its Solaris grammar, and the inventory within the size caps; PlannerError names ``source``.
+
+    The readers already refuse bad values with the file and line; this catches whatever reached
+    the service another way (a catalog entry, a hand-built inventory, a stored one)."""
+    try:
+        check_hostname(inventory.hostname, source=source)
+        return check_inventory(inventory, source=source)
+    except SolarisParseError as exc:
+        raise PlannerError(str(exc)) from exc
+
+
 def host_import(
     *, team: Team, loaded: LoadedInventory, user: AbstractBaseUser | None = None, replan: bool = True
 ) -> InventorySnapshot:
-    """Store a new inventory snapshot for the host it describes and re-plan the plans using it.
+    """Store a new inventory snapshot for the host it describes, then re-plan the plans using it.
 
     Re-importing an unchanged inventory returns the current snapshot instead of adding a copy.
+    The snapshot is stored in one short transaction; the plans are re-planned after it commits,
+    each computed outside any transaction (see :func:`plan_recompute`).
     """
-    inventory = loaded.inventory
+    inventory = checked_inventory(loaded.inventory, source=loaded.upload_name or "the upload")
+    snapshot, new = _store_snapshot(team=team, loaded=loaded, inventory=inventory, user=user)
+    if replan and new:
+        host = snapshot.host
+        for plan in Plan.objects.filter(Q(source=host) | Q(destination=host)):
+            try:
+                plan_recompute(plan=plan)
+            except PlannerError as exc:  # the other host's stored inventory is refused: keep the import
+                log.warning("plan %s was not re-planned after importing %s: %s", plan.pk, host, exc)
+    return snapshot
+
+
+@transaction.atomic
+def _store_snapshot(
+    *, team: Team, loaded: LoadedInventory, inventory: HostInventory, user: AbstractBaseUser | None
+) -> tuple[InventorySnapshot, bool]:
     host, created = Host.objects.select_for_update().get_or_create(
         team=team, hostname=inventory.hostname, defaults={"origin": _origin_of(inventory)}
     )
     digest = loaded.digest if loaded.files else ""
     current = host.current_snapshot
     if current is not None and digest and current.digest == digest:
-        return current
+        return current, False
     number = 1 if created else (host.snapshots.aggregate(n=Max("number"))["n"] or 0) + 1
     snapshot = InventorySnapshot.objects.create(
         host=host,
@@ -85,10 +121,7 @@ def host_import(
     host.model = (inventory.prtdiag.model or inventory.uname.platform)[:120]
     host.platform = inventory.uname.platform[:120]
     host.save()
-    if replan:
-        for plan in Plan.objects.filter(Q(source=host) | Q(destination=host)):
-            plan_recompute(plan=plan)
-    return snapshot
+    return snapshot, True
 
 
 def _create_all(model: Any, rows: list[Any]) -> list[Any]:
@@ -197,7 +230,6 @@ def inventory_of(snapshot: InventorySnapshot) -> HostInventory:
     return HostInventory.from_dict(snapshot.inventory)
 
 
-@transaction.atomic
 def plan_create(
     *,
     team: Team,
@@ -223,11 +255,13 @@ def plan_create(
         options=options or {},
         created_by=user,
     )
-    # A new plan has no overrides and no mappings yet: compute first, then insert it once with
-    # its report (no re-read, no override queries, no deletes).
+    # A new plan has no overrides and no mappings yet: compute first, outside any transaction (so
+    # nothing holds the database's write lock while the planner works), then insert it with its
+    # report and mappings in one short transaction.
     _apply_report(plan, plan_compute_result(plan, Overrides()).to_report_dict())
-    plan.save(force_insert=True)
-    _store_mappings(plan, plan.report, fresh=True)
+    with transaction.atomic():
+        plan.save(force_insert=True)
+        _store_mappings(plan, plan.report, fresh=True)
     return plan
 
 
@@ -263,26 +297,73 @@ def plan_compute_result(plan: Plan, overrides: Overrides | None = None) -> PlanR
     inventories = dict(
         InventorySnapshot.objects.filter(pk__in=[source_id, destination_id]).values_list("pk", "inventory")
     )
+    source = _stored_inventory(inventories[source_id], f"{plan.source.hostname} (snapshot {source_id})")
+    destination = _stored_inventory(
+        inventories[destination_id], f"{plan.destination.hostname} (snapshot {destination_id})"
+    )
     return compute_plan(
-        HostInventory.from_dict(inventories[source_id]),
-        HostInventory.from_dict(inventories[destination_id]),
+        source,
+        destination,
         plan_options(plan),
         plan_overrides(plan) if overrides is None else overrides,
     )
 
 
-@transaction.atomic
+def _stored_inventory(data: dict[str, Any], source: str) -> HostInventory:
+    """A stored inventory, through the boundary and the size caps before the planner sees it.
+
+    Snapshots imported before the caps existed may be larger: they are refused with a message
+    (a 400 on the pages and the API), rather than holding a request for minutes."""
+    try:
+        return check_inventory(HostInventory.from_dict(data), source=source)
+    except SolarisParseError as exc:
+        raise PlannerError(f"cannot plan with this inventory: {exc}") from exc
+
+
+# How often a recompute starts again when its inputs changed while it computed.
+RECOMPUTE_ATTEMPTS = 3
+
+
 def plan_recompute(*, plan: Plan) -> Plan:
-    """Re-plan from the hosts' current snapshots and the user's overrides, and record both."""
-    plan = Plan.objects.select_for_update().select_related("source", "destination").get(pk=plan.pk)
-    if plan.source.current_snapshot_id:
-        plan.source_snapshot_id = plan.source.current_snapshot_id
-    if plan.destination.current_snapshot_id:
-        plan.destination_snapshot_id = plan.destination.current_snapshot_id
-    _apply_report(plan, plan_compute_result(plan).to_report_dict())
-    plan.save()
-    _store_mappings(plan, plan.report)
-    return plan
+    """Re-plan from the hosts' current snapshots and the user's overrides, and record both.
+
+    The plan is computed outside any transaction: on SQLite a transaction holds the database's
+    write lock from its start (``transaction_mode=IMMEDIATE``), and a large plan takes a while, so
+    other users' logins and edits would wait or fail with "database is locked".  The result is
+    stored in one short transaction, after checking that the inputs it was computed from (the
+    hosts' snapshots, the overrides, the options) are still the current ones; when they changed
+    meanwhile, it is computed again.
+    """
+    for attempt in range(1, RECOMPUTE_ATTEMPTS + 1):
+        current = Plan.objects.select_related("source", "destination").get(pk=plan.pk)
+        inputs = _plan_inputs(current)
+        report = plan_compute_result(current).to_report_dict()
+        with transaction.atomic():
+            locked = Plan.objects.select_for_update().select_related("source", "destination").get(pk=plan.pk)
+            if _plan_inputs(locked) != inputs and attempt < RECOMPUTE_ATTEMPTS:
+                continue
+            if locked.source.current_snapshot_id:
+                locked.source_snapshot_id = locked.source.current_snapshot_id
+            if locked.destination.current_snapshot_id:
+                locked.destination_snapshot_id = locked.destination.current_snapshot_id
+            _apply_report(locked, report)
+            locked.save()
+            _store_mappings(locked, locked.report)
+            return locked
+    raise AssertionError("unreachable: the last attempt always stores")  # pragma: no cover
+
+
+def _plan_inputs(plan: Plan) -> tuple[Any, ...]:
+    """What a plan's report is computed from; a recompute stores its result only if these held still."""
+    return (
+        plan.source.current_snapshot_id or plan.source_snapshot_id,
+        plan.destination.current_snapshot_id or plan.destination_snapshot_id,
+        json.dumps(plan.options, sort_keys=True, default=str),
+        plan.default_nic_target,
+        sorted(plan.nic_overrides.values_list("zone", "physical", "address", "action", "target")),
+        sorted(plan.device_overrides.values_list("zone", "match", "action", "replacement")),
+        sorted(plan.disk_overrides.values_list("key", "disk")),
+    )
 
 
 def _apply_report(plan: Plan, report: dict[str, Any]) -> None:

@@ -166,9 +166,10 @@ def upload_limit_error(request: HttpRequest) -> UploadLimitError | None:
 
 
 def too_large_response(error: UploadLimitError) -> HttpResponse:
-    response = JsonResponse(error.as_dict(), status=413)
-    response["Connection"] = "close"
-    return response
+    # No "Connection: close" here: it is a hop-by-hop header, which a WSGI application may not set
+    # (wsgiref, under runserver, asserts and the 413 became a 500).  What happens to the connection
+    # is the server's business (runserver reads and discards the body the view did not read).
+    return JsonResponse(error.as_dict(), status=413)
 
 
 def limit_upload_size(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -31,6 +31,7 @@ from jobs import selectors as job_selectors
 from jobs.models import Job
 from jobs.services import JobError, job_create
 from planner.domain.catalog import catalog_destination, list_models
+from planner.downloads import attachment
 from planner.inputs import LoadedInventory, load_upload
 from planner.solaris.errors import SolarisParseError
 from planner.upload import bundle_limits, limit_upload_size, upload_limit_error
@@ -356,7 +357,7 @@ def _plan_context(request: HttpRequest, plan: Plan, tab: str, **extra: Any) -> d
         context["runbook"] = selectors.runbook_by_phase(report, zone=filters["zone"])
     elif tab == "jobs":
         context["jobs"] = job_selectors.plan_jobs(plan)
-        archives = job_selectors.archive_store_listing()
+        archives = list(job_selectors.team_archives(plan.team_id)[:500])
         context.setdefault("archive_form", StartJobForm(prefix="archive", kind="archive", archives=archives))
         context.setdefault("extract_form", StartJobForm(prefix="extract", kind="extract", archives=archives))
     context.update(extra)
@@ -537,11 +538,11 @@ def plan_job_start(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_plan(
             request, plan, "jobs", status=400, edit_error="Choose an archive or an extract job."
         )
-    archives = job_selectors.archive_store_listing()
+    archives = list(job_selectors.team_archives(plan.team_id)[:500])
     form = StartJobForm(request.POST, prefix=kind, kind=kind, archives=archives)
     if not form.is_valid():
         return _render_plan(request, plan, "jobs", status=400, **{f"{kind}_form": form})
-    params = form.job_params(archive_store=job_selectors.archive_store())
+    params = form.job_params()
     try:
         job = job_create(
             team=plan.team,
@@ -632,13 +633,13 @@ def _csv_response(rows: list[dict[str, Any]], columns: tuple[str, ...], filename
     for row in rows:
         writer.writerow([_csv_cell(row.get(c, "")) for c in columns])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = attachment(filename)
     return response
 
 
 def _json_response(payload: dict[str, Any], filename: str) -> JsonResponse:
     response = JsonResponse(payload, json_dumps_params={"indent": 2, "ensure_ascii": False})
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = attachment(filename)
     return response
 
 
@@ -728,8 +729,11 @@ def plan_download(request: HttpRequest, pk: int, what: str) -> HttpResponse:
         raise Http404("no such download")
     filename, content_type = DOWNLOADS[what]
     if what == "profile":
-        filename = f"{plan.destination.hostname}.profile"
-    content = selectors.plan_generated_file(plan, what)
+        filename = f"{slugify(plan.destination.hostname) or 'destination'}.profile"
+    try:
+        content = selectors.plan_generated_file(plan, what)
+    except services.PlannerError as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{_download_name(plan, filename)}"'
+    response["Content-Disposition"] = attachment(_download_name(plan, filename))
     return response

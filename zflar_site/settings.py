@@ -7,6 +7,7 @@ scale set DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis).
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from pathlib import Path
 
@@ -44,6 +45,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # WhiteNoise serves static files under runserver too (DEBUG off), exactly as under gunicorn.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
@@ -146,6 +149,12 @@ UPLOAD_DIR = Path(env.str("ZFLAR_UPLOAD_DIR", default=str(VAR_DIR / "uploads")))
 ARCHIVE_STORE = Path(env.str("ZFLAR_ARCHIVE_STORE", default=str(VAR_DIR / "archives")))
 # Source/destination roots for the local executor (Solaris-like trees on the worker).
 LOCAL_EXECUTOR_ROOT = Path(env.str("ZFLAR_LOCAL_ROOT", default=str(VAR_DIR / "hosts")))
+# Each team has its own folder below the last two (jobs/storage.py; docs/security.md, Storage layout).
+# They are made here when missing; the system check zflar.E001 (jobs/checks.py) says clearly when a
+# folder cannot be made or written, at `manage.py check`, `migrate`, `runserver` and worker start.
+for _folder in (UPLOAD_DIR, ARCHIVE_STORE, LOCAL_EXECUTOR_ROOT):
+    with contextlib.suppress(OSError):
+        _folder.mkdir(parents=True, exist_ok=True)
 
 ZFLAR_MAX_UPLOAD_BYTES = env.int("ZFLAR_MAX_UPLOAD_BYTES", default=64 * 1024 * 1024)
 ZFLAR_MAX_BUNDLE_FILES = env.int("ZFLAR_MAX_BUNDLE_FILES", default=2000)
@@ -235,19 +244,26 @@ SPECTACULAR_SETTINGS = {
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 LOGIN_RATE_LIMIT = env.int("LOGIN_RATE_LIMIT", default=10)
 LOGIN_RATE_LIMIT_WINDOW = env.int("LOGIN_RATE_LIMIT_WINDOW", default=15 * 60)
+# Failed logins from one address over all usernames (password spraying), in the same window.
+LOGIN_RATE_LIMIT_PER_ADDRESS = env.int("LOGIN_RATE_LIMIT_PER_ADDRESS", default=30)
 
 # --- security (on whenever DEBUG is off) -------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# `make run` serves plain HTTP on this machine (scripts/run-dev sets ZFLAR_PLAIN_HTTP=true): DEBUG
+# stays off, but there is no HTTPS redirect, no HSTS and no Secure-only cookie, which would make
+# logging in on http://127.0.0.1 impossible.  Production (`make serve`, behind TLS) leaves it unset
+# and gets all of them; `manage.py check --deploy` is clean only then.
+PLAIN_HTTP = env.bool("ZFLAR_PLAIN_HTTP", default=False)
 if not DEBUG:
-    SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
-    CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
-    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not PLAIN_HTTP)
+    CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not PLAIN_HTTP)
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if PLAIN_HTTP else 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = not PLAIN_HTTP
+    SECURE_HSTS_PRELOAD = not PLAIN_HTTP
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not PLAIN_HTTP)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {

@@ -2,36 +2,38 @@
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from jobs.models import Job, JobEvent, ZoneResult
+from jobs import storage
+from jobs.models import Archive, Job, JobEvent, ZoneResult
+from planner.solaris.names import is_nic_name
 
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
-_PORT_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*[0-9]+$")
 _SSH_HOST_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.:-]{0,252}$")
 _SSH_USER_RE = re.compile(r"^[a-z_][a-z0-9_-]{0,31}$")
 _REMOTE_DIR_RE = re.compile(r"^/[A-Za-z0-9_./-]{0,1023}$")
 
 
-def _inside(root: Path, value: str, what: str) -> str:
-    """``value`` (relative to ``root`` or absolute) as an absolute path that stays inside ``root``."""
-    if "\x00" in value:
-        raise serializers.ValidationError(f"{what}: NUL in the path")
-    candidate = Path(value)
-    if ".." in candidate.parts:
-        raise serializers.ValidationError(f"{what}: '..' is not allowed")
-    base = os.path.realpath(root)
-    full = os.path.realpath(os.path.join(base, value))
-    if full != base and not full.startswith(base + os.sep):
-        raise serializers.ValidationError(f"{what} must be inside {root}")
-    return full
+def _nic_name(value: str) -> None:
+    """The NIC grammar of the boundary (planner/solaris/names.py)."""
+    if not is_nic_name(value):
+        raise serializers.ValidationError(f"{value!r} is not a port name (like bge0 or e1000g1)")
+
+
+def _relative(value: str, what: str) -> str:
+    """``value`` as a path relative to the team's folder (absolute paths and '..' are refused).
+
+    Only the shape is checked here; the runner resolves the path inside the job's team folder and
+    refuses it again if it leads out (a symlink), before anything is opened.
+    """
+    try:
+        return storage.check_relative(value, what=what)
+    except storage.PathEscape as exc:
+        raise serializers.ValidationError(str(exc)) from exc
 
 
 class StrictSerializer(serializers.Serializer):
@@ -67,37 +69,58 @@ class SshParamsSerializer(StrictSerializer):
 class JobParamsSerializer(StrictSerializer):
     """The job options the API accepts; anything else is refused.
 
-    Paths on the worker are confined: archives to ARCHIVE_STORE, local executor roots to
-    LOCAL_EXECUTOR_ROOT.  SSH keys and known_hosts always come from the server's settings.
+    Paths on the worker are relative to the job's team folder: archives to
+    ``<ARCHIVE_STORE>/team-<id>/``, local executor trees to ``<LOCAL_EXECUTOR_ROOT>/team-<id>/``
+    (docs/security.md, Storage layout).  SSH keys and known_hosts always come from the server's
+    settings.
     """
 
     archive_name = serializers.RegexField(_NAME_RE, max_length=128, required=False)
     compress = serializers.BooleanField(required=False)
     halt_zones = serializers.BooleanField(required=False)
     archive_path = serializers.CharField(
-        max_length=1024, required=False, help_text="extract: the flar, inside the archive store."
+        max_length=1024,
+        required=False,
+        help_text="extract: the flar, relative to the team's folder of the archive store "
+        "(an archive's `path`, see /api/archives/).",
     )
     output_path = serializers.CharField(
-        max_length=1024, required=False, help_text="archive: where to write, inside the archive store."
+        max_length=1024,
+        required=False,
+        help_text="archive: where to write, relative to the team's folder of the archive store; "
+        "never an existing file.",
     )
-    source_root = serializers.CharField(max_length=1024, required=False)
-    destination_root = serializers.CharField(max_length=1024, required=False)
+    source_root = serializers.CharField(
+        max_length=1024,
+        required=False,
+        help_text="local executor: the source tree, relative to the team's folder of host trees "
+        "(default host-<source host id>).",
+    )
+    destination_root = serializers.CharField(
+        max_length=1024,
+        required=False,
+        help_text="local executor: the destination tree, relative to the team's folder of host trees "
+        "(default host-<destination host id>).",
+    )
     destination_ports = serializers.ListField(
-        child=serializers.RegexField(_PORT_RE, max_length=32), required=False, max_length=256
+        child=serializers.CharField(max_length=32, validators=[_nic_name]), required=False, max_length=256
     )
     ssh = SshParamsSerializer(required=False)
 
     def validate_archive_path(self, value: str) -> str:
-        return _inside(Path(settings.ARCHIVE_STORE), value, "archive_path")
+        return _relative(value, "archive_path")
 
     def validate_output_path(self, value: str) -> str:
-        return _inside(Path(settings.ARCHIVE_STORE), value, "output_path")
+        relative = _relative(value, "output_path")
+        if not relative.lower().endswith(storage.ARCHIVE_SUFFIXES):
+            raise serializers.ValidationError("output_path: name the archive <something>.flar")
+        return relative
 
     def validate_source_root(self, value: str) -> str:
-        return _inside(Path(settings.LOCAL_EXECUTOR_ROOT), value, "source_root")
+        return _relative(value, "source_root")
 
     def validate_destination_root(self, value: str) -> str:
-        return _inside(Path(settings.LOCAL_EXECUTOR_ROOT), value, "destination_root")
+        return _relative(value, "destination_root")
 
 
 # The kinds a plan's job may be (inspect jobs are started from the archive store, not a plan).
@@ -183,3 +206,26 @@ class JobDetailSerializer(JobSerializer):
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_created_by(self, job: Job) -> str | None:
         return job.created_by.get_username() if job.created_by_id else None
+
+
+class ArchiveSerializer(serializers.ModelSerializer):
+    download = serializers.SerializerMethodField(help_text="GET this URL for the file.")
+
+    class Meta:
+        model = Archive
+        fields = ["id", "team", "name", "path", "origin", "job", "size", "archive_id", "created", "download"]
+
+    @extend_schema_field(serializers.CharField())
+    def get_download(self, archive: Archive) -> str:
+        from django.urls import reverse
+
+        return reverse("jobs_api:archive-download", args=[archive.pk])
+
+
+class ArchiveInspectSerializer(StrictSerializer):
+    destination = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="A host of the archive's team whose network ports each zone's nets are checked against.",
+    )

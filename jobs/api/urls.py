@@ -9,6 +9,7 @@ app_name = "jobs_api"
 
 router = SimpleRouter()
 router.register("jobs", views.JobViewSet, basename="job")
+router.register("archives", views.ArchiveViewSet, basename="archive")
 
 urlpatterns = [
     # Any id shape reaches the view (like the router's routes), so a bad id is a JSON 404.

@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import django_filters
 from django.db.models import Prefetch, QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from django.http import FileResponse, HttpResponseBase
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jobs import services
-from jobs.models import Job, JobEvent, ZoneResult
+from jobs import selectors, services, storage
+from jobs.models import Archive, Job, JobEvent, ZoneResult
 from planner.api import serializers as ps
 from planner.api.permissions import IsTeamOperatorForWrites
-from planner.models import Plan
-from planner.selectors import teams_for_user
+from planner.downloads import attachment
+from planner.models import Host, Plan
+from planner.selectors import host_nic_names, teams_for_user
 
 from . import serializers as s
 from .filters import JobFilter
@@ -140,14 +145,93 @@ class PlanJobCreateView(APIView):
         serializer = s.JobCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data: dict[str, Any] = dict(serializer.validated_data)
+        params = dict(data.get("params") or {})
+        problems = storage.job_path_problems(plan.team_id, params)
+        if problems:
+            raise ValidationError({"params": {key: [message] for key, message in problems.items()}})
         try:
             job = services.job_create(
                 team=plan.team,
                 plan=plan,
                 kind=data["kind"],
                 executor=data["executor"],
-                params=dict(data.get("params") or {}),
+                params=params,
                 user=request.user,
+            )
+        except services.JobError as exc:
+            raise JobConflict(str(exc)) from exc
+        return _detail(job, status.HTTP_201_CREATED)
+
+
+class ArchiveFilter(django_filters.FilterSet):
+    team = django_filters.NumberFilter(field_name="team_id", help_text="Team id.")
+    origin = django_filters.ChoiceFilter(choices=Archive.Origin.choices)
+
+    class Meta:
+        model = Archive
+        fields = ["team", "origin"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List your teams' archives (flars in the teams' folders of the archive store)",
+        responses=ps.responses({200: s.ArchiveSerializer(many=True)}, *ps.LIST_ERRORS),
+    ),
+    retrieve=extend_schema(
+        summary="One archive of your teams",
+        responses=ps.responses({200: s.ArchiveSerializer}, *ps.READ_ERRORS),
+    ),
+)
+class ArchiveViewSet(viewsets.ReadOnlyModelViewSet):
+    """A team's archives: only its own are listed, inspected or downloaded (another team's: 404)."""
+
+    permission_classes = [IsAuthenticated, IsTeamOperatorForWrites]
+    serializer_class = s.ArchiveSerializer
+    filterset_class = ArchiveFilter
+
+    def get_queryset(self) -> QuerySet[Archive]:
+        return selectors.archives_for_user(self.request.user, sync=self.action == "list")
+
+    @extend_schema(
+        summary="Download the archive",
+        filters=False,
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="The flar."),
+            **ps.error_responses(*ps.READ_ERRORS),
+        },
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def download(self, request: Request, pk: str | None = None) -> HttpResponseBase:
+        archive = self.get_object()
+        try:
+            handle = selectors.archive_file(archive).open("rb")
+        except (storage.PathEscape, OSError):
+            raise NotFound("The archive's file is no longer in the team's folder.") from None
+        response = FileResponse(handle, content_type="application/octet-stream")
+        response["Content-Disposition"] = attachment(f"{Path(archive.path).stem}.flar")
+        return response
+
+    @extend_schema(
+        summary="Start an inspect job over the archive (operators of its team)",
+        request=s.ArchiveInspectSerializer,
+        responses=ps.responses({201: s.JobDetailSerializer}, 400, *_JOB_WRITE),
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def inspect(self, request: Request, pk: str | None = None) -> Response:
+        archive = self.get_object()
+        data = s.ArchiveInspectSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        params: dict[str, Any] = {"archive_path": archive.path}
+        destination_id = data.validated_data.get("destination")
+        if destination_id is not None:
+            destination = Host.objects.filter(team_id=archive.team_id, pk=destination_id).first()
+            if destination is None:
+                raise ValidationError({"destination": ["No such host in the archive's team."]})
+            params["destination_ports"] = host_nic_names(destination)
+            params["destination_host"] = destination.hostname
+        try:
+            job = services.job_create(
+                team=archive.team, kind=Job.Kind.INSPECT, params=params, user=request.user
             )
         except services.JobError as exc:
             raise JobConflict(str(exc)) from exc

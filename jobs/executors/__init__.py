@@ -1,4 +1,8 @@
-"""Pick the executor a job asked for."""
+"""Pick the executor a job asked for.
+
+The local executor's folders come from the runner, which builds them from ids and confines them
+to the job's team (:mod:`jobs.storage`); nothing here turns a name or a parameter into a path.
+"""
 
 from __future__ import annotations
 
@@ -7,31 +11,41 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 
+from planner.solaris.names import is_hostname
+
 from .base import Executor, ExecutorError
 
 if TYPE_CHECKING:
     from jobs.models import Job
 
 
-def executor_for(job: Job, *, role: str) -> Executor:
+def executor_for(job: Job, *, role: str, local_root: Path | None = None) -> Executor:
+    """The executor for ``role`` (source, destination or inspect) of ``job``.
+
+    ``local_root`` is the tree (or, for inspect, the team's archive folder) the local executor
+    works in; the runner passes it, already resolved inside the team's folder.
+    """
     from .local import LocalExecutor
 
-    params = job.params
     if role == "inspect":
-        return LocalExecutor(root=Path(settings.ARCHIVE_STORE), host="archive-store")
+        if local_root is None:
+            raise ExecutorError(f"job {job.pk}: no archive folder for the inspection")
+        return LocalExecutor(root=local_root, host="archive-store")
     plan = job.plan
     if plan is None:
         raise ExecutorError(f"job {job.pk} has no plan, so there is no {role} host")
     host = plan.source if role == "source" else plan.destination
     if job.executor == "local":
-        root_key = "source_root" if role == "source" else "destination_root"
-        default_root = Path(settings.LOCAL_EXECUTOR_ROOT) / host.hostname
-        root = Path(params.get(root_key) or default_root)
-        return LocalExecutor(root=root, host=host.hostname)
+        if local_root is None:
+            raise ExecutorError(f"job {job.pk}: no folder tree for the {role} host")
+        # The host's name only labels messages and the archive's creation_node; a stored name that
+        # the boundary would refuse (imported before it existed) is replaced by the host's id.
+        label = host.hostname if is_hostname(host.hostname) else f"host-{host.pk}"
+        return LocalExecutor(root=local_root, host=label)
     if job.executor == "ssh":
         from .ssh import SshExecutor
 
-        ssh = params.get("ssh", {}).get(role, {})
+        ssh = job.params.get("ssh", {}).get(role, {})
         if not ssh.get("host"):
             raise ExecutorError(f"no ssh host given for the {role}")
         return SshExecutor(

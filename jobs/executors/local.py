@@ -20,6 +20,7 @@ sees on a host where the slice is mounted.
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from collections.abc import Callable
@@ -34,7 +35,15 @@ from planner.solaris.zoneadm import parse_zone_index
 from planner.solaris.zonecfg_edit import apply_zonecfg_commands
 from planner.solaris.zonexml import parse_zone_xml
 
-from .base import ArchiveCheck, ArchiveOutcome, ArchiveSpec, ExecutorError, ExtractOutcome, ProgressCallback
+from .base import (
+    ArchiveCheck,
+    ArchiveOutcome,
+    ArchiveSpec,
+    ExecutorError,
+    ExtractOutcome,
+    ProgressCallback,
+)
+from .paths import PathEscape, is_inside
 
 RUNTIME_STATES = ("ready", "running", "shutting_down", "down", "mounted")
 
@@ -52,19 +61,31 @@ class LocalExecutor:
     # --- paths -------------------------------------------------------------------------------
 
     def path(self, solaris_path: str) -> Path:
-        """Map an absolute Solaris path into the tree, refusing anything that climbs out of it."""
+        """Map an absolute Solaris path into the tree, refusing anything that leads out of it.
+
+        The result is resolved (``realpath``): a symlink in the tree that points outside it (an
+        absolute link from an extracted archive is one) is refused, never followed.
+        """
+        if "\x00" in solaris_path:
+            raise PathEscape(f"{self.host}: NUL byte in path {solaris_path!r}")
         relative = PurePosixPath(solaris_path)
         if relative.is_absolute():
             relative = relative.relative_to("/")
         if ".." in relative.parts:
-            raise ExecutorError(f"refusing path with '..': {solaris_path}")
-        return self.root / relative
+            raise PathEscape(f"refusing path with '..': {solaris_path}")
+        target = self.root / relative
+        if not is_inside(target, self.root):
+            raise PathEscape(f"{self.host}: {solaris_path} leads outside the host's tree (a symlink)")
+        return target
 
     def device_path(self, device: str) -> Path:
         name = PurePosixPath(device).name
-        if not name or name in (".", ".."):
+        if not name or name in (".", "..") or "\x00" in name:
             raise ExecutorError(f"not a device path: {device}")
-        return self.devices_dir / "dsk" / name
+        target = self.devices_dir / "dsk" / name
+        if not is_inside(target, self.devices_dir):
+            raise PathEscape(f"{self.host}: {device} leads outside the host's devices folder")
+        return target
 
     # --- zones -------------------------------------------------------------------------------
 
@@ -191,8 +212,12 @@ class LocalExecutor:
     def write_file(self, path: str, text: str) -> None:
         target = self.path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
+        self.path(path)  # the folders just made are checked again before the file is written
         temporary = target.with_name(f".{target.name}.zflar-new")
-        temporary.write_text(text, errors="surrogateescape")
+        temporary.unlink(missing_ok=True)  # a name left there (even a symlink) is never written through
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+        with os.fdopen(os.open(temporary, flags, 0o644), "w", errors="surrogateescape") as out:
+            out.write(text)
         temporary.replace(target)
 
     def path_exists(self, path: str) -> bool:
@@ -241,6 +266,9 @@ class LocalExecutor:
             raise ExecutorError(f"rm {path}: {exc.strerror}") from exc
 
     def archive_extract(self, path: str, on_progress: ProgressCallback) -> ExtractOutcome:
+        """Extract an untrusted archive into the tree (never ``trusted``): the extraction stops
+        with FlarError past the declared files_unarchived_size plus slack, past the free space or
+        past the compression-ratio cap, creates no device node or FIFO, clears set-id bits."""
         self.root.mkdir(parents=True, exist_ok=True)
         try:
             return flar.extract_for_executor(Path(path), self.root, on_progress=self._paced(on_progress))

@@ -70,7 +70,7 @@ def build_host_tree(
         if zone.vfstab:
             executor.write_file(str(PurePosixPath(zonepath) / "root/etc/vfstab"), write_vfstab(zone.vfstab))
         for fs in cfg.fs if cfg else []:
-            mount_point = zone_root / fs.dir.lstrip("/")
+            mount_point = executor.path(str(PurePosixPath(zonepath) / "root" / fs.dir.lstrip("/")))
             mount_point.mkdir(parents=True, exist_ok=True)
             if fs.type == "ufs" and fs.special:
                 slice_dir = executor.device_path(fs.special)

@@ -36,7 +36,14 @@ from planner.solaris.inventory import ZoneConfig, ZoneListEntry
 from planner.solaris.zoneadm import parse_zoneadm_list
 from planner.solaris.zonecfg import parse_zonecfg_export
 
-from .base import ArchiveCheck, ArchiveOutcome, ArchiveSpec, ExecutorError, ExtractOutcome, ProgressCallback
+from .base import (
+    ArchiveCheck,
+    ArchiveOutcome,
+    ArchiveSpec,
+    ExecutorError,
+    ExtractOutcome,
+    ProgressCallback,
+)
 
 log = logging.getLogger(__name__)
 

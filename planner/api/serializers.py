@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -24,10 +23,7 @@ from planner.models import (
     Zone,
     ZoneResource,
 )
-
-PORT_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*[0-9]+$")
-DEVICE_PATH_RE = re.compile(r"^/dev/[^\s\x00]+$")
-
+from planner.solaris.names import device_match_problem, is_nic_name
 
 # --- errors (documented on every operation, so clients and schemathesis know the shapes) -------
 
@@ -449,7 +445,7 @@ class NicOverrideInputSerializer(NicKeySerializer):
     )
 
     def validate_target(self, value: str) -> str:
-        if value and not PORT_RE.match(value):
+        if value and not is_nic_name(value):
             raise serializers.ValidationError("not a port name (like bge0 or e1000g1)")
         return value
 
@@ -460,7 +456,7 @@ class DefaultNicTargetSerializer(serializers.Serializer):
     )
 
     def validate_target(self, value: str) -> str:
-        if value and not PORT_RE.match(value):
+        if value and not is_nic_name(value):
             raise serializers.ValidationError("not a port name (like bge0 or e1000g1)")
         return value
 
@@ -497,8 +493,9 @@ class DeviceOverrideInputSerializer(DeviceKeySerializer):
     replacement = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
 
     def validate_replacement(self, value: str) -> str:
-        if value and not DEVICE_PATH_RE.match(value):
-            raise serializers.ValidationError("give a device path under /dev/")
+        problem = device_match_problem(value) if value else None
+        if problem:
+            raise serializers.ValidationError(f"not a device path: {problem}")
         return value
 
 

@@ -8,7 +8,6 @@ check the operator role in the object's team (403 for viewers).  Service refusal
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +39,7 @@ from planner.permissions import is_operator, operator_team_ids, roles_for_user
 from planner.ratelimit import LoginRateLimiter
 from planner.solaris.bundle_archive import BundleLimits
 from planner.solaris.errors import SolarisParseError
+from planner.solaris.names import check_hostname
 from planner.upload import (
     bundle_limits,
     content_length_error,
@@ -53,8 +53,6 @@ from .filters import HostFilter, PlanFilter
 from .permissions import WRITE_DENIED, IsTeamOperatorForWrites
 
 log = logging.getLogger(__name__)
-
-_HOSTNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$")
 
 
 def planner_error(exc: Exception) -> ValidationError:
@@ -194,7 +192,7 @@ class BundleUploadView(APIView):
         files = request.FILES.getlist("files") + request.FILES.getlist("file")
         error = upload_limit_error(request._request)
         if error is not None:
-            return Response(error.as_dict(), status=413, headers={"Connection": "close"})
+            return Response(error.as_dict(), status=413)
         team = self._team(request)
         if not files:
             raise ValidationError({"files": ["Attach at least one file (field `files`)."]})
@@ -209,9 +207,8 @@ class BundleUploadView(APIView):
         try:
             data = upload.read()
             loaded = load_upload(name, data, limits=limits)
-            hostname = loaded.inventory.hostname
-            if not hostname or not _HOSTNAME_RE.match(hostname):
-                raise SolarisParseError(f"no usable hostname in the upload ({hostname!r})", source=name)
+            # The one hostname rule (planner/solaris/names.py), as on the upload page.
+            hostname = check_hostname(loaded.inventory.hostname, source=name)
             previous = (
                 Host.objects.filter(team=team, hostname=hostname)
                 .values_list("current_snapshot_id", flat=True)
@@ -603,8 +600,9 @@ class ObtainTokenView(ObtainAuthToken):
         summary="Obtain an API token",
         description=(
             "Send `username` and `password`; use the answer as `Authorization: Token <token>`. "
-            "After LOGIN_RATE_LIMIT failed attempts for one username from one address within "
-            "15 minutes the endpoint answers 429 until the window ends."
+            "After LOGIN_RATE_LIMIT failed attempts for one username from one address, or "
+            "LOGIN_RATE_LIMIT_PER_ADDRESS failed attempts from one address for any usernames, "
+            "within 15 minutes the endpoint answers 429 until the window ends."
         ),
         request={
             "application/json": AuthTokenSerializer,
@@ -617,16 +615,16 @@ class ObtainTokenView(ObtainAuthToken):
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         limiter = self.limiter_class()
         username = str(request.data.get("username", "")) if hasattr(request.data, "get") else ""
-        state = limiter.status(request._request, username)
+        # Counted before the password is checked: concurrent guesses cannot slip past the limit.
+        state = limiter.begin(request._request, username)
         if state.blocked:
             return Response(
                 {"detail": state.message}, status=429, headers={"Retry-After": str(state.retry_after)}
             )
         serializer = self.get_serializer(data=request.data)
         if not serializer.is_valid():
-            limiter.register_failure(request._request, username)
             raise ValidationError(serializer.errors)
-        limiter.reset(request._request, username)
+        limiter.succeeded(request._request, username)
         token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
         return Response({"token": token.key})
 
@@ -697,6 +695,7 @@ class ApiRootView(APIView):
                 "hosts": link("planner_api:host-list"),
                 "plans": link("planner_api:plan-list"),
                 "jobs": link("jobs_api:job-list"),
+                "archives": link("jobs_api:archive-list"),
                 "token": link("api-token"),
                 "schema": link("api-schema"),
                 "docs": link("api-docs"),

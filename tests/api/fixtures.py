@@ -19,6 +19,7 @@ class TeamObjects:
     plan: Any
     failed_job: Any  # terminal, with failed zones: retry-failed works, cancel is a conflict
     queued_job: Any  # active, no plan: cancel works
+    archive: Any  # a flar in the team's folder of the archive store
 
 
 @dataclass
@@ -39,6 +40,7 @@ def import_bytes(team: Any, name: str, data: bytes, user: Any = None, replan: bo
 
 def build_team_objects(team: Any, prefix: str) -> TeamObjects:
     from jobs import services as job_services
+    from jobs import storage
     from jobs.models import Job, ZoneResult
     from planner import services
 
@@ -53,14 +55,28 @@ def build_team_objects(team: Any, prefix: str) -> TeamObjects:
     Job.objects.filter(pk=failed.pk).update(state=Job.State.PARTIAL, error="")
     failed.refresh_from_db()
     queued = job_services.job_create(team=team, kind=Job.Kind.INSPECT, params={"archive_path": "x.flar"})
+    folder = storage.team_archive_root(team.pk)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{prefix}-web.flar").write_bytes(b"FlAsH-aRcHiVe-2.0\nsection_begin=identification\n")
+    archive = job_services.archive_register(team_id=team.pk, relative=f"{prefix}-web.flar", origin="store")
     return TeamObjects(
-        team=team, source=src, destination=dst, plan=plan, failed_job=failed, queued_job=queued
+        team=team,
+        source=src,
+        destination=dst,
+        plan=plan,
+        failed_job=failed,
+        queued_job=queued,
+        archive=archive,
     )
 
 
 @pytest.fixture
-def world(team, other_team, operator, viewer, outsider) -> World:  # type: ignore[no-untyped-def]
-    """Both teams' objects (django_db, not transactional: jobs are never really enqueued)."""
+def world(team, other_team, operator, viewer, outsider, settings, tmp_path) -> World:  # type: ignore[no-untyped-def]
+    """Both teams' objects (django_db, not transactional: jobs are never really enqueued).
+
+    The archive store and the host trees are this test's own folders."""
+    settings.ARCHIVE_STORE = tmp_path / "archives"
+    settings.LOCAL_EXECUTOR_ROOT = tmp_path / "hosts"
     return World(own=build_team_objects(team, "a"), other=build_team_objects(other_team, "b"))
 
 

@@ -61,6 +61,8 @@ def _pinned_ids(path: str, world: Any) -> dict[str, int]:
         return {"id": own.plan.pk}
     if path.startswith("/api/jobs/"):
         return {"id": own.failed_job.pk}
+    if path.startswith("/api/archives/"):
+        return {"id": own.archive.pk}
     raise AssertionError(f"no object to pin for {path}")
 
 

@@ -179,18 +179,19 @@ def seed_bundle(tmp_path) -> Path:  # type: ignore[no-untyped-def]
 
 
 def build_source_tree(bundle: Path) -> Path:
-    """Stand the bundle's host up for the local executor, as the real Solaris host would be.
+    """Stand the bundle's (imported) host up for the local executor, as the real Solaris host would be.
 
     The web upload stores the inventory only; the local executor works on
-    ``LOCAL_EXECUTOR_ROOT/<hostname>``, which stands in for the machine itself.
+    ``LOCAL_EXECUTOR_ROOT/team-<id>/host-<id>``, which stands in for the machine itself.
     """
-    from django.conf import settings
-
+    from jobs import storage
     from jobs.executors.local_tree import build_host_tree
     from planner.inputs import load_path
+    from planner.models import Host
 
     inventory = load_path(str(bundle)).inventory
-    return build_host_tree(Path(settings.LOCAL_EXECUTOR_ROOT) / inventory.hostname, inventory)
+    host = Host.objects.get(hostname=inventory.hostname)
+    return build_host_tree(storage.host_root(host.team_id, host.pk), inventory)
 
 
 @pytest.fixture

@@ -61,6 +61,7 @@ class Source:
 
 
 def _make_source(team: Any, tmp_path: Path, *, plans: int = 1) -> Source:
+    from jobs import storage
     from jobs.executors.local_tree import build_host_tree
     from planner import fleetgen
     from planner import services as planner_services
@@ -71,7 +72,7 @@ def _make_source(team: Any, tmp_path: Path, *, plans: int = 1) -> Source:
     destination = load_path(str(fleetgen.write_bundle(bundles, fleetgen.identical_destination())))
     source_host = planner_services.host_import(team=team, loaded=source).host
     destination_host = planner_services.host_import(team=team, loaded=destination).host
-    root = tmp_path / "src-seed-01"
+    root = storage.host_root(team.pk, source_host.pk)  # where jobs find the source's tree
     build_host_tree(root, source.inventory)
     bulk = root / "zones/z-ready/root/opt/bulk"
     bulk.mkdir(parents=True)
@@ -80,8 +81,8 @@ def _make_source(team: Any, tmp_path: Path, *, plans: int = 1) -> Source:
     for number in range(PAYLOAD_FILES):
         start = number % len(block)
         (bulk / f"data-{number:04d}.bin").write_bytes((block[start:] + block)[:size])
-    archives = tmp_path / "archives"
-    archives.mkdir()
+    archives = storage.team_archive_root(team.pk)
+    archives.mkdir(parents=True)
     made = Source(team=team, root=root, archives=archives)
     for number in range(plans):
         made.plans.append(
@@ -95,14 +96,20 @@ def _make_source(team: Any, tmp_path: Path, *, plans: int = 1) -> Source:
 def _archive_job(source: Source, tag: str, plan: int = 0) -> Any:
     from jobs import services as job_services
 
-    output = source.archives / f"{tag}.flar"
     return job_services.job_create(
         team=source.team,
         kind="archive",
         plan=source.plan(plan),
-        params={"source_root": str(source.root), "output_path": str(output)},
+        params={"output_path": f"{tag}.flar"},  # relative to the team's folder of the archive store
         zone_names=ZONES,
     )
+
+
+def _output(job: Any) -> Path:
+    """The file an archive job writes: its output_path in its team's folder."""
+    from jobs import storage
+
+    return storage.team_archive_root(job.team_id) / job.params["output_path"]
 
 
 def _job(job_id: int) -> Any:
@@ -142,9 +149,9 @@ def _verifies(path: Path) -> bool:
 
 def _assert_archive_complete(job: Any) -> None:
     """A succeeded archive job points at a final (not temporary) file that verifies."""
-    output = Path(job.params["output_path"])
-    assert job.archive_path == str(output), job.archive_path
-    assert job.result["archive_path"] == str(output)
+    output = _output(job)
+    assert job.archive_path == job.params["output_path"], job.archive_path
+    assert job.result["archive_path"] == job.params["output_path"]
     assert ".partial-" not in job.archive_path
     assert _verifies(output), f"{output} does not verify"
     states = dict(job.zone_results.values_list("zone", "state"))
@@ -299,7 +306,7 @@ def test_worker_sigkilled_mid_archive_ten_times(team, tmp_path, workers, setting
             job_id = _archive_job(source, f"kill-{len(jobs) + 1}").pk
             jobs.append(job_id)
             attempt = 1
-        output = Path(_job(job_id).params["output_path"])
+        output = _output(_job(job_id))
         # Past 1.0 the kill waits for the rename: the archive is complete and being read back.
         fraction = rng.uniform(0.0, 1.2)
         written, phase, state = _kill_at_fraction(
@@ -331,7 +338,7 @@ def test_worker_sigkilled_mid_archive_ten_times(team, tmp_path, workers, setting
         killed = sum(1 for kill in kills if kill.job_id == pk and not kill.after_end)
         claims = _claims(pk)
         assert len(claims) == job.attempt, claims
-        output = Path(job.params["output_path"])
+        output = _output(job)
         if job.state == "succeeded":
             assert job.attempt == killed + 1, (job.attempt, killed)
             _assert_archive_complete(job)
@@ -490,7 +497,7 @@ def test_redis_restarted_mid_job(team, tmp_path, workers, no_enqueue):
         first, second = _archive_job(source, "redis-a", plan=0), _archive_job(source, "redis-b", plan=1)
         _send(first.pk, redis.url)
         _send(second.pk, redis.url)
-        output = Path(first.params["output_path"])
+        output = _output(first)
         wait_for(
             lambda: any(p.stat().st_size > 4 << 20 for p in _partials(output) if p.exists()),
             timeout=60,
@@ -550,7 +557,7 @@ def test_database_connection_dropped_mid_job(team, tmp_path, workers, services_u
     logs.mkdir()
     _start_worker(workers, logs, FAST_RECOVERY)
     job = _archive_job(source, "db-drop")
-    output = Path(job.params["output_path"])
+    output = _output(job)
     wait_for(
         lambda: any(p.stat().st_size > 8 << 20 for p in _partials(output) if p.exists()),
         timeout=60,

@@ -34,13 +34,16 @@ class World:
     destination_root: Path
     destination_host: str
 
+    archives: Path  # the team's folder of the archive store
+
     def params(self, **extra: Any) -> dict[str, Any]:
-        return {
-            "source_root": str(self.source_root),
-            "destination_root": str(self.destination_root),
-            "output_path": str(self.tmp / "archives" / f"{SOURCE}-{len(list(self.plan.jobs.all()))}.flar"),
-            **extra,
-        }
+        # The trees are the hosts' default ones (<root>/team-<id>/host-<id>); the output is named
+        # relative to the team's archive folder, as the API and the forms give it.
+        return {"output_path": f"{SOURCE}-{len(list(self.plan.jobs.all()))}.flar", **extra}
+
+    def archive(self, relative: str) -> Path:
+        """An archive a job recorded (relative to the team's folder), as a file on the worker."""
+        return self.archives / relative
 
     def source(self) -> Any:
         from jobs.executors.local import LocalExecutor
@@ -55,6 +58,7 @@ class World:
 
 def make_world(team: Any, tmp: Path, destination: str = "different", **tree: Any) -> World:
     """Import the seed-row host and a destination through the real loaders, plan, build the tree."""
+    from jobs import storage
     from jobs.executors.local_tree import build_host_tree
     from planner import fleetgen, services
     from planner.inputs import load_path
@@ -67,10 +71,17 @@ def make_world(team: Any, tmp: Path, destination: str = "different", **tree: Any
     destination_loaded = load_path(str(fleetgen.write_bundle(bundles, spec)))
     source = services.host_import(team=team, loaded=source_loaded).host
     target = services.host_import(team=team, loaded=destination_loaded).host
-    source_root = build_host_tree(tmp / "hosts" / SOURCE, source_loaded.inventory, **tree)
-    (tmp / "archives").mkdir(exist_ok=True)
+    source_root = build_host_tree(storage.host_root(team.pk, source.pk), source_loaded.inventory, **tree)
     plan = services.plan_create(team=team, source=source, destination=target)
-    return World(team, plan, tmp, source_root, tmp / "hosts" / spec.hostname, spec.hostname)
+    return World(
+        team,
+        plan,
+        tmp,
+        source_root,
+        storage.host_root(team.pk, target.pk),
+        spec.hostname,
+        storage.team_archive_root(team.pk),
+    )
 
 
 def run(world: World, kind: str, zone_names: tuple[str, ...] = (), **params: Any) -> Any:
@@ -193,8 +204,9 @@ def test_archive_covers_every_seed_row_and_gnu_cpio_reads_it(team: Any, tmp_path
 
     assert job.state == "partial", job.error
     check_zone_results(results(job), ARCHIVE_EXPECTED)
-    archive = Path(job.result["archive_path"])
-    assert archive.is_file() and job.archive_path == str(archive)
+    archive = world.archive(job.result["archive_path"])
+    assert archive.is_file() and job.archive_path == job.result["archive_path"]
+    assert archive.parent == world.archives and archive.name.startswith(f"{SOURCE}-")
     # GNU cpio lists the payload, and the payload's md5 is the archive_id.
     payload = split_payload(archive)
     assert hashlib.md5(payload, usedforsecurity=False).hexdigest() == job.result["archive_id"]
@@ -224,9 +236,9 @@ def test_archive_without_the_mount_workaround_misses_the_ufs_data(
     if how == "workaround-off":
         params["mount_zone_private_fs"] = False
     else:
-        for child in (world.source_root.parent / f"{SOURCE}.devices/dsk/c1t1d0s0").iterdir():
+        for child in (world.source_root.parent / f"{world.source_root.name}.devices/dsk/c1t1d0s0").iterdir():
             child.unlink()
-        (world.source_root.parent / f"{SOURCE}.devices/dsk/c1t1d0s0").rmdir()
+        (world.source_root.parent / f"{world.source_root.name}.devices/dsk/c1t1d0s0").rmdir()
 
     job = run(world, "archive", **params)
 
@@ -235,7 +247,7 @@ def test_archive_without_the_mount_workaround_misses_the_ufs_data(
     assert "zone-private ufs /opt/local was not mounted, so it is missing from the archive" in message
     if how == "slice-missing":
         assert "could not mount /dev/dsk/c1t1d0s0 on /zones/z-ufs/root/opt/local" in message
-    names = set(cpio_names(Path(job.result["archive_path"])))
+    names = set(cpio_names(world.archive(job.result["archive_path"])))
     assert "zones/z-ufs/root/opt/local" in names
     assert not [n for n in names if n.startswith("zones/z-ufs/root/opt/local/")]
     # The other zones are unaffected.
@@ -300,7 +312,7 @@ def test_cancel_of_an_archive_job_undoes_the_source_changes(
         "mounted": ["/zones/z-ufs/root/opt/local", "/zones/z-svm/root/data"],
     }
     assert world.source().zone_config("z-autoboot").autoboot is True
-    assert not list((tmp_path / "archives").iterdir()), "no archive or partial file is left"
+    assert not list(world.archives.glob("*")), "no archive or partial file is left"
     assert job.archive_path == ""
     assert {r.state for r in job.zone_results.all()} == {"skipped"}
     assert job.zone_results.filter(message="not run: cancelled by the user").count() == 11
@@ -328,7 +340,7 @@ def test_an_archive_that_does_not_verify_is_removed(
     job = run(world, "archive")
     assert job.state == "failed"
     assert "the archive failed verification and was removed: archive_id mismatch" in job.error
-    assert not list((tmp_path / "archives").iterdir())
+    assert not list(world.archives.glob("*"))
     assert world.source().zone_config("z-autoboot").autoboot is True
 
 
@@ -412,7 +424,7 @@ def test_extract_on_identical_hardware_puts_the_ufs_data_on_its_slice(team: Any,
     assert "ufs /opt/local on /dev/dsk/c1t1d0s0, configured in the global zone's vfstab" in message
     assert "net bge0 kept" in got["z-running"][1]
     assert got["z-svm"][0] == "failed" and got["z-nfs-zonepath"][0] == "failed"
-    slice_dir = world.destination_root.parent / f"{world.destination_host}.devices/dsk/c1t1d0s0"
+    slice_dir = world.destination_root.parent / f"{world.destination_root.name}.devices/dsk/c1t1d0s0"
     assert (slice_dir / "README").read_text().startswith("data of /dev/dsk/c1t1d0s0")
     assert not any((world.destination_root / "zones/z-ufs/root/opt/local").iterdir())
     vfstab = parse_vfstab((world.destination_root / "etc/vfstab").read_text(), source="vfstab")

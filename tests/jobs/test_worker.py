@@ -73,7 +73,7 @@ def test_archive_and_extract_jobs_run_on_a_real_worker(
         assert job.worker and job.celery_task_id, "claimed by the worker, not in this process"
         assert job.bytes_total and job.bytes_done == job.bytes_total
     assert extract.result["archive_path"] == archive.archive_path
-    assert {"zones/z-ufs/root/opt/local/README"} <= set(cpio_names(Path(archive.archive_path)))
+    assert {"zones/z-ufs/root/opt/local/README"} <= set(cpio_names(world.archive(archive.archive_path)))
     nets = world.destination().zone_config("z-net-remap").nets
     assert [n.physical for n in nets] == ["e1000g1"]
 
@@ -125,7 +125,7 @@ def test_cancel_stops_a_running_archive_and_one_job_per_plan_runs(
     assert {r.state for r in job.zone_results.all()} == {"skipped"}
     # The worker undid its temporary changes on the source and left no partial archive.
     assert world.source().zone_config("z-autoboot").autoboot is True
-    assert not list((tmp_path / "archives").iterdir())
+    assert not list(world.archives.glob("*"))
     # With the job ended the plan takes a new one (cancelled too, so the worker stops promptly).
     again = create(world, "archive")
     assert again.state == "queued"
@@ -153,7 +153,7 @@ def test_retry_runs_only_the_failed_zones(
     for zone in failed:
         assert got[zone] == results(first)[zone]
     # The archive is of the whole system: the retry prepared every zone, so it is complete.
-    archive = Path(retry.archive_path)
+    archive = world.archive(retry.archive_path)
     assert (
         hashlib.md5(split_payload(archive), usedforsecurity=False).hexdigest() == retry.result["archive_id"]
     )

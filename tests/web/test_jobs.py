@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from jobs.models import Job
+from jobs.models import Archive, Job
 from tests.web.conftest import make_job
 
 pytestmark = pytest.mark.django_db
@@ -169,40 +169,49 @@ def test_cancel_of_a_finished_job_is_a_message_not_an_error(operator_client, pla
     assert "already ended" in response.content.decode()
 
 
-def test_inspect_from_the_store(operator_client, archive_store, destination_host):
-    (archive_store / "oldbox.flar").write_bytes(b"FlAsH-aRcHiVe-2.0\n")
-    (archive_store / "notes.txt").write_text("not an archive")
+def test_inspect_from_the_store(operator_client, archive_store, destination_host, team):
+    folder = archive_store / f"team-{team.pk}"
+    folder.mkdir()
+    (folder / "oldbox.flar").write_bytes(b"FlAsH-aRcHiVe-2.0\n")
+    (folder / "notes.txt").write_text("not an archive")
+    (archive_store / "stray.flar").write_bytes(b"FlAsH-aRcHiVe-2.0\n")  # outside every team's folder
     page = operator_client.get(reverse("jobs:archive_inspect")).content.decode()
-    assert "oldbox.flar" in page and "notes.txt" not in page
+    assert "oldbox.flar" in page and "notes.txt" not in page and "stray.flar" not in page
+    archive = Archive.objects.get(team=team, path="oldbox.flar")
     response = operator_client.post(
-        reverse("jobs:archive_inspect"), {"archive": "oldbox.flar", "destination": destination_host.pk}
+        reverse("jobs:archive_inspect"), {"archive": archive.pk, "destination": destination_host.pk}
     )
     job = Job.objects.get(kind="inspect")
     assert response["Location"] == reverse("jobs:job_detail", args=[job.pk])
-    assert job.params["archive_path"] == str(archive_store / "oldbox.flar")
+    assert job.params["archive_path"] == "oldbox.flar"  # relative to the team's folder
     assert sorted(job.params["destination_ports"]) == ["e1000g0", "e1000g1"]
 
 
-@pytest.mark.parametrize("name", ["../secret.flar", "/etc/passwd", "uploads/../../x.flar", "missing.flar"])
-def test_inspect_refuses_names_outside_the_listing(operator_client, archive_store, name):
-    (archive_store / "oldbox.flar").write_bytes(b"FlAsH-aRcHiVe-2.0\n")
+@pytest.mark.parametrize(
+    "name", ["../secret.flar", "/etc/passwd", "uploads/../../x.flar", "missing.flar", "999"]
+)
+def test_inspect_refuses_names_outside_the_listing(operator_client, archive_store, name, team):
+    (archive_store / f"team-{team.pk}").mkdir()
+    (archive_store / f"team-{team.pk}" / "oldbox.flar").write_bytes(b"FlAsH-aRcHiVe-2.0\n")
     response = operator_client.post(reverse("jobs:archive_inspect"), {"archive": name})
     assert response.status_code == 400
     assert not Job.objects.exists()
 
 
-def test_inspect_upload_is_saved_with_a_generated_name(operator_client, archive_store):
+def test_inspect_upload_is_saved_with_a_generated_name(operator_client, archive_store, team):
     upload = SimpleUploadedFile("../../evil name.flar", b"FlAsH-aRcHiVe-2.0\nsection_begin=identification\n")
     response = operator_client.post(reverse("jobs:archive_inspect"), {"upload": upload})
     assert response.status_code == 302
     job = Job.objects.get(kind="inspect")
-    saved = archive_store / "uploads"
+    saved = archive_store / f"team-{team.pk}" / "uploads"
     files = list(saved.iterdir())
     assert len(files) == 1 and files[0].name.startswith("inspect-") and files[0].suffix == ".flar"
-    assert job.params["archive_path"] == str(files[0])
+    assert job.params["archive_path"] == f"uploads/{files[0].name}"
+    archive = Archive.objects.get(team=team)
+    assert archive.origin == "upload" and archive.name == "evil name.flar"
 
 
-def test_inspect_upload_size_cap(operator_client, archive_store, monkeypatch):
+def test_inspect_upload_size_cap(operator_client, archive_store, monkeypatch, team):
     import jobs.views
 
     monkeypatch.setattr(jobs.views, "INSPECT_UPLOAD_MAX_BYTES", 10)
@@ -210,10 +219,10 @@ def test_inspect_upload_size_cap(operator_client, archive_store, monkeypatch):
     response = operator_client.post(reverse("jobs:archive_inspect"), {"upload": upload})
     assert response.status_code == 400
     assert "the limit is" in response.content.decode()
-    assert not (archive_store / "uploads").exists()
+    assert not (archive_store / f"team-{team.pk}" / "uploads").exists()
 
 
 def test_inspect_needs_exactly_one_source(operator_client, archive_store):
     response = operator_client.post(reverse("jobs:archive_inspect"), {})
     assert response.status_code == 400
-    assert "Choose an archive from the store or upload one" in response.content.decode()
+    assert "Choose an archive of your team or upload one" in response.content.decode()

@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from jobs import storage
 from jobs.executors.local_tree import build_host_tree
 from planner import fleetgen, services
 from planner.inputs import load_catalog, load_path
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         password = self._ensure_admin(team, login_file)
         if not Host.objects.filter(team=team).exists():
             self._load_fleet(team)
+        self._ensure_trees(team)
         login_file.write_text(
             f"log in as {DEMO_USER} / {password}  (team {DEMO_TEAM}; reset: rm {login_file} && make run)\n"
         )
@@ -67,10 +69,6 @@ class Command(BaseCommand):
             loaded = load_path(str(path))
             snapshot = services.host_import(team=team, loaded=loaded, replan=False)
             imported[snapshot.host.hostname] = snapshot.host
-            if loaded.inventory.hostname in {s.hostname for s in sources}:
-                build_host_tree(
-                    Path(settings.LOCAL_EXECUTOR_ROOT) / loaded.inventory.hostname, loaded.inventory
-                )
         catalog = services.host_import(
             team=team, loaded=load_catalog("catalog:T5240:lon-t5240-02"), replan=False
         )
@@ -83,3 +81,15 @@ class Command(BaseCommand):
         self.stdout.write(
             f"demo fleet: {len(imported)} hosts, {Plan.objects.filter(team=team).count()} plans"
         )
+
+    def _ensure_trees(self, team: Team) -> None:
+        """The demo sources' folder trees, where jobs look for them: ``<root>/team-<id>/host-<id>``.
+
+        Made when missing (a fresh checkout, or one whose trees were still keyed by hostname).
+        """
+        sources = {s.hostname for s in fleetgen.demo_hosts()[0]}
+        for host in Host.objects.filter(team=team, hostname__in=sources).select_related("current_snapshot"):
+            root = storage.host_root(team.pk, host.pk)
+            if host.current_snapshot is None or root.exists():
+                continue
+            build_host_tree(root, services.inventory_of(host.current_snapshot))
