@@ -70,8 +70,25 @@ def load_catalog(spec: str) -> LoadedInventory:
 
 
 def load_upload(name: str, data: bytes, *, limits: BundleLimits | None = None) -> LoadedInventory:
-    """Load one uploaded file, deciding what it is from its bytes rather than its name."""
-    if data[:2] == _GZIP_MAGIC or data[_TAR_MAGIC_OFFSET : _TAR_MAGIC_OFFSET + 5] == b"ustar":
+    """Load one uploaded file, deciding what it is from its bytes rather than its name.
+
+    A name that promises a tar or gzip file which the bytes are not is refused with that
+    reason, not read as a zonecfg file and refused for its syntax.
+    """
+    if not data.strip():
+        raise SolarisParseError("the file is empty", source=name)
+    is_gzip = data[:2] == _GZIP_MAGIC
+    is_tar = data[_TAR_MAGIC_OFFSET : _TAR_MAGIC_OFFSET + 5] == b"ustar"
+    lower = name.lower()
+    if lower.endswith((".tar.gz", ".tgz")) and not is_gzip:
+        raise SolarisParseError(
+            "not gzip: the name ends in .tar.gz or .tgz but the file is not gzip", source=name
+        )
+    if lower.endswith(".tar") and not is_tar:
+        raise SolarisParseError(
+            "not a tar archive: the name ends in .tar but the file is not one", source=name
+        )
+    if is_gzip or is_tar:
         unpacked = unpack_bundle_bytes(data, source=name, limits=limits)
         loaded = load_files(_decode_all(unpacked.files, name), upload_name=name)
         loaded.ignored = unpacked.ignored

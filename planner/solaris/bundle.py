@@ -312,6 +312,10 @@ def read_zonecfg_only(text: str, *, source: str, zonename: str, hostname: str = 
     """A host known only from one uploaded zonecfg export (or info): one configured zone."""
     if hostname:
         check_hostname(hostname, source=source)
+    if not any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines()):
+        raise SolarisParseError(
+            "no zone configuration: the file holds only comments or blank lines", source=source
+        )
     config = parse_zonecfg(text, source=source, zonename=zonename)
     check_zone_name(config.name or zonename, source=source)
     zone = Zone(name=config.name or zonename, state="configured", config=config)
