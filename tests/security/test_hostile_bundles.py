@@ -183,7 +183,9 @@ CASES = [
         "other-top/hostname",
     ),
     Case("garbage-gz", lambda: b"\x1f\x8b" + noise(4000), "not a tar or tar.gz bundle"),
-    Case("garbage-binary", lambda: noise(4000) + b"\0", "binary data", filename="evil.tar"),
+    # Named .tar but not one: refused for what it is not, before any attempt to read it as text.
+    Case("garbage-binary", lambda: noise(4000) + b"\0", "not a tar archive", filename="evil.tar"),
+    Case("garbage-binary-cfg", lambda: noise(4000) + b"\0", "binary data", filename="evil.cfg"),
     Case("truncated-gz", truncated, "truncated or damaged", f"{TOP}/df-k"),
     Case(
         "empty-tar",
