@@ -141,6 +141,11 @@ def jumpstart_profile(
     archive = profile_archive_location(location)
     for part in archive.split(" "):
         word(part, what="archive_location")
+    for d in layout.disks:
+        _checked(check_disk_name, d.name, "disk")
+        for s in d.slices:
+            if s.disk != d.name:
+                raise UnsafeValueError(f"slice {s.key} of {d.name} names the disk {s.disk!r}")
     lines = [
         comment(
             f"JumpStart profile: flash install of {source.hostname}'s archive on {destination.hostname}."

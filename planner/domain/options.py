@@ -139,6 +139,9 @@ def parse_archive_location(location: str) -> ArchiveLocation:
     """The location's parts, or SolarisParseError (source "plan options: archive_location")."""
     text = location.strip()
     what = "archive_location"
+    scheme = text.split("://", 1)[0] if "://" in text else ""
+    if scheme and scheme not in ("nfs", "http", "https"):
+        raise _options_error(what, location, f"{scheme}:// is not a retrieval the planner writes; {_USAGE}")
     for pattern, kind in ((_URL, ""), (_NFS_URL, "nfs"), (_NFS_WORDS, "nfs")):
         match = pattern.fullmatch(text)
         if match is None:
