@@ -96,6 +96,7 @@ class PlannedFs:
     source_raw: str = ""
     estimated: bool = False
     mirror: str = ""  # the SVM mirror (d10) the JumpStart profile rebuilds for it (SVM_MIRROR_REBUILD)
+    mirror_disks: tuple[str, ...] = ()  # the source's submirror disks: a second half goes there first
 
     @property
     def prefers_boot_disk(self) -> bool:
@@ -414,6 +415,7 @@ def plan_filesystems(
             rebuild = facts.mirror_for(item.mount_point)
             if rebuild is not None and item.purpose in ("root", "swap", "global-fs"):
                 item.mirror = rebuild.metadevice
+                item.mirror_disks = tuple(s[: s.rfind("s")] for s in rebuild.source_slices)
     return planned
 
 
@@ -643,7 +645,11 @@ def _place_first_fit(
 def _place_mirror_half(item: PlannedFs, first: SlicePlan, states: list[_DiskState], notes: list[str]) -> None:
     """The second submirror of a rebuilt SVM mirror, on another disk (same slice index if free),
     and a metadb slice on each disk that holds a half (JumpStart's ``metadb`` needs one)."""
-    others = [s for s in states if s.layout.name != first.disk]
+    # On the disk the source's other submirror was on, when the destination has it (same hardware).
+    others = sorted(
+        (s for s in states if s.layout.name != first.disk),
+        key=lambda s: s.layout.name not in item.mirror_disks,
+    )
     second = _place_first_fit(item, others, key=f"{MIRROR_HALF}{item.key}", index_first=first.index)
     by_name = {s.layout.name: s for s in states}
     for disk in [first.disk, *([second.disk] if second else [])]:
