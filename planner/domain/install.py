@@ -49,6 +49,7 @@ METADB_BLOCKS = 8192
 METADB_COUNT = 3
 METADB_SLICE_MB = 16  # 3 x 8192 blocks is 12 MB; a little more for the slice's own rounding
 MEDIA_PLACEHOLDER = "REPLACE-ME-media-of-the-source-update"
+LEGACY_IMAGE_DEFAULT = "/export/install/s10"  # PlanOptions' default before issue #12: a generic image
 
 
 @dataclass(frozen=True)
@@ -273,7 +274,9 @@ def install_facts(source: HostInventory, destination: HostInventory, options: Pl
             if halves is not None:
                 facts.mirrors.append(MirrorRebuild(g.mount_point, g.metadevice, halves))
     build = facts.media_build or MEDIA_PLACEHOLDER
-    facts.install_image_dir = options.install_image_dir or f"/export/install/{build}"
+    # Plans saved before issue #12 carry the old generic default: treat it as not set.
+    own = options.install_image_dir if options.install_image_dir != LEGACY_IMAGE_DEFAULT else ""
+    facts.install_image_dir = own or f"/export/install/{build}"
     return facts
 
 

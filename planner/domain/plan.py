@@ -14,7 +14,7 @@ from typing import Any
 from planner.domain.devicemap import DeviceMapping, map_devices
 from planner.domain.facts import memoized_mounts
 from planner.domain.findings import Finding, Severity, Verdict, verdict_of
-from planner.domain.install import InstallFacts, install_facts
+from planner.domain.install import MEDIA_PLACEHOLDER, InstallFacts, install_facts
 from planner.domain.jumpstart import jumpstart_profile, sysid_values, sysidcfg
 from planner.domain.layout import LayoutPlan, plan_layout
 from planner.domain.nicmap import NicMapping, map_nics
@@ -200,7 +200,7 @@ def _compute_plan(
     work = build_zone_work(source, nics.rows, devices.rows, layout, facts.root_pool)
     sysid = sysid_values(source, destination, nics.global_zone_port, options)
     placeholders = [*placeholder_settings(options), *sysid.placeholders]
-    if not facts.release_known and not options.install_image_dir:
+    if not facts.release_known and facts.install_image_dir.endswith(MEDIA_PLACEHOLDER):
         placeholders.append("install_image_dir")
 
     hosts = host_findings(source, destination, layout, facts, options, placeholders)

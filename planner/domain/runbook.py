@@ -229,7 +229,7 @@ def _source_actions(
     else:
         flar_notes.append(f"-x {archive_dir} keeps the archive out of itself.")
     if facts.update is not None:
-        flar_notes.append(f"It is a {facts.update.name} archive: install it from {facts.media} media.")
+        flar_notes.append(f"The archive is of {facts.update.name}: install it from {facts.media} media.")
     acts += [
         _Action(
             "archive",

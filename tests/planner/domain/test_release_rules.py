@@ -602,3 +602,18 @@ def test_catalog_models_find_their_minimum_by_prtdiag() -> None:
     destination = read(bundle_files(different_destination()))  # a collected T5220
     facts = install_facts(web01(), destination, PlanOptions())
     assert facts.destination_model == find_model("T5220")
+
+
+def test_every_finding_code_is_documented() -> None:
+    from planner.domain.findings import Code
+
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "findings.md").read_text(encoding="utf-8")
+    missing = [c.value for c in Code if f"`{c.value}`" not in doc and f"### {c.value}" not in doc]
+    assert missing == []
+
+
+def test_a_plan_saved_with_the_old_generic_image_gets_the_exact_one() -> None:
+    old = complete_options(install_image_dir="/export/install/s10")  # PlanOptions' default before #12
+    result = compute_plan(web01(), read(bundle_files(identical_destination())), old)
+    md = runbook_markdown(result)
+    assert "cd /export/install/s10s_u8wos_08a/Solaris_10/Tools && ./add_install_client" in md
