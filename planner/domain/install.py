@@ -309,11 +309,13 @@ def zfs_exclusions(
     stuck: list[str] = []
     for path in [options.archive_dir, *options.excluded_paths]:
         m = mount_for(source, path)
-        in_pool = m is not None and m.fstype == "zfs" and m.device.split("/", 1)[0] == facts.root_pool
-        if in_pool and m is not None and m.mount_point == path.rstrip("/"):
-            datasets.append(m.device)
-        elif in_pool or m is None or m.mount_point == "/":
-            stuck.append(path)
+        if m is None:
+            stuck.append(path)  # no mount is known for it: assume it is on the root pool
+        elif m.fstype == "zfs" and m.device.split("/", 1)[0] == facts.root_pool:
+            if m.mount_point == path.rstrip("/"):
+                datasets.append(m.device)  # a dataset of its own: -D leaves it out
+            else:
+                stuck.append(path)  # a directory inside a pool dataset: nothing can leave it out
     return datasets, stuck
 
 

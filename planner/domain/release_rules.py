@@ -154,7 +154,8 @@ def rule_no_native_s10(
             "platform",
             f"The {model.key} cannot boot Solaris 10 itself: "
             f"{model.native_s10.note or 'no native Solaris 10'} "
-            f"[{model.native_s10.source}]; Solaris 10 runs there only in {model.min_s10.note} "
+            f"[{model.native_s10.source}]; Solaris 10 runs there only in "
+            f"{model.min_s10.note or 'LDom guest domains or solaris10 branded zones'} "
             f"[{model.min_s10.source}]. A flash install of {source.hostname}'s archive onto "
             f"{destination.hostname} "
             "cannot work." + ("" if confirmed else " This is unconfirmed, so it does not block the plan."),

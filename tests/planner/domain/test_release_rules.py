@@ -295,7 +295,13 @@ def test_a_zfs_root_gets_a_pool_profile_and_no_exclusions(tmp_path: Path) -> Non
     assert "rpool/ROOT/s10s_u9wos_14a, pool rpool" in finding.message
     assert "no hybrid UFS/ZFS" in finding.message and "-D" in finding.message
     words = flarcreate_words(result)
-    assert "-x" not in words  # a ZFS-root archive takes no file exclusions [ZFS]
+    assert "-x" not in words and "-D" not in words  # a ZFS-root archive takes no file exclusions [ZFS]
+    assert "/export/flar cannot be left out of a ZFS-root archive (no -x)" in finding.remedy
+    own = compute_plan(
+        source, read(bundle_files(identical_destination())), complete_options(archive_dir="/export")
+    )
+    own_words = flarcreate_words(own)
+    assert own_words[own_words.index("-D") + 1] == "rpool/export"  # a dataset of its own: -D leaves it out
     profile = result.jumpstart_profile.splitlines()
     pools = [line for line in profile if line.startswith("pool")]
     assert pools == ["pool             rpool auto auto auto c1t0d0s0"]
