@@ -583,7 +583,7 @@ def test_the_finish_script_copies_itself_from_si_config_dir(tmp_path: Path) -> N
     box.calls.unlink(missing_ok=True)
     under_js = subprocess.run(
         ["dash", "-c", result.finish_script],
-        env={"PATH": "/usr/bin:/bin", "SI_CONFIG_DIR": str(js), "INSTALL_ROOT": str(target)},
+        env={"PATH": "/usr/bin:/bin", "SI_CONFIG_DIR": str(js), "ZFLAR_INSTALL_ROOT": str(target)},
         capture_output=True,
         text=True,
         check=False,
@@ -594,7 +594,7 @@ def test_the_finish_script_copies_itself_from_si_config_dir(tmp_path: Path) -> N
     (js / "zflar-postflash-dst-same-01.sh").unlink()
     missing = subprocess.run(
         ["dash", "-c", result.finish_script],
-        env={"PATH": "/usr/bin:/bin", "SI_CONFIG_DIR": str(js), "INSTALL_ROOT": str(target)},
+        env={"PATH": "/usr/bin:/bin", "SI_CONFIG_DIR": str(js), "ZFLAR_INSTALL_ROOT": str(target)},
         capture_output=True,
         text=True,
         check=False,
