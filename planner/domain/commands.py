@@ -96,12 +96,36 @@ def vfstab_remove(mount_point: str) -> str:
     )
 
 
-def flarcreate(name: str, archive_dir: str, excluded: list[str], compress: bool) -> str:
+def flarcreate(
+    name: str,
+    archive_dir: str,
+    excluded: list[str],
+    compress: bool,
+    *,
+    content_architectures: tuple[str, ...] = (),
+    pax: bool = False,
+    zfs_datasets: list[str] | None = None,
+) -> str:
+    """The flarcreate command line.
+
+    ``content_architectures`` adds ``-U content_architectures=sun4u,sun4v`` (the installer's
+    checkArch() accepts a clone whose ``uname -m`` is in that list [FL1009, CAI]); ``pax`` adds
+    ``-L pax`` for files over 4 GB [IT910]; ``zfs_datasets`` (not None) makes a ZFS-root archive:
+    no ``-x`` (it takes no file exclusions [ZFS]), ``-D dataset`` for each dataset to leave out.
+    """
     parts = ["flarcreate", "-n", q(name)]
+    if content_architectures:
+        parts += ["-U", q("content_architectures=" + ",".join(content_architectures))]
+    if pax:
+        parts += ["-L", "pax"]
     if compress:
         parts.append("-c")
-    for path in [archive_dir, *excluded]:
-        parts += ["-x", q(path)]
+    if zfs_datasets is None:
+        for path in [archive_dir, *excluded]:
+            parts += ["-x", q(path)]
+    else:
+        for dataset in zfs_datasets:
+            parts += ["-D", q(dataset)]
     parts.append(q(archive_path(archive_dir, name)))
     return " ".join(parts)
 

@@ -126,7 +126,23 @@ def is_nfs_device(device: str) -> bool:
     return ":" in device and not device.startswith("/")
 
 
+def is_zfs_dataset_name(inv: HostInventory, device: str) -> bool:
+    """A df -k ``Filesystem`` that is a ZFS dataset: a name ``zfs list`` shows, or pool/child.
+
+    df -k prints a ZFS file system by its dataset name (``rpool/ROOT/s10s_u9wos_14a``), never a
+    ``/dev`` path; pseudo file systems (``swap``, ``proc``, ``ctfs``) have no ``/`` in their name.
+    """
+    if not device or device.startswith("/") or ":" in device:
+        return False
+    names = {d.name for d in inv.zfs_datasets}
+    if device in names:
+        return True
+    pools = {p.name for p in inv.zpools}
+    return device.split("/", 1)[0] in pools or ("/" in device and not names)
+
+
 def mounts(inv: HostInventory) -> list[Mount]:
+    """The global zone's mounts: vfstab, then df -k (which wins), then ZFS datasets df did not show."""
     by_mp: dict[str, Mount] = {}
     for v in inv.vfstab:
         if v.mount_point in ("", "-") or not v.mount_point.startswith("/"):
@@ -134,8 +150,16 @@ def mounts(inv: HostInventory) -> list[Mount]:
         by_mp[v.mount_point] = Mount(v.mount_point, v.device, v.fstype)
     for d in inv.df:
         known = by_mp.get(d.mounted_on)
-        fstype = known.fstype if known else ("nfs" if is_nfs_device(d.filesystem) else "")
+        if known and known.fstype:
+            fstype = known.fstype
+        elif is_nfs_device(d.filesystem):
+            fstype = "nfs"
+        else:
+            fstype = "zfs" if is_zfs_dataset_name(inv, d.filesystem) else ""
         by_mp[d.mounted_on] = Mount(d.mounted_on, d.filesystem, fstype, d.used, d.kbytes)
+    for ds in inv.zfs_datasets:
+        if ds.type == "filesystem" and ds.mountpoint.startswith("/") and ds.mountpoint not in by_mp:
+            by_mp[ds.mountpoint] = Mount(ds.mountpoint, ds.name, "zfs", ds.used_bytes // 1024)
     return list(by_mp.values())
 
 

@@ -49,6 +49,19 @@ class Code(StrEnum):
     DISK_NO_SPACE = "DISK_NO_SPACE"  # host level, blocker: root, swap, zonepaths, global fs
     ISA_MISMATCH = "ISA_MISMATCH"  # host level, blocker: sparc <-> x86
     KERNEL_ARCH_DIFFERS = "KERNEL_ARCH_DIFFERS"  # host level, step: sun4u <-> sun4v
+    # Release-aware rules (issue #12; docs/findings.md, each with its source key).
+    RELEASE_UNKNOWN = "RELEASE_UNKNOWN"  # host, step: no /etc/release
+    RELEASE_TOO_OLD = "RELEASE_TOO_OLD"  # host, blocker (info when the minimum is unconfirmed)
+    DEST_NO_NATIVE_S10 = "DEST_NO_NATIVE_S10"  # host, blocker: T7-1, S7-2, M8...
+    INSTALL_MEDIA = "INSTALL_MEDIA"  # host, info: the exact update and build to boot
+    LARGE_FILES = "LARGE_FILES"  # host, step: files over 4 GiB, flarcreate -L pax
+    ROOT_ON_ZFS = "ROOT_ON_ZFS"  # host, step (blocker with KERNEL_ARCH_DIFFERS or before 10/09)
+    SVM_MIRROR_REBUILD = "SVM_MIRROR_REBUILD"  # host, step: the profile rebuilds the mirrors
+    SUPPORT_CAUTION = "SUPPORT_CAUTION"  # host, info: Oracle's caution about zones in archives
+    PLAN_SETTINGS_INCOMPLETE = "PLAN_SETTINGS_INCOMPLETE"  # host, step: placeholders left
+    ZONEPATH_ON_ZFS = "ZONEPATH_ON_ZFS"  # zone, step
+    ZFS_DATASET = "ZFS_DATASET"  # zone, step: add dataset
+    FS_ZFS = "FS_ZFS"  # zone, step: add fs type=zfs
 
 
 # The matrix columns of the plan page, and which codes land in each.
@@ -60,6 +73,7 @@ CHECK_COLUMNS: dict[str, tuple[Code, ...]] = {
     "lofs": (Code.FS_LOFS,),
     "ufs": (Code.FS_UFS_PRIVATE, Code.FS_UFS_NO_SPACE),
     "svm": (Code.SVM_IN_USE,),
+    "zfs": (Code.ZONEPATH_ON_ZFS, Code.ZFS_DATASET, Code.FS_ZFS),
     "devices": (Code.DEVICE_SAME_HARDWARE, Code.DEVICE_REMAP),
 }
 
@@ -84,6 +98,19 @@ class Finding:
             "zone": self.zone,
             "details": self.details,
         }
+
+
+def finding(
+    code: Code,
+    severity: Severity,
+    resource: str,
+    message: str,
+    remedy: str,
+    zone: str | None = None,
+    **details: object,
+) -> Finding:
+    """A finding of ``code``; ``details`` are the names and numbers the message uses."""
+    return Finding(code.value, severity, resource, message, remedy, zone=zone, details=dict(details))
 
 
 def column_of(code: str) -> str | None:

@@ -39,6 +39,8 @@ from planner.domain.facts import (
     disk_names,
     is_sparse_root,
     mb_from_kib,
+    metadevice_name,
+    metadevice_tree,
     mount_for,
     nonglobal_zones,
     slice_size_mb,
@@ -47,6 +49,7 @@ from planner.domain.facts import (
     zone_state,
     zonepath_of,
 )
+from planner.domain.install import METADB_SLICE_MB, InstallFacts
 from planner.domain.options import DiskOverride, Overrides, PlanOptions
 from planner.solaris.inventory import HostInventory, record_dict
 
@@ -63,6 +66,8 @@ ALTERNATE_CYLINDERS = 2
 SECTORS_PER_MB = 2048  # 512-byte sectors
 
 USABLE_SLICES = (0, 1, 3, 4, 5, 6, 7)  # s2 is the whole disk
+MIRROR_HALF = "mirror:"  # key prefix of a mirror's second half: mirror:root, mirror:swap, mirror:fs:/var
+METADB_PREFIX = "metadb:"
 _BOOT_DISK_ORDER_OTHERS = (3, 4, 5, 6, 7, 0, 1)  # keep s0/s1 free for root and swap
 
 # VTOC partition tags (prtvtoc "Tag" column).
@@ -90,6 +95,8 @@ class PlannedFs:
     source_device: str = ""
     source_raw: str = ""
     estimated: bool = False
+    mirror: str = ""  # the SVM mirror (d10) the JumpStart profile rebuilds for it (SVM_MIRROR_REBUILD)
+    mirror_disks: tuple[str, ...] = ()  # the source's submirror disks: a second half goes there first
 
     @property
     def prefers_boot_disk(self) -> bool:
@@ -110,6 +117,7 @@ class SlicePlan:
     start_sector: int = 0
     sector_count: int = 0
     zone: str | None = None
+    mirror: str = ""  # on both halves of a rebuilt SVM mirror: its name (d10)
 
     @property
     def device(self) -> str:
@@ -185,6 +193,8 @@ class LayoutPlan:
     planned: list[PlannedFs]
     unplaced: list[UnplacedFs]
     notes: list[str] = field(default_factory=list)
+    # Zones whose zonepath is on NFS: the new local zonepath the layout plans for them.
+    relocations: dict[str, str] = field(default_factory=dict)
 
     def slice_for(self, key: str) -> SlicePlan | None:
         for disk in self.disks:
@@ -196,12 +206,21 @@ class LayoutPlan:
     def unplaced_for(self, key: str) -> UnplacedFs | None:
         return next((u for u in self.unplaced if u.key == key), None)
 
+    def slices_for(self, key: str) -> list[SlicePlan]:
+        """The slice of ``key`` and, for a rebuilt mirror, its second half (``mirror:<key>``)."""
+        return [s for disk in self.disks for s in disk.slices if s.key in (key, f"{MIRROR_HALF}{key}")]
+
+    @property
+    def metadb_slices(self) -> list[SlicePlan]:
+        return [s for disk in self.disks for s in disk.slices if s.purpose == "metadb"]
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "disks": [d.to_dict() for d in self.disks],
             "planned": [record_dict(p) for p in self.planned],
             "unplaced": [u.to_dict() for u in self.unplaced],
             "notes": list(self.notes),
+            "relocations": dict(self.relocations),
         }
 
 
@@ -216,8 +235,13 @@ def _zone_estimate_mb(sparse: bool) -> int:
     return SPARSE_ZONE_ESTIMATE_MB if sparse else WHOLE_ROOT_ZONE_ESTIMATE_MB
 
 
-def _zonepath_groups(source: HostInventory) -> tuple[dict[str, list[str]], list[str], list[str]]:
-    """Zone names grouped by the separate mount holding their zonepath; zones on /; zones on NFS."""
+def _zonepath_groups(
+    source: HostInventory, root_pool: str = ""
+) -> tuple[dict[str, list[str]], list[str], list[str]]:
+    """Zone names grouped by the separate mount holding their zonepath; zones on /; zones on NFS.
+
+    With a ZFS root, a zonepath on a dataset of the root pool comes with the pool: it counts as on /.
+    """
     groups: dict[str, list[str]] = {}
     on_root: list[str] = []
     on_nfs: list[str] = []
@@ -228,17 +252,69 @@ def _zonepath_groups(source: HostInventory) -> tuple[dict[str, list[str]], list[
         m = mount_for(source, zp)
         if m is not None and m.fstype == "nfs":
             on_nfs.append(zone.name)
-        elif m is None or m.mount_point == "/":
+        elif m is None or m.mount_point == "/" or _in_pool(m.device, m.fstype, root_pool):
             on_root.append(zone.name)
         else:
             groups.setdefault(m.mount_point, []).append(zone.name)
     return groups, on_root, on_nfs
 
 
+def _in_pool(device: str, fstype: str, pool: str) -> bool:
+    return bool(pool) and fstype == "zfs" and (device == pool or device.startswith(pool + "/"))
+
+
+def nfs_relocations(source: HostInventory) -> dict[str, str]:
+    """A new local zonepath for each zone whose zonepath is on NFS (ZONEPATH_ON_NFS).
+
+    The new path sits in the directory most local zonepaths share (``/zones``), or ``/zones``
+    when no zone is local, under the zone's own name; a name another zone uses gets ``-local``.
+    """
+    _groups, _on_root, on_nfs = _zonepath_groups(source)
+    if not on_nfs:
+        return {}
+    parents: dict[str, int] = {}
+    used: set[str] = set()
+    for zone in nonglobal_zones(source):
+        zp = zonepath_of(zone, source).rstrip("/")
+        if not zp:
+            continue
+        used.add(zp)
+        if zone.name in on_nfs:
+            continue
+        parent = zp.rsplit("/", 1)[0] or "/"
+        m = mount_for(source, parent)
+        if m is None or m.fstype != "nfs":
+            parents[parent] = parents.get(parent, 0) + 1
+    home = min(parents, key=lambda p: (-parents[p], p)) if parents else "/zones"
+    out: dict[str, str] = {}
+    for name in sorted(on_nfs):
+        path = f"{home.rstrip('/')}/{name}"
+        while path in used:
+            path += "-local"
+        used.add(path)
+        out[name] = path
+    return out
+
+
+def _nfs_zone_size_mb(source: HostInventory, zone_name: str) -> tuple[int, str]:
+    """What a zone moved off NFS needs: its own NFS mount's used space when the zonepath is one."""
+    zone = next(z for z in nonglobal_zones(source) if z.name == zone_name)
+    zp = zonepath_of(zone, source).rstrip("/")
+    used = df_used_kib(source, zp)
+    if used is not None:
+        return mb_from_kib(used), f"{zone_name} {mb_from_kib(used)} MB (df -k {zp})"
+    estimate = _zone_estimate_mb(is_sparse_root(zone))
+    return estimate, f"{zone_name} estimated at {estimate} MB"
+
+
 def plan_filesystems(
-    source: HostInventory, destination: HostInventory, options: PlanOptions
+    source: HostInventory,
+    destination: HostInventory,
+    options: PlanOptions,
+    facts: InstallFacts | None = None,
 ) -> list[PlannedFs]:
     zones = {z.name: z for z in nonglobal_zones(source)}
+    root_pool = facts.root_pool if facts is not None else ""
 
     def estimate(names: list[str]) -> int:
         return sum(
@@ -247,7 +323,7 @@ def plan_filesystems(
             if zone_state(zones[n]) in INSTALLED_STATES
         )
 
-    groups, on_root, _on_nfs = _zonepath_groups(source)
+    groups, on_root, _on_nfs = _zonepath_groups(source, root_pool)
     planned: list[PlannedFs] = []
 
     root_used = df_used_kib(source, "/")
@@ -333,7 +409,29 @@ def plan_filesystems(
             if fs.type != "ufs":
                 continue
             planned.append(_plan_zone_ufs(source, options, zone.name, zp, fs.dir, fs.special, fs.raw))
+    _add_relocated_zones(source, planned)
+    if facts is not None:
+        for item in planned:
+            rebuild = facts.mirror_for(item.mount_point)
+            if rebuild is not None and item.purpose in ("root", "swap", "global-fs"):
+                item.mirror = rebuild.metadevice
+                item.mirror_disks = tuple(s[: s.rfind("s")] for s in rebuild.source_slices)
     return planned
+
+
+def _add_relocated_zones(source: HostInventory, planned: list[PlannedFs]) -> None:
+    """Room for the zones moved off NFS, in the file system that will hold their new zonepath."""
+    relocations = nfs_relocations(source)
+    for name, path in relocations.items():
+        m = mount_for(source, path)
+        home = m.mount_point if m is not None and m.fstype != "nfs" else "/"
+        target = next(
+            (p for p in planned if p.mount_point == home and p.purpose in ("root", "zonepaths", "global-fs")),
+            None,
+        ) or next(p for p in planned if p.purpose == "root")
+        size, why = _nfs_zone_size_mb(source, name)
+        target.size_mb += size
+        target.basis += f"; + {why}, moved off NFS to {path} (ZONEPATH_ON_NFS)"
 
 
 def _plan_zone_ufs(
@@ -380,6 +478,11 @@ def _plan_swap(source: HostInventory, destination: HostInventory) -> PlannedFs:
         if v.fstype != "swap":
             continue
         mb = slice_size_mb(source, v.device)
+        md = metadevice_name(v.device)
+        if mb is None and md is not None:
+            # A swap mirror is as big as its first submirror's slice.
+            first = next(iter(metadevice_tree(source, md).slices), "")
+            mb = slice_size_mb(source, f"/dev/dsk/{first}") if first else None
         if mb is not None:
             sized.append((v.device, mb))
     if sized:
@@ -406,7 +509,7 @@ class _DiskState:
     used_indexes: set[int] = field(default_factory=set)
 
     def free_index(self, purpose: str) -> int | None:
-        preferred: tuple[int, ...] = {"root": (0,), "swap": (1,)}.get(purpose, ())
+        preferred: tuple[int, ...] = {"root": (0,), "swap": (1,), "metadb": (7,)}.get(purpose, ())
         order = (
             _BOOT_DISK_ORDER_OTHERS if self.layout.boot and purpose not in ("root", "swap") else USABLE_SLICES
         )
@@ -489,8 +592,11 @@ def place_filesystems(
             candidates = [target]
         else:
             candidates = states
-        if not _place_first_fit(item, candidates):
+        placed = _place_first_fit(item, candidates)
+        if placed is None:
             unplaced.append(_unplaced(item, candidates, ""))
+        elif item.mirror:
+            _place_mirror_half(item, placed, states, notes)
 
     for s in states:
         _finish_disk(s.layout)
@@ -505,9 +611,13 @@ def _cylinders_for(size_mb: int, cylinder_sectors: int) -> int:
     return ceil_div(size_mb * SECTORS_PER_MB, cylinder_sectors)
 
 
-def _place_first_fit(item: PlannedFs, candidates: list[_DiskState]) -> bool:
+def _place_first_fit(
+    item: PlannedFs, candidates: list[_DiskState], *, key: str = "", index_first: int | None = None
+) -> SlicePlan | None:
     for state in candidates:
         index = state.free_index(item.purpose)
+        if index_first is not None and index_first not in state.used_indexes and index_first != 2:
+            index = index_first
         if index is None:
             continue
         need = _cylinders_for(item.size_mb, state.layout.cylinder_sectors)
@@ -515,21 +625,47 @@ def _place_first_fit(item: PlannedFs, candidates: list[_DiskState]) -> bool:
             continue
         state.used_indexes.add(index)
         state.layout.free_cylinders -= need
-        state.layout.slices.append(
-            SlicePlan(
-                disk=state.layout.name,
-                index=index,
-                key=item.key,
-                purpose=item.purpose,
-                mount_point=item.mount_point,
-                size_mb=item.size_mb,
-                tag=_tag_for(item),
-                cylinders=need,
-                zone=item.zone,
-            )
+        placed = SlicePlan(
+            disk=state.layout.name,
+            index=index,
+            key=key or item.key,
+            purpose=item.purpose,
+            mount_point=item.mount_point,
+            size_mb=item.size_mb,
+            tag=_tag_for(item),
+            cylinders=need,
+            zone=item.zone,
+            mirror=item.mirror,
         )
-        return True
-    return False
+        state.layout.slices.append(placed)
+        return placed
+    return None
+
+
+def _place_mirror_half(item: PlannedFs, first: SlicePlan, states: list[_DiskState], notes: list[str]) -> None:
+    """The second submirror of a rebuilt SVM mirror, on another disk (same slice index if free),
+    and a metadb slice on each disk that holds a half (JumpStart's ``metadb`` needs one)."""
+    # On the disk the source's other submirror was on, when the destination has it (same hardware).
+    others = sorted(
+        (s for s in states if s.layout.name != first.disk),
+        key=lambda s: s.layout.name not in item.mirror_disks,
+    )
+    second = _place_first_fit(item, others, key=f"{MIRROR_HALF}{item.key}", index_first=first.index)
+    by_name = {s.layout.name: s for s in states}
+    for disk in [first.disk, *([second.disk] if second else [])]:
+        state = by_name[disk]
+        if any(s.purpose == "metadb" for s in state.layout.slices):
+            continue
+        metadb = PlannedFs(
+            f"{METADB_PREFIX}{disk}", "metadb", "", METADB_SLICE_MB, "SVM state database replicas"
+        )
+        if _place_first_fit(metadb, [state]) is None:
+            notes.append(f"no slice left on {disk} for the SVM state database replicas (metadb)")
+    if second is None:
+        notes.append(
+            f"{item.mount_point} is rebuilt as a one-way mirror {item.mirror}: no second disk has "
+            f"{item.size_mb} MB free; attach a submirror later (metainit, metattach)"
+        )
 
 
 def _unplaced(item: PlannedFs, candidates: list[_DiskState], reason: str) -> UnplacedFs:
@@ -587,13 +723,16 @@ def _finish_disk(layout: DiskLayout) -> None:
 
 
 def plan_layout(
-    source: HostInventory, destination: HostInventory, options: PlanOptions, overrides: Overrides
+    source: HostInventory,
+    destination: HostInventory,
+    options: PlanOptions,
+    overrides: Overrides,
+    facts: InstallFacts | None = None,
 ) -> LayoutPlan:
-    planned = plan_filesystems(source, destination, options)
+    planned = plan_filesystems(source, destination, options, facts)
     layout = place_filesystems(planned, destination, overrides)
-    _groups, _on_root, on_nfs = _zonepath_groups(source)
-    if on_nfs:
-        layout.notes.append(
-            f"zonepaths on NFS are not planned (ZONEPATH_ON_NFS): {', '.join(sorted(on_nfs))}"
-        )
+    layout.relocations = nfs_relocations(source)
+    if layout.relocations:
+        moved = ", ".join(f"{z} to {p}" for z, p in sorted(layout.relocations.items()))
+        layout.notes.append(f"zonepaths on NFS are planned at new local paths (ZONEPATH_ON_NFS): {moved}")
     return layout

@@ -14,7 +14,8 @@ from typing import Any
 from planner.domain.devicemap import DeviceMapping, map_devices
 from planner.domain.facts import memoized_mounts
 from planner.domain.findings import Finding, Severity, Verdict, verdict_of
-from planner.domain.jumpstart import jumpstart_profile, sysidcfg
+from planner.domain.install import MEDIA_PLACEHOLDER, InstallFacts, install_facts
+from planner.domain.jumpstart import jumpstart_profile, sysid_values, sysidcfg
 from planner.domain.layout import LayoutPlan, plan_layout
 from planner.domain.nicmap import NicMapping, map_nics
 from planner.domain.options import (
@@ -25,6 +26,7 @@ from planner.domain.options import (
     PlanOptions,
     check_options,
     check_overrides,
+    placeholder_settings,
 )
 from planner.domain.rules import host_findings, zone_findings
 from planner.domain.runbook import RunbookPhase, RunbookStep, build_runbook
@@ -78,6 +80,30 @@ def _host_summary(inv: HostInventory) -> dict[str, Any]:
         "machine": inv.uname.machine,
         "release": inv.uname.release,
         "origin": inv.origin,
+        # Added with issue #12: /etc/release line 1 ("" when not collected) and the software group.
+        "release_text": inv.release.text if inv.release is not None else "",
+        "cluster": inv.cluster,
+    }
+
+
+def _install_summary(facts: InstallFacts | None) -> dict[str, Any]:
+    """The install facts for the report (issue #12; additive key ``install``)."""
+    if facts is None:
+        return {}
+    return {
+        "update": facts.update.name if facts.update is not None else None,
+        "media": facts.media or None,
+        "build": facts.media_build or None,
+        "install_image_dir": facts.install_image_dir,
+        "destination_model": facts.destination_model.key if facts.destination_model is not None else None,
+        "content_architectures": list(facts.content_architectures),
+        "archiver": "pax" if facts.pax else "cpio",
+        "root_pool": facts.root_pool or None,
+        "mirrors": [
+            {"mount_point": m.mount_point, "metadevice": m.metadevice, "source_slices": list(m.source_slices)}
+            for m in facts.mirrors
+        ],
+        "sysidcfg_keywords": {"nfs4_domain": facts.sysidcfg_nfs4_domain, "auto_reg": facts.sysidcfg_auto_reg},
     }
 
 
@@ -100,6 +126,7 @@ class PlanResult:
     pre_archive_script: str
     global_zone_port: str = ""
     notes: list[str] = field(default_factory=list)
+    install: InstallFacts | None = None
 
     def zone(self, name: str) -> ZonePlan | None:
         return next((z for z in self.zones if z.name == name), None)
@@ -143,6 +170,7 @@ class PlanResult:
             "notes": list(self.notes),
             "options": self.options.to_dict(),
             "summary": self.summary(),
+            "install": _install_summary(self.install),
         }
 
 
@@ -165,15 +193,20 @@ def compute_plan(
 def _compute_plan(
     source: HostInventory, destination: HostInventory, options: PlanOptions, overrides: Overrides
 ) -> PlanResult:
+    facts = install_facts(source, destination, options)
     nics = map_nics(source, destination, overrides, options.spread_nics)
     devices = map_devices(source, destination, overrides)
-    layout = plan_layout(source, destination, options, overrides)
-    work = build_zone_work(source, nics.rows, devices.rows, layout)
+    layout = plan_layout(source, destination, options, overrides, facts)
+    work = build_zone_work(source, nics.rows, devices.rows, layout, facts.root_pool)
+    sysid = sysid_values(source, destination, nics.global_zone_port, options)
+    placeholders = [*placeholder_settings(options), *sysid.placeholders]
+    if not facts.release_known and facts.install_image_dir.endswith(MEDIA_PLACEHOLDER):
+        placeholders.append("install_image_dir")
 
-    hosts = host_findings(source, destination, layout)
+    hosts = host_findings(source, destination, layout, facts, options, placeholders)
     zones: list[ZonePlan] = []
     for w in work:
-        found = zone_findings(w, source, destination, nics.global_zone_port)
+        found = zone_findings(w, source, destination, nics.global_zone_port, facts, layout, options)
         zones.append(
             ZonePlan(
                 name=w.name,
@@ -196,7 +229,7 @@ def _compute_plan(
         if f.severity is Severity.BLOCKER
     ]
     bundle = build_runbook(
-        source, destination, work, blocked, autoboot_off, nics.global_zone_port, options, plan_blockers
+        source, destination, work, blocked, autoboot_off, nics.global_zone_port, options, plan_blockers, facts
     )
 
     notes = [*nics.unused_overrides, *devices.unused_overrides, *layout.notes]
@@ -214,12 +247,13 @@ def _compute_plan(
         device_mappings=devices.rows,
         layout=layout,
         runbook=bundle.phases,
-        jumpstart_profile=jumpstart_profile(source, destination, layout, options),
-        sysidcfg=sysidcfg(source, destination, nics.global_zone_port, options),
+        jumpstart_profile=jumpstart_profile(source, destination, layout, options, facts),
+        sysidcfg=sysidcfg(source, destination, nics.global_zone_port, options, facts),
         finish_script=bundle.finish_script,
         pre_archive_script=bundle.pre_archive_script,
         global_zone_port=nics.global_zone_port,
         notes=notes,
+        install=facts,
     )
 
 
@@ -234,4 +268,7 @@ def _blocked_zones(zones: list[ZonePlan]) -> dict[str, list[str]]:
 def zone_work_of(result: PlanResult) -> list[ZoneWork]:
     """Rebuild the per-zone work list of a result (for callers that render their own views)."""
     # Cheap: no layout or mapping is recomputed, only regrouped.
-    return build_zone_work(result.source, result.nic_mappings, result.device_mappings, result.layout)
+    root_pool = result.install.root_pool if result.install is not None else ""
+    return build_zone_work(
+        result.source, result.nic_mappings, result.device_mappings, result.layout, root_pool
+    )

@@ -16,9 +16,27 @@ from planner.domain.facts import (
     mount_for,
 )
 from planner.domain.findings import CHECK_COLUMNS, Code, Finding, Severity
+from planner.domain.install import InstallFacts, global_metadevices, mirror_halves
 from planner.domain.layout import LayoutPlan, UnplacedFs
 from planner.domain.nicmap import NicMapping
+from planner.domain.options import PlanOptions
 from planner.domain.quoting import zonecfg_token
+from planner.domain.release_rules import (
+    kernel_arch_finding,
+    rule_install_media,
+    rule_large_files,
+    rule_no_native_s10,
+    rule_release_too_old,
+    rule_release_unknown,
+    rule_root_on_zfs,
+    rule_settings,
+    rule_support_caution,
+    rule_zone_zfs,
+    rule_zonepath_zfs,
+    svm_mirror_rebuild,
+    svm_release_reason,
+)
+from planner.domain.releases import ZONE_MOVE_CLONE, Solaris10Update, has_feature
 from planner.domain.zonework import UfsMove, ZoneWork
 from planner.solaris.inventory import HostInventory
 
@@ -228,13 +246,41 @@ def bare(address: str) -> str:
     return address.split("/", 1)[0]
 
 
-def rule_zonepath_nfs(w: ZoneWork, source: HostInventory) -> list[Finding]:
-    """Seed: a zone cannot be installed into an NFS file system."""
+def rule_zonepath_nfs(
+    w: ZoneWork, source: HostInventory, new_path: str = "", update: Solaris10Update | None = None
+) -> list[Finding]:
+    """Seed: a zone cannot be installed into an NFS file system.
+
+    The remedy moves the zone to ``new_path``, the local zonepath the layout plans for it.
+    """
     if not w.zonepath:
         return []
     m = mount_for(source, w.zonepath)
     if m is None or m.fstype != "nfs":
         return []
+    target = new_path or f"/zones/{w.name}"
+    home = mount_for(source, target)
+    home_text = (
+        f"{home.mount_point} ({home.fstype or 'local'})"
+        if home is not None and home.mount_point != "/"
+        else "/"
+    )
+    move = f"{cmd.zoneadm(w.name, 'halt')}; zoneadm -z {cmd.q(w.name)} move {cmd.q(target)}"
+    set_zonepath = cmd.zonecfg(w.name, "set zonepath=" + zonecfg_token(target, what="zonepath"))
+    detach = (
+        f"{cmd.zoneadm(w.name, 'detach')}; mkdir -m 700 {cmd.q(target)}; cd {cmd.q(w.zonepath)} && "
+        f"find . -depth -print | cpio -pdmu {cmd.q(target)}; {set_zonepath}; {cmd.zoneadm(w.name, 'attach')}"
+    )
+    if update is not None and not has_feature(update, ZONE_MOVE_CLONE):
+        how = (
+            f"{source.hostname} is {update.name}, older than 11/06 (zoneadm move) [PSARC]: "
+            f"{cmd.zoneadm(w.name, 'halt')}; {detach}"
+        )
+    else:
+        how = (
+            f"{move} (Solaris 10 11/06 and later [PSARC]); if move refuses the NFS zonepath, or on an older "
+            f"release: {detach}"
+        )
     return [
         _finding(
             Code.ZONEPATH_ON_NFS,
@@ -242,14 +288,15 @@ def rule_zonepath_nfs(w: ZoneWork, source: HostInventory) -> list[Finding]:
             f"zonepath {w.zonepath}",
             f"The zonepath of {w.name} is on NFS ({m.device} mounted on {m.mount_point}). A flash archive "
             "leaves NFS file systems out and the seed notes a zone cannot be installed into an NFS file "
-            "system.",
-            f"Move the zone to a local file system before archiving: {cmd.zoneadm(w.name, 'halt')}; "
-            f"zoneadm -z {w.name} move /zones/{w.name} (Solaris 10 11/06 and later; on older releases "
-            "detach, copy the zonepath and attach)",
+            f"system. The layout plans the zone at {target}, on {home_text}.",
+            f"Move the zone to a local file system on {source.hostname} before archiving "
+            f"(df -k {cmd.q(target.rsplit('/', 1)[0] or '/')} must show room for it): {how}. Then collect "
+            f"{source.hostname} again and plan again.",
             w.name,
             zonepath=w.zonepath,
             mount_point=m.mount_point,
             device=m.device,
+            new_zonepath=target,
         )
     ]
 
@@ -571,18 +618,28 @@ def rule_devices(w: ZoneWork, source: HostInventory, destination: HostInventory)
 
 
 def zone_findings(
-    w: ZoneWork, source: HostInventory, destination: HostInventory, gz_port: str
+    w: ZoneWork,
+    source: HostInventory,
+    destination: HostInventory,
+    gz_port: str,
+    facts: InstallFacts | None = None,
+    layout: LayoutPlan | None = None,
+    options: PlanOptions | None = None,
 ) -> list[Finding]:
+    new_path = layout.relocations.get(w.name, "") if layout is not None else ""
     found = [
         *rule_zone_running(w, source),
         *rule_nets(w, destination, gz_port),
-        *rule_zonepath_nfs(w, source),
+        *rule_zonepath_nfs(w, source, new_path, facts.update if facts is not None else None),
         *rule_nfs(w),
         *rule_lofs(w, source),
         *rule_ufs(w, source, destination),
         *rule_svm_zone(w, source),
+        *rule_zone_zfs(w, source, destination),
         *rule_devices(w, source, destination),
     ]
+    if facts is not None and layout is not None and options is not None:
+        found += rule_zonepath_zfs(w, source, destination, facts, options, layout)
     blocked = any(f.severity is Severity.BLOCKER for f in found)
     found += rule_autoboot(w, blocked)
     return sorted(found, key=lambda f: _CODE_ORDER.get(f.code, len(_CODE_ORDER)))
@@ -591,24 +648,36 @@ def zone_findings(
 # --- host rules -------------------------------------------------------------------------------
 
 
-def rule_svm_host(source: HostInventory) -> list[Finding]:
+def rule_svm_host(
+    source: HostInventory,
+    destination: HostInventory | None = None,
+    facts: InstallFacts | None = None,
+    layout: LayoutPlan | None = None,
+) -> list[Finding]:
+    """Global-zone file systems on SVM: a mirror the profile rebuilds (10/08 and later) is a step,
+    anything else, or any SVM when the release is older or unknown, a blocker."""
     out: list[Finding] = []
-    for v in source.vfstab:
-        md = metadevice_name(v.device)
-        if md is None:
-            continue
-        what = "swap" if v.fstype == "swap" else f"The global zone's {v.mount_point}"
-        message, details = _svm_message(source, md, what)
-        resource = "swap" if v.fstype == "swap" else f"fs {v.mount_point}"
+    for g in facts.global_metadevices if facts is not None else global_metadevices(source):
+        if facts is not None and destination is not None and layout is not None:
+            rebuild = svm_mirror_rebuild(source, destination, facts, g, layout)
+            if rebuild is not None:
+                out.append(rebuild)
+                continue
+        what = "swap" if g.mount_point == "swap" else f"The global zone's {g.mount_point}"
+        message, details = _svm_message(source, g.metadevice, what)
+        if g.where == "df -k":
+            message += f" ({g.device} shows only in df -k: vfstab has no line for it.)"
+        if facts is not None:
+            message += svm_release_reason(facts, g, mirror_halves(source, g.metadevice) is not None)
         out.append(
             _finding(
                 Code.SVM_IN_USE,
                 Severity.BLOCKER,
-                resource,
+                "swap" if g.mount_point == "swap" else f"fs {g.mount_point}",
                 message,
-                _svm_remedy(source, md, v.mount_point if v.fstype != "swap" else "swap", None),
+                _svm_remedy(source, g.metadevice, g.mount_point, None),
                 None,
-                mount_point=v.mount_point,
+                mount_point=g.mount_point,
                 **details,
             )
         )
@@ -627,7 +696,12 @@ def rule_disk_space(layout: LayoutPlan, destination: HostInventory) -> list[Find
     return out
 
 
-def rule_platform(source: HostInventory, destination: HostInventory) -> list[Finding]:
+def rule_platform(
+    source: HostInventory,
+    destination: HostInventory,
+    facts: InstallFacts | None = None,
+    options: PlanOptions | None = None,
+) -> list[Finding]:
     src_isa, dst_isa = _isa(source), _isa(destination)
     if src_isa and dst_isa and src_isa != dst_isa:
         return [
@@ -648,6 +722,8 @@ def rule_platform(source: HostInventory, destination: HostInventory) -> list[Fin
             )
         ]
     src_m, dst_m = source.uname.machine, destination.uname.machine
+    if facts is not None and options is not None and facts.content_architectures:
+        return [kernel_arch_finding(source, destination, facts, options)]
     if src_m and dst_m and src_m != dst_m:
         return [
             _finding(
@@ -681,9 +757,30 @@ def _isa(inv: HostInventory) -> str:
     return "i386" if machine == "i86pc" else ""
 
 
-def host_findings(source: HostInventory, destination: HostInventory, layout: LayoutPlan) -> list[Finding]:
+def host_findings(
+    source: HostInventory,
+    destination: HostInventory,
+    layout: LayoutPlan,
+    facts: InstallFacts | None = None,
+    options: PlanOptions | None = None,
+    placeholders: list[str] | None = None,
+) -> list[Finding]:
+    if facts is None or options is None:
+        return [
+            *rule_platform(source, destination),
+            *rule_svm_host(source),
+            *rule_disk_space(layout, destination),
+        ]
     return [
-        *rule_platform(source, destination),
-        *rule_svm_host(source),
+        *rule_platform(source, destination, facts, options),
+        *rule_no_native_s10(source, destination, facts),
+        *rule_release_unknown(source, destination, facts),
+        *rule_release_too_old(source, destination, facts),
+        *rule_install_media(source, destination, facts, options),
+        *rule_root_on_zfs(source, destination, facts, options, layout),
+        *rule_large_files(source, facts, options),
+        *rule_svm_host(source, destination, facts, layout),
         *rule_disk_space(layout, destination),
+        *rule_support_caution(source, destination, options),
+        *rule_settings(source, destination, placeholders or [], options),
     ]

@@ -20,18 +20,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from planner.domain import commands as cmd
 from planner.domain.facts import RUNNING_STATES
-from planner.domain.jumpstart import profile_archive_location, rules_line
-from planner.domain.options import PlanOptions
+from planner.domain.install import MEDIA_PLACEHOLDER, InstallFacts, archive_command, install_facts
+from planner.domain.jumpstart import rules_line
+from planner.domain.options import PlanOptions, parse_archive_location
 from planner.domain.quoting import comment
+from planner.domain.script_templates import FINISH_TEMPLATE, PRE_ARCHIVE_TEMPLATE, render
 from planner.domain.zonework import ZoneWork
 from planner.solaris.inventory import HostInventory, record_dict
-
-if TYPE_CHECKING:
-    from planner.domain.plan import PlanResult
 
 PHASES: tuple[tuple[str, str, str], ...] = (
     ("pre-archive", "Prepare the source", "source"),
@@ -41,7 +40,7 @@ PHASES: tuple[tuple[str, str, str], ...] = (
     ("verification", "Verify the zones", "destination"),
 )
 
-FINISH_SCRIPT_NAME = "zflar-postflash.sh"
+FINISH_SCRIPT_NAME = "zflar-postflash.sh"  # in the scripts download
 PRE_ARCHIVE_SCRIPT_NAME = "zflar-prearchive.sh"
 RC_SCRIPT = "/etc/rc3.d/S99zflar-postflash"
 FINISH_LOG = "/var/sadm/system/logs/zflar-postflash.log"
@@ -94,6 +93,26 @@ class RunbookBundle:
     finish_script: str
 
 
+def finish_script_js_name(host: str) -> str:
+    """The finish script's name at the top of the JumpStart directory, one per destination."""
+    return f"zflar-postflash-{host}.sh"
+
+
+def profile_js_name(host: str) -> str:
+    return f"{host}.profile"
+
+
+# The rules file: drop this host's old rule, put the new one before the first catch-all "any"
+# rule (JumpStart uses the first rule that matches [JSRULE]; "any" is the last line of Oracle's
+# sample [JSEX]), or at the end.  The rule and the host reach nawk as -v values, never as program text.
+_RULES_AWK = (
+    '$1 == "hostname" && $2 == host { next } '
+    '!done && $1 == "any" { print rule; done = 1 } '
+    "{ print } "
+    "END { if (!done) print rule }"
+)
+
+
 def _key(*parts: str) -> str:
     """A marker-file name for the finish script: letters, digits, dot, dash, underscore."""
     return re.sub(r"[^A-Za-z0-9._-]+", "_", ".".join(p.strip("/") for p in parts if p))
@@ -107,7 +126,11 @@ def _say(text: str) -> str:
 
 
 def _source_actions(
-    source: HostInventory, zones: list[ZoneWork], autoboot_off: set[str], options: PlanOptions
+    source: HostInventory,
+    zones: list[ZoneWork],
+    autoboot_off: set[str],
+    options: PlanOptions,
+    facts: InstallFacts,
 ) -> list[_Action]:
     acts: list[_Action] = [
         _Action(
@@ -191,7 +214,22 @@ def _source_actions(
 
     name = options.archive_name(source.hostname)
     archive = cmd.archive_path(archive_dir, name)
-    flar = cmd.flarcreate(name, archive_dir, options.excluded_paths, options.compress)
+    flar = archive_command(source, options, facts)
+    flar_notes = ["-c compresses with compress(1)."] if options.compress else []
+    if facts.content_architectures:
+        flar_notes.append(
+            f"-U content_architectures={','.join(facts.content_architectures)}: the installer installs the "
+            "archive "
+            "only on a clone whose uname -m is in that list [FL1009] (KERNEL_ARCH_DIFFERS)."
+        )
+    if facts.pax:
+        flar_notes.append("-L pax: files over 4 GB do not fit in cpio [IT910] (LARGE_FILES).")
+    if facts.root_on_zfs:
+        flar_notes.append("A ZFS-root archive takes no -x; -D leaves whole datasets out [ZFS] (ROOT_ON_ZFS).")
+    else:
+        flar_notes.append(f"-x {archive_dir} keeps the archive out of itself.")
+    if facts.update is not None:
+        flar_notes.append(f"The archive is of {facts.update.name}: install it from {facts.media} media.")
     acts += [
         _Action(
             "archive",
@@ -207,8 +245,7 @@ def _source_actions(
             f"Create the flash archive {archive}",
             flar,
             script=f"make_archive {cmd.q(archive)} {flar}",
-            notes=("-c compresses with compress(1); " if options.compress else "")
-            + f"-x {archive_dir} keeps the archive out of itself.",
+            notes=" ".join(flar_notes),
         ),
         _Action(
             "archive",
@@ -255,17 +292,28 @@ def _source_actions(
                     "in it.",
                 )
             )
-    location = options.resolved_archive_location(source.hostname)
-    if location.startswith("nfs://"):
-        server, _, path = location[len("nfs://") :].partition("/")
-        directory = "/" + path.rsplit("/", 1)[0] if "/" in path else "/"
+    location = parse_archive_location(options.resolved_archive_location(source.hostname))
+    if location.kind == "nfs":
+        target = f"/net/{location.server}{location.path}"
         acts.append(
             _Action(
                 "archive",
                 None,
-                f"Copy the archive to {location}",
-                f"cp {cmd.q(archive)} {cmd.q(f'/net/{server}{directory}/')}",
-                notes="Through the automounter's /net; any copy that lands the file there will do.",
+                f"Copy the archive to {location.server}:{location.path}",
+                f"cp {cmd.q(archive)} {cmd.q(target)}",
+                notes="Through the automounter's /net; any copy that lands the file there will do. "
+                f"{location.server} shares {location.directory} read-only (see the destination phase).",
+            )
+        )
+    elif location.kind in ("http", "https"):
+        acts.append(
+            _Action(
+                "archive",
+                None,
+                f"Publish the archive at {location.url}",
+                f"scp {cmd.q(archive)} {cmd.q(f'root@{location.server}:')}",
+                notes=f"Then move it where the web server on {location.server} serves {location.path}; the "
+                f"installer reads it with HTTP GET. Check: wget -q --spider {cmd.q(location.url)}",
             )
         )
     return acts
@@ -275,40 +323,88 @@ def _source_actions(
 
 
 def _destination_actions(
-    source: HostInventory, destination: HostInventory, options: PlanOptions
+    source: HostInventory,
+    destination: HostInventory,
+    options: PlanOptions,
+    facts: InstallFacts | None = None,
 ) -> list[_Action]:
-    js = options.jumpstart_dir.rstrip("/")
+    facts = facts or install_facts(source, destination, options)
+    js = options.jumpstart_dir.rstrip("/") or "/"
     host = destination.hostname
-    profile = f"{host}.profile"
+    profile = profile_js_name(host)
+    finish = finish_script_js_name(host)
     arch = destination.uname.machine or "sun4u"
-    location = options.resolved_archive_location(source.hostname)
+    location = parse_archive_location(options.resolved_archive_location(source.hostname))
     boot = (
         "boot net - install" if arch != "i86pc" else "PXE boot the host and pick the JumpStart install entry"
     )
     q = cmd.q
     server = options.jumpstart_server
-    tools = f"{options.install_image_dir.rstrip('/')}/Solaris_10/Tools"
-    return [
+    image = facts.install_image_dir.rstrip("/")
+    tools = f"{image}/Solaris_10/Tools"
+    media = facts.media or f"{MEDIA_PLACEHOLDER} (the update in {source.hostname}'s /etc/release)"
+    acts = [
         _Action(
             "destination",
             None,
-            "Put the profile, sysidcfg and finish script on the JumpStart server",
-            f"mkdir -p {q(f'{js}/profiles')} {q(f'{js}/sysidcfg/{host}')} {q(f'{js}/finish')} && "
-            f"cp {q(profile)} {q(f'{js}/profiles/')} && "
-            f"cp sysidcfg {q(f'{js}/sysidcfg/{host}/sysidcfg')} && "
-            f"cp {FINISH_SCRIPT_NAME} {q(f'{js}/finish/')} && "
-            f"chmod 0755 {q(f'{js}/finish/{FINISH_SCRIPT_NAME}')}",
-            notes="The files come from the plan's scripts download. Replace the REPLACE-ME values in "
-            "sysidcfg "
-            "(root_password from /etc/shadow, the IP address) and set default_route.",
+            f"On {server}: make the install image from the {media} media",
+            f"mkdir -p {q(image)} && cd /cdrom/cdrom0/Solaris_10/Tools && ./setup_install_server {q(image)}",
+            notes=f"Exactly {media}: the archive's own update. The archive and the install media must be the "
+            "same "
+            "Solaris 10 update; 10/08 and later media will not install an archive from an earlier release "
+            "[LU509, FL113zh] (INSTALL_MEDIA)."
+            if facts.media
+            else "The source's update is unknown (RELEASE_UNKNOWN): run cat /etc/release on "
+            f"{source.hostname} "
+            "and use that update's media; the archive and the install media must be the same update [LU509, "
+            "FL113zh].",
         ),
         _Action(
             "destination",
             None,
-            "Add the rule for the destination and check the rules",
-            f"echo {q(rules_line(host, f'profiles/{profile}', f'finish/{FINISH_SCRIPT_NAME}'))} "
-            f">> {q(f'{js}/rules')} && cd {q(js)} && ./check",
-            notes="check (from the media's Misc/jumpstart_sample) writes rules.ok.",
+            f"On {server}: share the JumpStart directory read-only",
+            f"mkdir -p {q(js)} && share -F nfs -o ro,anon=0 {q(js)}",
+            notes=f"add_install_client shares {image} itself; the clients mount {js} during the install. "
+            f"To keep the share over reboots, add the same share line to /etc/dfs/dfstab.",
+        ),
+    ]
+    if location.kind == "nfs":
+        acts.append(
+            _Action(
+                "destination",
+                None,
+                f"On {location.server}: share the archive directory read-only",
+                f"share -F nfs -o ro,anon=0 {q(location.directory)}",
+                notes=f"The profile reads the archive as {location.profile_words}.",
+            )
+        )
+    acts += [
+        _Action(
+            "destination",
+            None,
+            "Put the profile and finish script at the top of the JumpStart directory, sysidcfg beside them",
+            f"mkdir -p {q(f'{js}/sysidcfg/{host}')} && "
+            f"cp {q(profile)} {q(f'{js}/{profile}')} && "
+            f"cp sysidcfg {q(f'{js}/sysidcfg/{host}/sysidcfg')} && "
+            f"cp {FINISH_SCRIPT_NAME} {q(f'{js}/{finish}')} && "
+            f"chmod 0755 {q(f'{js}/{finish}')}",
+            notes="The files come from the plan's scripts download. Profiles and finish scripts must be in "
+            "the "
+            "JumpStart directory itself [JSSYN]; the finish script copies itself from there "
+            "(${SI_CONFIG_DIR}). "
+            "Replace any REPLACE-ME value left in sysidcfg first (PLAN_SETTINGS_INCOMPLETE).",
+        ),
+        _Action(
+            "destination",
+            None,
+            "Add the rule for the destination before any catch-all rule, then check the rules",
+            f"cd {q(js)} && touch rules && "
+            f"nawk -v rule={q(rules_line(host, profile, finish))} -v host={q(host)} {q(_RULES_AWK)} rules "
+            f"> rules.zflar && mv rules.zflar rules && chmod 644 rules && "
+            f"{{ [ -x check ] || cp {q(f'{image}/Solaris_10/Misc/jumpstart_sample/check')} . ; }} && ./check",
+            notes="JumpStart uses the first rule that matches [JSRULE], so the new rule goes before the "
+            "catch-all 'any' rule, and an older rule for this host is dropped. check writes rules.ok; rules "
+            "must be root's, mode 644 [JSSYN].",
         ),
         _Action(
             "destination",
@@ -317,7 +413,7 @@ def _destination_actions(
             f"cd {q(tools)} && ./add_install_client "
             f"-c {q(f'{server}:{js}')} -p {q(f'{server}:{js}/sysidcfg/{host}')} {q(host)} {q(arch)}",
             notes=f"Needs {host} in /etc/ethers and /etc/hosts (or -e MAC -i IP). The archive is read from "
-            f"{profile_archive_location(location)}.",
+            f"{location.profile_words}.",
         ),
         _Action(
             "destination",
@@ -328,6 +424,7 @@ def _destination_actions(
             "at <zonepath>/root/<dir> during extraction: the seed's 'configure the slice into the GZ'.",
         ),
     ]
+    return acts
 
 
 # --- phase 4 and 5: destination fixes and verification ---------------------------------------
@@ -478,6 +575,28 @@ def _zone_post_actions(w: ZoneWork, autoboot_off: set[str]) -> list[_Action]:
             script_cmd=f"ensure_unmounted {cmd.q(u.mount_point)}",
             notes="Seed: unmount the zone-pvt fs and then boot the zone; zoneadm mounts it from now on.",
         )
+    waits = w.waits_for_zfs
+    if waits:
+        # ZFS_DATASET / FS_ZFS: the zone cannot boot before its datasets are received.
+        names = ", ".join(waits)
+        acts.append(
+            _Action(
+                "post-extraction",
+                z,
+                f"Receive {z}'s ZFS datasets ({names}), then boot it",
+                "; ".join(f"zfs list {cmd.q(d)}" for d in waits) + f"; {cmd.zoneadm(z, 'boot')}",
+                script="log "
+                f"{_say(f'zone {z}: waits for its ZFS datasets ({names}); receive them, then boot it')}",
+                notes="See ZFS_DATASET / FS_ZFS for the zpool create and zfs send | zfs receive commands; "
+                "the "
+                "finish script leaves the zone halted.",
+            )
+        )
+        if w.name in autoboot_off:
+            acts.append(
+                _Action("post-extraction", z, "autoboot back on, after the boot", cmd.set_autoboot(z, True))
+            )
+        return acts
     if w.name in autoboot_off:
         add("autoboot", "autoboot back on", cmd.set_autoboot(z, True))
     if w.boot_on_destination and (w.name in autoboot_off or not w.autoboot):
@@ -487,7 +606,8 @@ def _zone_post_actions(w: ZoneWork, autoboot_off: set[str]) -> list[_Action]:
 
 
 def expected_zone_line(w: ZoneWork, blocked: bool) -> str:
-    state = "running" if w.boot_on_destination and not blocked else ("installed" if w.installed else w.state)
+    up = w.boot_on_destination and not blocked and not w.waits_for_zfs
+    state = "running" if up else ("installed" if w.installed else w.state)
     zone_id = "*" if state == "running" else "-"
     ip = "excl" if w.ip_type == "exclusive" else "shared"
     return f"{zone_id}:{w.name}:{state}:{w.zonepath}:*:{w.brand}:{ip}"
@@ -541,222 +661,12 @@ def _verify_actions(zones: list[ZoneWork], blocked: dict[str, list[str]]) -> lis
     return acts
 
 
-# --- scripts ----------------------------------------------------------------------------------
-
-_SH_COMMON = r"""
-log() {
-    echo "$PROG: $*"
-    { date '+%Y-%m-%d %H:%M:%S' | tr '\n' ' '; echo "$*"; } >>"$LOG" 2>/dev/null
-}
-
-die() {
-    log "FAILED: $*"
-    exit 1
-}
-
-# mounted MOUNT_POINT: is a file system mounted there (mnttab field 2)?
-mounted() {
-    $AWK -v mp="$1" 'BEGIN { rc = 1 } $2 == mp { rc = 0 } END { exit rc }' "$MNTTAB"
-}
-"""
-
-_FINISH_FUNCTIONS = r"""
-# once KEY WHAT COMMAND [ARG...]: run COMMAND unless an earlier run finished KEY.
-once() {
-    _key=$1
-    _what=$2
-    shift 2
-    if [ -f "$STATE_DIR/$_key.done" ]; then
-        log "skip (done earlier): $_what"
-        return 0
-    fi
-    log "$_what: $*"
-    if "$@"; then
-        : >"$STATE_DIR/$_key.done"
-    else
-        die "$_what (exit $?); fix it and run this script again, finished steps are skipped"
-    fi
-}
-
-# in_vfstab MOUNT_POINT: does a non-comment vfstab line mount something there?
-in_vfstab() {
-    $AWK -v mp="$1" 'BEGIN { rc = 1 } $1 !~ /^#/ && $3 == mp { rc = 0 } END { exit rc }' "$VFSTAB"
-}
-
-# vfstab_add SPECIAL RAW MOUNT_POINT: the temporary global-zone entry, unless it is there.
-vfstab_add() {
-    if in_vfstab "$3"; then
-        log "vfstab already mounts $3"
-        return 0
-    fi
-    echo "$1 $2 $3 ufs 2 yes -" >>"$VFSTAB"
-}
-
-# vfstab_remove MOUNT_POINT: drop that line; the copy keeps vfstab's owner and mode.
-vfstab_remove() {
-    in_vfstab "$1" || return 0
-    _tmp="$VFSTAB.zflar.$$"
-    cp -p "$VFSTAB" "$_tmp" || return 1
-    $AWK -v mp="$1" '$1 !~ /^#/ && $3 == mp { next } { print }' "$VFSTAB" >"$_tmp" || return 1
-    mv "$_tmp" "$VFSTAB"
-}
-
-ensure_mounted() {
-    if mounted "$2"; then
-        log "$2 is mounted"
-        return 0
-    fi
-    mount -F ufs "$1" "$2"
-}
-
-ensure_unmounted() {
-    mounted "$1" || return 0
-    umount "$1"
-}
-
-boot_zone() {
-    if zoneadm -z "$1" list -p 2>/dev/null | grep ':running:' >/dev/null; then
-        log "zone $1 is already running"
-        return 0
-    fi
-    zoneadm -z "$1" boot
-}
-
-# plumb_port PORT: shared-IP zones need their port plumbed in the global zone.
-plumb_port() {
-    if ifconfig "$1" >/dev/null 2>&1; then
-        log "$1 is already plumbed"
-    else
-        ifconfig "$1" plumb || return 1
-    fi
-    [ -f "$ROOTDIR/etc/hostname.$1" ] || : >"$ROOTDIR/etc/hostname.$1"
-}
-
-# move_ifcfg ZONE_ETC OLD NEW: an exclusive-IP zone's interface files follow the port.
-move_ifcfg() {
-    for _f in hostname hostname6 dhcp; do
-        if [ -f "$ROOTDIR$1/$_f.$2" ] && [ ! -f "$ROOTDIR$1/$_f.$3" ]; then
-            mv "$ROOTDIR$1/$_f.$2" "$ROOTDIR$1/$_f.$3" || return 1
-        fi
-    done
-}
-"""
-
-_PRE_FUNCTIONS = r"""
-# run WHAT COMMAND [ARG...]: log it, run it, stop on failure.
-run() {
-    _what=$1
-    shift
-    log "$_what: $*"
-    "$@" || die "$_what (exit $?)"
-}
-
-halt_zone() {
-    if zoneadm -z "$1" list -p 2>/dev/null | egrep ':(running|ready|shutting_down|down):' >/dev/null; then
-        run "zone $1: halt" zoneadm -z "$1" halt
-    else
-        log "zone $1 is not running"
-    fi
-}
-
-# mount_into SPECIAL MOUNT_POINT: the seed's workaround, mount the slice into the zone root.
-mount_into() {
-    if mounted "$2"; then
-        log "$2 is already mounted"
-        return 0
-    fi
-    run "mount $1 on $2" mount -F ufs "$1" "$2"
-}
-
-unmount_from() {
-    mounted "$1" || return 0
-    umount "$1" || log "WARNING: could not unmount $1; unmount it by hand"
-}
-
-check_nfs() {
-    if grep nfs "$1" >/dev/null 2>&1; then
-        log "NFS lines in $1:"
-        grep nfs "$1"
-    else
-        log "WARNING: no NFS line in $1; the seed wants the zone's NFS mounts there before flarcreate"
-    fi
-}
-
-check_zones_halted() {
-    if zoneadm list -p | grep -v ':global:' | grep . >/dev/null; then
-        die "a non-global zone is still running: zoneadm list -v"
-    fi
-}
-
-# make_archive ARCHIVE flarcreate ...: keep an older archive aside rather than overwrite it.
-make_archive() {
-    _archive=$1
-    shift
-    if [ -f "$_archive" ]; then
-        mv "$_archive" "$_archive.old" || die "cannot move the old $_archive aside"
-    fi
-    log "flarcreate: $*"
-    "$@" || ARCHIVE_RC=$?
-}
-"""
+# --- scripts: planner/domain/scripts/*.sh.in, filled through the quoting helper ----------------
 
 
-_SHELLCHECK = """
-# shellcheck disable=SC2016,SC2196,SC2317
-# SC2016: the awk programs are single-quoted on purpose.
-# SC2196: Solaris /usr/bin/grep has no -E; egrep is the portable spelling there.
-# SC2317: the helpers run through once/run, which shellcheck cannot follow.
-"""
-
-
-def _script_header(title: str, lines: list[str]) -> str:
-    body = "\n".join(comment(line) for line in lines)
-    return f"#!/bin/sh\n#\n{comment(title)}\n#\n{body}\n{_SHELLCHECK}"
-
-
-def _finish_script(source: HostInventory, destination: HostInventory, actions: list[_Action]) -> str:
-    header = _script_header(
-        f"zflar post-extraction script for {destination.hostname} (flash archive of {source.hostname})",
-        [
-            "Does what the plan says each zone needs before its first boot here: NIC remaps and",
-            "drops, device remaps, and the tail of the seed's workaround for zone-private ufs file",
-            "systems (remove the temporary global-zone vfstab entry, unmount, then boot the zone).",
-            "",
-            "Run it as root in the global zone after the first boot of the installed system.  Used",
-            f"as a JumpStart finish script it installs itself as {RC_SCRIPT}",
-            "to run once at that boot.  Safe to run again: each finished step leaves a marker in",
-            "$STATE_DIR and is skipped; every action is logged to $LOG.",
-            "",
-            "Solaris 10 /bin/sh is a Bourne shell: no $(...), no local, no [[ ]].",
-        ],
-    )
-    settings = f"""
-PROG=zflar-postflash
-ROOTDIR=${{ROOTDIR:-}}
-VFSTAB=${{VFSTAB:-$ROOTDIR/etc/vfstab}}
-MNTTAB=${{MNTTAB:-$ROOTDIR/etc/mnttab}}
-STATE_DIR=${{STATE_DIR:-$ROOTDIR/var/sadm/zflar/postflash}}
-LOG=${{LOG:-$ROOTDIR{FINISH_LOG}}}
-RC_SCRIPT=${{RC_SCRIPT:-{RC_SCRIPT}}}
-PATH=$PATH:/usr/sbin:/usr/bin:/sbin
-export PATH
-if [ -x /usr/bin/nawk ]; then AWK="/usr/bin/nawk"; else AWK="awk"; fi
-"""
-    jumpstart = """
-# Under JumpStart the new system is mounted on /a: install this script to run at its first boot.
-if [ -n "${SI_CONFIG_DIR:-}" ] && [ -d /a/etc ]; then
-    mkdir -p /a/etc/rc3.d /a/var/sadm/zflar/postflash
-    cp "$0" "/a$RC_SCRIPT" && chmod 0744 "/a$RC_SCRIPT"
-    echo "$PROG: installed as $RC_SCRIPT for the first boot"
-    exit 0
-fi
-
-case "${1:-start}" in
-stop) exit 0 ;;
-esac
-
-mkdir -p "$STATE_DIR" || exit 1
-"""
+def _finish_script(
+    source: HostInventory, destination: HostInventory, actions: list[_Action], finish_name: str = ""
+) -> str:
     body = [f"log {_say(f'start: fixes for {destination.hostname} (archive of {source.hostname})')}"]
     current: str | None = "-"
     for a in actions:
@@ -767,51 +677,18 @@ mkdir -p "$STATE_DIR" || exit 1
             body.append("")
             body.append(comment(f"--- zone {a.zone} ---" if a.zone else "--- global zone ---"))
         body.append(a.script)
-    tail = """
-log "zones now:"
-zoneadm list -cv >>"$LOG" 2>&1
-rm -f "$RC_SCRIPT"
-log "done"
-exit 0
-"""
-    return header + settings + _SH_COMMON + _FINISH_FUNCTIONS + jumpstart + "\n".join(body) + "\n" + tail
-
-
-def _blocked_guard(blockers: list[str]) -> str:
-    if not blockers:
-        return ""
-    # One sh word: the blockers are single-quoted, nothing in them is expanded.
-    message = cmd.q(
-        f"the plan is blocked ({'; '.join(blockers)}); resolve it and re-plan, or set ZFLAR_FORCE=yes"
+    return render(
+        FINISH_TEMPLATE,
+        words={"finish_name": finish_name or finish_script_js_name(destination.hostname)},
+        comments={
+            "title": f"zflar post-extraction script for {destination.hostname} (flash archive of "
+            f"{source.hostname})"
+        },
+        lines={"body": body},
     )
-    return f"""
-# The plan is BLOCKED: stop before touching anything unless told otherwise.
-if [ "${{ZFLAR_FORCE:-no}}" != yes ]; then
-    echo "$PROG: "{message} >&2
-    exit 2
-fi
-"""
 
 
 def _pre_archive_script(source: HostInventory, actions: list[_Action], blockers: list[str]) -> str:
-    header = _script_header(
-        f"zflar pre-archive script for {source.hostname}",
-        [
-            "Halts the zones, turns autoboot off where the first boot on the destination would fail,",
-            "mounts zone-private ufs slices into the zone roots (the seed's workaround), makes the",
-            "flash archive, then undoes the temporary mounts and autoboot changes.  Run as root in",
-            "the global zone.  Solaris 10 /bin/sh is a Bourne shell: no $(...), no local, no [[ ]].",
-        ],
-    )
-    settings = """
-PROG=zflar-prearchive
-MNTTAB=${MNTTAB:-/etc/mnttab}
-LOG=${LOG:-/var/tmp/zflar-prearchive.log}
-PATH=$PATH:/usr/sbin:/usr/bin:/sbin
-export PATH
-if [ -x /usr/bin/nawk ]; then AWK="/usr/bin/nawk"; else AWK="awk"; fi
-ARCHIVE_RC=0
-"""
     body = [f"log {_say(f'start: archive of {source.hostname}')}"]
     phase = ""
     for a in actions:
@@ -822,15 +699,12 @@ ARCHIVE_RC=0
             body.append("")
             body.append(comment(f"--- {phase} ---"))
         body.append(a.script)
-    tail = """
-if [ "$ARCHIVE_RC" -ne 0 ]; then
-    die "flarcreate failed (exit $ARCHIVE_RC); the temporary mounts and autoboot changes were undone"
-fi
-log "done"
-exit 0
-"""
-    guard = _blocked_guard(blockers)
-    return header + settings + guard + _SH_COMMON + _PRE_FUNCTIONS + "\n".join(body) + "\n" + tail
+    return render(
+        PRE_ARCHIVE_TEMPLATE,
+        words={"blockers": "; ".join(blockers)},
+        comments={"title": f"zflar pre-archive script for {source.hostname}"},
+        lines={"body": body},
+    )
 
 
 def build_runbook(
@@ -842,9 +716,11 @@ def build_runbook(
     gz_port: str,
     options: PlanOptions,
     plan_blockers: list[str] | None = None,
+    facts: InstallFacts | None = None,
 ) -> RunbookBundle:
-    src_actions = _source_actions(source, zones, autoboot_off, options)
-    dst_actions = _destination_actions(source, destination, options)
+    facts = facts or install_facts(source, destination, options)
+    src_actions = _source_actions(source, zones, autoboot_off, options, facts)
+    dst_actions = _destination_actions(source, destination, options, facts)
     post = _post_actions(zones, blocked, autoboot_off, gz_port)
     verify = _verify_actions(zones, blocked)
     everything = [*src_actions, *dst_actions, *post, *verify]
@@ -862,17 +738,3 @@ def build_runbook(
         pre_archive_script=_pre_archive_script(source, src_actions, plan_blockers or []),
         finish_script=_finish_script(source, destination, post),
     )
-
-
-# The views live in report.py (which imports plan.py, which imports this module); these
-# thin wrappers let callers take them from here as well.
-def runbook_markdown(result: PlanResult) -> str:
-    from planner.domain import report
-
-    return report.runbook_markdown(result)
-
-
-def scripts_tarball(result: PlanResult) -> bytes:
-    from planner.domain import report
-
-    return report.scripts_tarball(result)

@@ -43,6 +43,7 @@ from planner.solaris.inventory import (
     ZoneListEntry,
     ZoneNet,
 )
+from planner.solaris.release import parse_etc_release
 
 GIB_KIB = 1024 * 1024
 SECTORS_PER_MB = 2048
@@ -226,6 +227,9 @@ def seed_source(copies: int = 1, hostname: str = "src01") -> HostInventory:
         ],
         devices=["/dev/rmt/0"],
         origin="sample",
+        # Installed from 8/11 (its kernel, 147440-01, is the 8/11 SPARC kernel [SF]) with SUNWCXall.
+        release=parse_etc_release("Oracle Solaris 10 8/11 s10s_u10wos_17b SPARC\n", source="sample"),
+        cluster="SUNWCXall",
     )
 
 

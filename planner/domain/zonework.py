@@ -15,6 +15,7 @@ from planner.domain.facts import (
     autoboot_of,
     brand_of,
     ip_type_of,
+    mount_for,
     nonglobal_zones,
     zone_root_path,
     zone_state,
@@ -66,6 +67,24 @@ class ZoneWork:
     lofs: list[ZoneFs] = field(default_factory=list)
     nfs_fs: list[ZoneFs] = field(default_factory=list)  # zonecfg fs of type nfs
     nfs_vfstab: list[VfstabEntry] = field(default_factory=list)  # NFS lines of the zone's vfstab
+    zfs_fs: list[ZoneFs] = field(default_factory=list)  # zonecfg fs of type zfs
+    zfs_datasets: list[str] = field(default_factory=list)  # zonecfg add dataset
+    zonepath_dataset: str = ""  # the ZFS dataset the zonepath is on ("" for ufs)
+    root_pool: str = ""  # the source's ZFS root pool, whose datasets a ZFS-root archive carries
+
+    def in_root_pool(self, dataset: str) -> bool:
+        return bool(self.root_pool) and (
+            dataset == self.root_pool or dataset.startswith(self.root_pool + "/")
+        )
+
+    @property
+    def waits_for_zfs(self) -> list[str]:
+        """Datasets the destination must receive before this zone can boot (ZFS_DATASET, FS_ZFS).
+
+        Datasets of a ZFS root pool come with a ZFS-root archive and are not waited for.
+        """
+        datasets = [*self.zfs_datasets, *(fs.special for fs in self.zfs_fs)]
+        return [d for d in datasets if not self.in_root_pool(d)]
 
     @property
     def installed(self) -> bool:
@@ -105,11 +124,17 @@ class ZoneWork:
                 reasons.append(f"device removal of {d.match}")
         for u in self.ufs:
             reasons.append(f"zone-private ufs {u.directory}")
+        for dataset in self.waits_for_zfs:
+            reasons.append(f"ZFS dataset {dataset} to receive")
         return reasons
 
 
 def build_zone_work(
-    source: HostInventory, nic_rows: list[NicMapping], device_rows: list[DeviceMapping], layout: LayoutPlan
+    source: HostInventory,
+    nic_rows: list[NicMapping],
+    device_rows: list[DeviceMapping],
+    layout: LayoutPlan,
+    root_pool: str = "",
 ) -> list[ZoneWork]:
     out: list[ZoneWork] = []
     for zone in nonglobal_zones(source):
@@ -124,13 +149,20 @@ def build_zone_work(
             nets=[r for r in nic_rows if r.zone == zone.name],
             devices=[d for d in device_rows if d.zone == zone.name],
             nfs_vfstab=[v for v in zone.vfstab if v.fstype == "nfs"],
+            root_pool=root_pool,
         )
+        m = mount_for(source, zp) if zp else None
+        if m is not None and m.fstype == "zfs":
+            work.zonepath_dataset = m.device
         if zone.config is not None:
+            work.zfs_datasets = list(zone.config.datasets)
             for fs in zone.config.fs:
                 if fs.type == "lofs":
                     work.lofs.append(fs)
                 elif fs.type == "nfs":
                     work.nfs_fs.append(fs)
+                elif fs.type == "zfs":
+                    work.zfs_fs.append(fs)
                 elif fs.type == "ufs":
                     key = zone_ufs_key(zone.name, fs.dir)
                     placed = layout.slice_for(key)

@@ -93,31 +93,43 @@ def test_runbook_install_commands_quote_every_value(tmp_path: Path) -> None:
     js = work_dir / f"js $(touch {mark}); dir"
     image = work_dir / f"image`touch {mark}`"
     options = PlanOptions(jumpstart_dir=str(js), install_image_dir=str(image), jumpstart_server="js01")
-    steps = _destination_actions(plan.source, plan.destination, options)
+    actions = _destination_actions(plan.source, plan.destination, options)
     host = plan.destination.hostname
     for name in (f"{host}.profile", "sysidcfg", FINISH_SCRIPT_NAME):
         (work_dir / name).write_text("x\n")
     box = ShellSandbox(tmp_path / "box")
 
-    assert box.run(steps[0].command, cwd=work_dir).returncode == 0
+    put = next(a for a in actions if a.command.startswith("mkdir -p") and "sysidcfg" in a.command)
+    assert box.run(put.command, cwd=work_dir).returncode == 0
     assert (js / "sysidcfg" / host / "sysidcfg").is_file()
-    assert (js / "finish" / FINISH_SCRIPT_NAME).is_file()
+    assert (js / f"zflar-postflash-{host}.sh").is_file()  # at the top of the JumpStart directory
+    assert (js / f"{host}.profile").is_file()
 
     (js / "check").write_text('#!/bin/sh\necho "check $*" >>"$CALLS"\n')
     (js / "check").chmod(0o755)
-    result = box.run(steps[1].command, cwd=work_dir)
+    rules = next(a for a in actions if "nawk" in a.command)
+    result = box.run(rules.command, cwd=work_dir)
     assert result.returncode == 0, result.stderr
-    rule = f"hostname {host} - profiles/{host}.profile finish/{FINISH_SCRIPT_NAME}\n"
+    rule = f"hostname {host} - {host}.profile zflar-postflash-{host}.sh\n"
     assert (js / "rules").read_text() == rule
+    assert "check " in box.calls_made()
 
     tools = image / "Solaris_10" / "Tools"
     tools.mkdir(parents=True)
     (tools / "add_install_client").write_text('#!/bin/sh\nfor a in "$@"; do echo "arg $a" >>"$CALLS"; done\n')
     (tools / "add_install_client").chmod(0o755)
-    assert box.run(steps[2].command, cwd=work_dir).returncode == 0
+    client = next(a for a in actions if "add_install_client" in a.command)
+    assert box.run(client.command, cwd=work_dir).returncode == 0
     args = [line.removeprefix("arg ") for line in box.calls_made() if line.startswith("arg ")]
     arch = plan.destination.uname.machine or "sun4u"
     assert args == ["-c", f"js01:{js}", "-p", f"js01:{js}/sysidcfg/{host}", host, arch]
+
+    (box.bin / "share").write_text('#!/bin/sh\nfor a in "$@"; do echo "share $a" >>"$CALLS"; done\n')
+    (box.bin / "share").chmod(0o755)
+    share = next(a for a in actions if "share -F nfs" in a.command)  # the JumpStart directory, first
+    assert box.run(share.command, cwd=work_dir).returncode == 0
+    shared = [line.removeprefix("share ") for line in box.calls_made() if line.startswith("share ")]
+    assert shared == ["-F", "nfs", "-o", "ro,anon=0", str(js)]
     assert not mark.exists()
 
 

@@ -18,6 +18,7 @@ from planner.solaris.inventory import (
     Vtoc,
     Zone,
 )
+from tests.support.plans import os_release
 
 __all__ = ["GIB_KIB", "codes", "findings_of", "host", "mb_vtoc", "nic", "ufs", "vfs", "zone"]
 
@@ -38,6 +39,7 @@ def host(
     interfaces: list[IpInterface] | None = None,
     platform: tuple[str, str, str, str] = V240,
     memory_mb: int | None = 4096,
+    release: str | None = None,
 ) -> HostInventory:
     """A host; disks given in MB get 1 MB cylinders so layout numbers stay exact."""
     machine, processor, uname_i, model = platform
@@ -59,6 +61,7 @@ def host(
         metadevices=metadevices or [],
         devices=devices or [],
         interfaces=interfaces or [],
+        release=os_release(release, "x86" if machine == "i86pc" else "sparc") if release else None,
     )
 
 

@@ -115,7 +115,14 @@ def test_zonepath_on_nfs_is_a_blocker_by_longest_mount_prefix() -> None:
         assert finding.severity.value == "blocker"
         assert finding.resource.startswith("zonepath /")
         assert f"mounted on {mount}" in finding.message
-        assert f"zoneadm -z {name} move /zones/{name}" in finding.remedy
+        # A new local path, where the local zones live, that the layout plans: not the zone's own path.
+        new_path = f"/export/zones/{name}"
+        assert f"zoneadm -z {name} move {new_path}" in finding.remedy
+        assert finding.details["new_zonepath"] == new_path
+        assert result.layout.relocations[name] == new_path
+    zonepaths = next(p for p in result.layout.planned if p.mount_point == "/export/zones")
+    assert "moved off NFS to /export/zones/remote" in zonepaths.basis
+    assert "moved off NFS to /export/zones/dfonly" in zonepaths.basis
 
 
 # "add fs, type=lofs: Success"
@@ -180,11 +187,13 @@ def test_svm_under_a_zone_and_under_the_global_zone() -> None:
         Metadevice("d12", "concat", ["c1t1d0s0"]),
         Metadevice("d50", "softpart", ["c1t1d0s7"]),
     ]
+    # Before 10/08 even a plain root mirror cannot be left to JumpStart to rebuild [FL1008].
     src = host(
         "src",
         zones=[zone("z1", fs=[ufs("/data", "/dev/md/dsk/d50")])],
         vfstab=[vfs("/dev/md/dsk/d10", "/", "ufs", fsck="1", boot="no")],
         metadevices=metadevices,
+        release="5/08",
     )
     result = compute_plan(src, host("dst"))
     zone_svm = one(result, "z1", "SVM_IN_USE")
@@ -196,6 +205,7 @@ def test_svm_under_a_zone_and_under_the_global_zone() -> None:
     assert host_svm.zone is None and host_svm.resource == "fs /"
     assert "d10 (mirror of d11, d12)" in host_svm.message and "c1t0d0s0, c1t1d0s0" in host_svm.message
     assert "metadetach d10 d12" in host_svm.remedy and "metaroot /dev/dsk/c1t0d0s0" in host_svm.remedy
+    assert "5/08 is older than 10/08" in host_svm.message
     assert result.verdict.value == "blocked"
 
 
