@@ -91,7 +91,15 @@ def _create_parser(out: Writer, prog: str) -> _Parser:
     parser.add_argument("-T", dest="content_type", default="", help="content_type")
     parser.add_argument("-m", dest="master", default="", help="creation_master (default: this host)")
     parser.add_argument("-i", dest="date", default="", help="creation_date YYYYMMDDhhmmss (UTC)")
-    parser.add_argument("-U", dest="user", action="append", default=[], help="user keyword X-key=value")
+    parser.add_argument(
+        "-U",
+        dest="user",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="identification keyword (repeatable): X-name=value of your own, or one of the documented "
+        "ones, e.g. content_architectures=sun4u,sun4v; computed ones (archive_id, sizes) are refused",
+    )
     parser.add_argument("-u", dest="sections", action="append", default=[], help="user section to include")
     parser.add_argument("-d", dest="section_dir", default=".", help="directory holding the -u section files")
     parser.add_argument("-L", dest="archiver", default="cpio", help="archiver: only cpio is supported")
@@ -117,8 +125,12 @@ def _user_keywords(pairs: list[str]) -> dict[str, str]:
     keywords: dict[str, str] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
-        if not sep:
-            raise _UsageError(f"-U {pair!r}: expected X-key=value")
+        if not sep or not key:
+            raise _UsageError(
+                f"-U {pair!r}: expected KEY=value (X-name=value, or e.g. content_architectures=...)"
+            )
+        if keywords.get(key, value) != value:
+            raise _UsageError(f"-U {key} is given twice with different values")
         keywords[key] = value
     return keywords
 
@@ -276,7 +288,7 @@ def _cmd_zones(argv: Sequence[str], out: Writer) -> int:
 
 USAGE = """\
 usage: flar create -n NAME [-R ROOT] [-x PATH]... [-c] [-S] [-H] [-a AUTHOR] [-e DESCR]
-                   [-T TYPE] [-m MASTER] [-i DATE] [-U X-key=val]... ARCHIVE
+                   [-T TYPE] [-m MASTER] [-i DATE] [-U KEY=VALUE]... ARCHIVE
        flar info [-l] [-k KEYWORD] ARCHIVE
        flar extract [--no-devices] ARCHIVE DEST
        flar verify ARCHIVE

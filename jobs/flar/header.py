@@ -299,11 +299,78 @@ def check_keyword_value(keyword: str, value: str) -> None:
         raise ValueError(f"{keyword} must be a single line without NUL characters")
 
 
-def check_user_keyword(keyword: str) -> None:
-    if not keyword.startswith("X-") or len(keyword) < 3:
-        raise ValueError(f"user keyword {keyword!r} must begin with 'X-' (flarcreate -U X-name=value)")
+# Identification keywords ``flarcreate -U`` may set besides X- keywords: the ones Oracle's
+# keyword tables document as describing the archive (content_*) or the master it was made on
+# (creation_*, which "default from uname"); content_architectures=sun4u,sun4v is how a sun4u
+# master's archive is made installable on sun4v (solaris10-releases.md §3).
+SETTABLE_KEYWORDS: tuple[str, ...] = (
+    "content_architectures",
+    "content_author",
+    "content_description",
+    "content_type",
+    "creation_date",
+    "creation_master",
+    "creation_node",
+    "creation_hardware_class",
+    "creation_platform",
+    "creation_processor",
+    "creation_release",
+    "creation_os_name",
+    "creation_os_version",
+)
+
+# Keywords the tool computes itself or that another flag owns: -U may not set them.
+COMPUTED_KEYWORDS: dict[str, str] = {
+    "archive_id": "flarcreate computes it from the payload (-H leaves it out)",
+    "files_archived_method": "flarcreate writes the archiver it used (cpio; -L)",
+    "files_compressed_method": "flarcreate writes it (-c compresses)",
+    "files_archived_size": "flarcreate computes it (-S leaves it out)",
+    "files_unarchived_size": "flarcreate computes it (-S leaves it out)",
+    "type": "flarcreate writes it (FULL; differential archives are not made here)",
+    "rootpool": "only ZFS root-pool archives carry it, and they are not made here",
+    "content_name": "it is the archive name: give it with -n",
+    "section_begin": "it delimits sections",
+    "section_end": "it delimits sections",
+}
+
+_ARCHITECTURE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+-]*")
+
+
+def check_user_keyword(keyword: str) -> str:
+    """The keyword as it will be written (``-U KEY=value``), or ValueError saying why not.
+
+    ``X-`` keywords are the user's and kept as written; the documented settable
+    identification keywords are matched case-insensitively (as Sun's reader
+    does) and returned lowercase; computed ones are refused by name.
+    """
     if any(ch in keyword for ch in "=\n\r\0"):
-        raise ValueError(f"user keyword {keyword!r} may not contain '=', newlines or NUL")
+        raise ValueError(f"-U keyword {printable_excerpt(keyword)} may not contain '=', newlines or NUL")
+    if keyword[:2].upper() == "X-":
+        if not keyword.startswith("X-") or len(keyword) < 3:
+            raise ValueError(f"user keyword {keyword!r} must begin with 'X-' and a name (e.g. X-department)")
+        return keyword
+    lowered = keyword.lower()
+    if lowered in SETTABLE_KEYWORDS:
+        return lowered
+    if lowered in COMPUTED_KEYWORDS:
+        raise ValueError(f"-U {lowered}: {COMPUTED_KEYWORDS[lowered]}; it cannot be set with -U")
+    raise ValueError(
+        f"-U {printable_excerpt(keyword)}: not an identification keyword flarcreate lets you set; "
+        f"keywords of your own begin with 'X-' (e.g. X-{keyword or 'name'}), and the documented ones "
+        f"are {', '.join(SETTABLE_KEYWORDS)}"
+    )
+
+
+def check_architectures(value: str) -> tuple[str, ...]:
+    """content_architectures: a comma-separated list of kernel architectures (sun4u,sun4v)."""
+    items = tuple(item.strip() for item in value.split(","))
+    for item in items:
+        if not _ARCHITECTURE_RE.fullmatch(item):
+            raise ValueError(
+                f"content_architectures={printable_excerpt(value)}: expected kernel architectures "
+                "separated by commas, e.g. sun4u,sun4v"
+            )
+    return items
 
 
 def check_section_name(name: str) -> None:
