@@ -25,8 +25,9 @@ binary when it is installed).  Then, outside the alternation: the pure-Python LZ
 throughput against ``compress`` on the same 8 MiB of the small tree's payload, and the latency
 of ``python -m jobs.flar --help`` against ``python -c pass`` (20 alternated runs each).
 
-Each step runs ``BENCH_REPEAT`` times (default 3), round-robin across the steps, each run after
-an untimed ``sync`` and into a fresh output name (nothing is deleted until the end, so no step
+Each step runs ``BENCH_REPEAT`` times (default 3), round-robin across the steps (rotated each
+round, so GNU and zflar take turns going first), each run after an untimed ``sync`` and into a
+fresh output name (nothing is deleted until the end, so no step
 pays for another's writeback or block discards).  The best run of each step is the headline and
 the median is reported too, wall and CPU (user+system, children included).
 
@@ -174,13 +175,22 @@ def _run_once(func: Callable[[int], object], index: int) -> tuple[float, float]:
 
 
 def _interleaved(
-    steps: dict[str, Callable[[int], object]], repeat: int
+    groups: list[dict[str, Callable[[int], object]]], repeat: int
 ) -> dict[str, list[tuple[float, float]]]:
-    """Round-robin over the steps, so a machine that slows down over time hurts every step alike."""
-    results: dict[str, list[tuple[float, float]]] = {name: [] for name in steps}
+    """Round-robin over the steps, so a machine that slows down over time hurts every step alike.
+
+    Each group's steps run in a rotated order in each round (GNU first, then second, ...), so
+    no step always follows the same predecessor and inherits its after-effects (the kernel's
+    work for 30,000 new inodes outlives the ``sync``).  Groups keep their order: an extraction
+    needs the same round's archive.
+    """
+    results: dict[str, list[tuple[float, float]]] = {name: [] for group in groups for name in group}
     for index in range(repeat):
-        for name, func in steps.items():
-            results[name].append(_run_once(func, index))
+        for group in groups:
+            names = list(group)
+            shift = index % len(names)
+            for name in names[shift:] + names[:shift]:
+                results[name].append(_run_once(group[name], index))
     return results
 
 
@@ -285,15 +295,11 @@ def _measure_tree(kind: str, root: Path, work: Path, env: dict[str, str], repeat
         if not report.ok or report.hash_status != "match" or report.not_created:
             raise RuntimeError(f"engine extract: {report.hash_status}, refused {report.refused[:3]}")
 
-    steps: dict[str, Callable[[int], object]] = {
-        "cat": lambda _index: _sh(CAT, root),
-        "gnu_create": gnu_create,
-        "cli_create": cli_create,
-        "engine_create": engine_create,
-        "gnu_extract": gnu_extract,
-        "cli_extract": cli_extract,
-        "engine_extract": engine_extract,
-    }
+    groups: list[dict[str, Callable[[int], object]]] = [
+        {"cat": lambda _index: _sh(CAT, root)},
+        {"gnu_create": gnu_create, "cli_create": cli_create, "engine_create": engine_create},
+        {"gnu_extract": gnu_extract, "cli_extract": cli_extract, "engine_extract": engine_extract},
+    ]
     if kind == "small":
 
         def gnu_compress(index: int) -> None:
@@ -302,9 +308,8 @@ def _measure_tree(kind: str, root: Path, work: Path, env: dict[str, str], repeat
         def cli_create_c(index: int) -> None:
             _flar(env, "create", "-c", "-n", "bench", "-R", str(root), str(work / f"{kind}-c-{index}.flar"))
 
-        steps["gnu_compress"] = gnu_compress
-        steps["cli_create_c"] = cli_create_c
-    results = _interleaved(steps, repeat)
+        groups.append({"gnu_compress": gnu_compress, "cli_create_c": cli_create_c})
+    results = _interleaved(groups, repeat)
     _check_same_tree(work / f"{kind}-gnu-x0", work / f"{kind}-cli-x0")
     _check_same_tree(work / f"{kind}-gnu-x0", work / f"{kind}-engine-x0")
     summary = _summary(results)
