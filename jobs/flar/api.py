@@ -43,11 +43,23 @@ def create_for_executor(
     grafts: Mapping[str, str | os.PathLike[str]] | None = None,
     on_progress: ProgressCallback | None = None,
     cancel: Callable[[], bool] | None = None,
+    user_keywords: Mapping[str, str] | None = None,
+    system: SystemInfo | None = None,
+    rehearsal: str = "",
 ) -> ArchiveOutcome:
-    """flarcreate of a host tree; ``grafts`` maps mount points to the slices mounted there."""
-    system = SystemInfo.local()
-    if creation_node:
-        system = dataclasses.replace(system, node=creation_node)
+    """flarcreate of a host tree; ``grafts`` maps mount points to the slices mounted there.
+
+    ``user_keywords`` are ``-U`` keywords (X-..., content_architectures=...).  ``system``
+    gives the creation_* keywords of the host the tree stands for.  ``rehearsal`` marks an
+    archive made on a worker from a copy of the host's tree (``X-zflar-rehearsal=<text>``,
+    and the worker's own uname under ``X-zflar-rehearsal-worker``); with it and no
+    ``system``, only creation_node (= ``creation_node``) is recorded, never the worker's OS.
+    Without either, the worker's uname is recorded with creation_node replaced (as before).
+    """
+    if system is None:
+        system = SystemInfo() if rehearsal else SystemInfo.local()
+        if creation_node:
+            system = dataclasses.replace(system, node=creation_node)
     options = CreateOptions(
         name=name,
         root=os.fspath(root),
@@ -57,6 +69,8 @@ def create_for_executor(
         author=author,
         master=creation_node,
         system=system,
+        user_keywords=dict(user_keywords or {}),
+        rehearsal=rehearsal,
         grafts={point: os.fspath(source) for point, source in (grafts or {}).items()},
     )
     result = create(output, options, on_progress=on_progress, cancel=cancel)

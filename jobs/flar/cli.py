@@ -7,28 +7,37 @@ is accepted as a synonym of ``create``, as on Solaris.
 Exit status: 0 success; 1 the archive was read but failed a check (archive_id
 mismatch, entries refused during extraction, keyword not present); 2 bad
 usage or an archive/tree that cannot be read (one line on stderr, no
-traceback).
+traceback); 141 (128 + SIGPIPE, what a shell shows for a Unix tool killed by
+SIGPIPE) when the reader of stdout went away (``flar info -l A | head``),
+silently.
 
 The core is :func:`main`, a pure function of (argv, stdout, stderr), so the
-Django management command is a thin wrapper and tests need no Django.
+Django management command (``manage.py flar``) and ``python -m jobs.flar`` are
+thin wrappers around :func:`run_console`, and tests need no Django.
+
+Start-up is kept light: the engine modules (writer, reader, extract, zones) are
+imported by the subcommand that needs them, so ``--help`` and usage errors
+answer without loading them.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import sys
 from collections.abc import Sequence
-from typing import NoReturn, Protocol
+from typing import TYPE_CHECKING, NoReturn, Protocol
 
 from .errors import FlarError
-from .extract import ExtractReport, extract
-from .reader import HashStatus, info, list_members, verify
-from .writer import CreateOptions, create
-from .zones import zones_in_archive
+
+if TYPE_CHECKING:
+    from .extract import ExtractReport
+    from .writer import CreateOptions
 
 EXIT_OK = 0
 EXIT_CHECK_FAILED = 1
 EXIT_USAGE = 2
+EXIT_BROKEN_PIPE = 128 + 13  # SIGPIPE
 
 
 class Writer(Protocol):
@@ -82,7 +91,15 @@ def _create_parser(out: Writer, prog: str) -> _Parser:
     parser.add_argument("-T", dest="content_type", default="", help="content_type")
     parser.add_argument("-m", dest="master", default="", help="creation_master (default: this host)")
     parser.add_argument("-i", dest="date", default="", help="creation_date YYYYMMDDhhmmss (UTC)")
-    parser.add_argument("-U", dest="user", action="append", default=[], help="user keyword X-key=value")
+    parser.add_argument(
+        "-U",
+        dest="user",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="identification keyword (repeatable): X-name=value of your own, or one of the documented "
+        "ones, e.g. content_architectures=sun4u,sun4v; computed ones (archive_id, sizes) are refused",
+    )
     parser.add_argument("-u", dest="sections", action="append", default=[], help="user section to include")
     parser.add_argument("-d", dest="section_dir", default=".", help="directory holding the -u section files")
     parser.add_argument("-L", dest="archiver", default="cpio", help="archiver: only cpio is supported")
@@ -108,13 +125,19 @@ def _user_keywords(pairs: list[str]) -> dict[str, str]:
     keywords: dict[str, str] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
-        if not sep:
-            raise _UsageError(f"-U {pair!r}: expected X-key=value")
+        if not sep or not key:
+            raise _UsageError(
+                f"-U {pair!r}: expected KEY=value (X-name=value, or e.g. content_architectures=...)"
+            )
+        if keywords.get(key, value) != value:
+            raise _UsageError(f"-U {key} is given twice with different values")
         keywords[key] = value
     return keywords
 
 
 def _create_options(args: argparse.Namespace) -> CreateOptions:
+    from .writer import CreateOptions
+
     if args.archiver != "cpio":
         raise _UsageError(f"-L {args.archiver}: only cpio archives can be written (newc, as cpio -c)")
     exclude = list(args.exclude)
@@ -148,6 +171,8 @@ def _create_options(args: argparse.Namespace) -> CreateOptions:
 
 def _cmd_create(argv: Sequence[str], out: Writer, prog: str) -> int:
     args = _create_parser(out, prog).parse_args(argv)
+    from .writer import create
+
     result = create(args.archive, _create_options(args))
     out.write(f"Archive creation complete: {result.path}\n")
     if result.archive_id:
@@ -169,6 +194,8 @@ def _cmd_info(argv: Sequence[str], out: Writer) -> int:
     parser.add_argument("-k", dest="keyword", help="print only this keyword's value")
     parser.add_argument("archive")
     args = parser.parse_args(argv)
+    from .reader import info, list_members
+
     if args.list:
         for member in list_members(args.archive):
             out.write(f"{_printable(member.name)}\n")
@@ -212,6 +239,9 @@ def _cmd_extract(argv: Sequence[str], out: Writer, err: Writer) -> int:
     parser.add_argument("archive")
     parser.add_argument("dest")
     args = parser.parse_args(argv)
+    from .extract import extract
+    from .reader import HashStatus
+
     report = extract(args.archive, args.dest, allow_devices=False if args.no_devices else None)
     _print_report(report, out)
     if report.hash_status is HashStatus.MISMATCH:
@@ -223,6 +253,8 @@ def _cmd_verify(argv: Sequence[str], out: Writer, err: Writer) -> int:
     parser = _Parser(prog="flar verify", out=out, description="Check archive_id against the payload.")
     parser.add_argument("archive")
     args = parser.parse_args(argv)
+    from .reader import verify
+
     result = verify(args.archive)
     out.write(f"archive_id: {result.status}\n")
     out.write(f"expected: {result.expected or '-'}\n")
@@ -240,6 +272,8 @@ def _cmd_zones(argv: Sequence[str], out: Writer) -> int:
     )
     parser.add_argument("archive")
     args = parser.parse_args(argv)
+    from .zones import zones_in_archive
+
     zones = zones_in_archive(args.archive)
     if not zones:
         out.write("no non-global zones in etc/zones/index\n")
@@ -254,7 +288,7 @@ def _cmd_zones(argv: Sequence[str], out: Writer) -> int:
 
 USAGE = """\
 usage: flar create -n NAME [-R ROOT] [-x PATH]... [-c] [-S] [-H] [-a AUTHOR] [-e DESCR]
-                   [-T TYPE] [-m MASTER] [-i DATE] [-U X-key=val]... ARCHIVE
+                   [-T TYPE] [-m MASTER] [-i DATE] [-U KEY=VALUE]... ARCHIVE
        flar info [-l] [-k KEYWORD] ARCHIVE
        flar extract [--no-devices] ARCHIVE DEST
        flar verify ARCHIVE
@@ -292,6 +326,8 @@ def main(argv: Sequence[str], stdout: Writer, stderr: Writer) -> int:
         return _dispatch(list(argv), stdout, stderr)
     except _Done as done:
         return done.status
+    except BrokenPipeError:
+        return EXIT_BROKEN_PIPE
     except _UsageError as exc:
         stderr.write(f"flar: {_printable(str(exc))}\n")
         return EXIT_USAGE
@@ -301,3 +337,34 @@ def main(argv: Sequence[str], stdout: Writer, stderr: Writer) -> int:
     except FlarError as exc:
         stderr.write(f"flar: {_printable(str(exc))}\n")
         return EXIT_USAGE
+
+
+def run_console(argv: Sequence[str]) -> int:
+    """:func:`main` on the process's own stdout and stderr; the exit status.
+
+    ``python -m jobs.flar`` and ``manage.py flar`` both end here.  When the
+    reader of stdout goes away (``flar info -l A | head``) the command stops
+    quietly with :data:`EXIT_BROKEN_PIPE`: no traceback, and no "Exception
+    ignored" from the interpreter's final flush either.
+    """
+    try:
+        status = main(argv, sys.stdout, sys.stderr)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        status = EXIT_BROKEN_PIPE
+    if status == EXIT_BROKEN_PIPE:
+        _discard_stdout()
+    return status
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's last flush cannot fail again."""
+    try:
+        fileno = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fileno)
+    finally:
+        os.close(devnull)

@@ -49,7 +49,7 @@ from .errors import FlarError
 from .newc import Member, MemberType
 from .payload import Backend, PayloadReader
 from .progress import CancelCallback, ProgressCallback, Throttle
-from .reader import Archive, CpioParser, HashStatus, hash_status
+from .reader import Archive, CpioParser, HashStatus, RawHeader, hash_status
 
 _OPEN_DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 _CREATE_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
@@ -57,6 +57,7 @@ _DIR_CACHE_LIMIT = 256
 # Keep reports bounded even for a hostile archive with millions of bad names.
 MAX_REPORTED = 1000
 _SETID = stat.S_ISUID | stat.S_ISGID
+_IFMT = 0o170000
 
 # Extraction limits (docs/security.md, "Extraction limits").
 # files_unarchived_size is the installer's own space estimate (the sum of the file sizes),
@@ -71,6 +72,18 @@ RATIO_FLOOR_BYTES = 64 << 20
 # Stop before the destination is full: keep 5 % of the free space, at most 256 MiB.
 FREE_RESERVE_DIVISOR = 20
 FREE_RESERVE_MAX = 256 << 20
+
+
+def _current_umask() -> int | None:
+    """This process's umask, read without changing it (os.umask would race other threads)."""
+    try:
+        with open("/proc/self/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
 
 
 def size_limit(declared: int | None) -> int | None:
@@ -100,6 +113,12 @@ class _Limits:
     file_bytes: int | None  # declared + slack
     payload_bytes: int | None  # compression-ratio cap
     free_bytes: int  # free space at the start, less the reserve
+
+    def file_limit(self) -> int:
+        """The most file data the extraction may write in all (the tighter of the two limits)."""
+        if self.file_bytes is None:
+            return self.free_bytes
+        return min(self.free_bytes, self.file_bytes)
 
     def file_room(self, written: int) -> tuple[int, str]:
         """How many more file bytes may be written, and what stops them."""
@@ -218,6 +237,9 @@ class _Directories:
         for fd in self._fds.values():
             os.close(fd)
         self._fds.clear()
+        self.generation += 1  # descriptors handed out before are closed now
+
+    generation = 0
 
     def open(self, parts: tuple[bytes, ...], *, create: bool = True) -> int:
         if not parts:
@@ -303,20 +325,92 @@ class _Extractor:
         self._deferred: dict[tuple[int, int, int], list[tuple[tuple[bytes, ...], Member]]] = {}
         self._refused_keys: set[tuple[int, int, int]] = set()
         self._dir_attrs: list[tuple[tuple[bytes, ...], Member]] = []
+        # The fast path's parent directory: raw name prefix -> descriptor (one entry is enough,
+        # archives list a directory's files together), valid while the cache generation holds.
+        self._fast_head: bytes | None = None
+        self._fast_parent = -1
+        self._fast_prefix = b""
+        self._fast_generation = -1
+        self._own_ids = (os.geteuid(), os.getegid())
+        self._fast_owner: tuple[int, int] | None = None
+        umask = _current_umask()
+        self._umask = 0o7777 if umask is None else umask
+        self._file_limit = limits.file_limit()
 
     # driver ---------------------------------------------------------------------------------------
 
     def run(self) -> None:
+        parser = self._parser
+        dirs = self._dirs
+        tick = self._throttle.tick
+        report = self._report
         try:
-            for member in self._parser:
+            while (raw := parser.next_raw()) is not None:
                 self._check_payload()
-                self._dirs.trim()
-                self._one(member)
-                self._throttle.tick(self._report.bytes_written, member.name_bytes)
+                dirs.trim()
+                fields = raw[1]
+                # Most entries of a system tree are plain files: the fast path takes them when
+                # nothing is unusual (name, existing file, set-id bits, links); else the full path.
+                if fields[1] & _IFMT != stat.S_IFREG or fields[4] > 1 or not self._fast_file(raw):
+                    self._one(parser.member(raw))
+                tick(report.bytes_written, raw[2])
             self._finish_deferred_links()
             self._apply_directory_attributes()
         finally:
             self._dirs.close()
+
+    def _fast_file(self, raw: RawHeader) -> bool:
+        """A regular single-link file with a plain name; False (nothing consumed) to let
+        :meth:`_one` handle the entry instead.  Same checks and outcome as :meth:`_file`."""
+        _offset, fields, name = raw
+        head, _, leaf = name.rpartition(b"/")
+        if leaf in (b"", b".", b"..") or b"\0" in name or name[:1] == b"/":
+            return False
+        mode = fields[1] & 0o7777
+        if mode & _SETID:
+            return False
+        dirs = self._dirs
+        if head != self._fast_head or self._fast_generation != dirs.generation:
+            try:
+                parts = safe_parts(head) if head else ()
+                parent = dirs.open(parts)
+            except (_Refused, OSError):
+                return False
+            self._fast_head, self._fast_parent, self._fast_generation = head, parent, dirs.generation
+            self._fast_prefix = b"/".join(parts) + b"/" if parts else b""
+            # A new file's group is ours unless its directory is set-group-ID.
+            self._fast_owner = None if os.fstat(parent).st_mode & stat.S_ISGID else self._own_ids
+        # Created with its final mode when the umask leaves it alone (no fchmod needed);
+        # the directories around it stay 0700 until the end, so nobody else sees it filling.
+        exact = not mode & self._umask
+        try:
+            fd = os.open(leaf, _CREATE_FILE, mode if exact else 0o600, dir_fd=self._fast_parent)
+        except OSError:
+            return False  # an existing name, or an error: _file sorts it out and reports it
+        try:
+            parser = self._parser
+            view = parser.take_data() if fields[6] else None
+            if view is not None:
+                self._check_payload()
+                self._write_view(fd, view, name)
+            elif fields[6]:
+                self._write_data(fd, name)
+            try:
+                if self._is_root and (fields[2], fields[3]) != self._fast_owner:
+                    os.fchown(fd, fields[2], fields[3])  # (a new file is already ours: no call)
+                if not exact:
+                    os.fchmod(fd, mode)
+                os.utime(fd, (fields[5], fields[5]))
+            except OSError as exc:
+                # As in _one: one entry the file system would not take is refused, not fatal.
+                self._refuse(os.fsdecode(name), f"not extracted ({exc.strerror or exc})")
+                return True
+        finally:
+            os.close(fd)
+        self._created.add(self._fast_prefix + leaf)
+        counts = self._report.counts
+        counts["file"] = counts.get("file", 0) + 1
+        return True
 
     def _one(self, member: Member) -> None:
         try:
@@ -409,7 +503,7 @@ class _Extractor:
         parent = self._dirs.open(parts[:-1])
         fd = self._create_file(parent, parts)
         try:
-            self._write_data(fd, member)
+            self._write_data(fd, member.name_bytes)
             self._set_attributes_fd(fd, member)
         finally:
             os.close(fd)
@@ -431,22 +525,30 @@ class _Extractor:
                 self._payload.position,
             )
 
-    def _write_data(self, fd: int, member: Member) -> None:
+    def _write_data(self, fd: int, name: bytes) -> None:
+        for view in self._parser.data_views():
+            self._check_payload()
+            self._write_view(fd, view, name)
+
+    def _write_view(self, fd: int, view: memoryview, name: bytes) -> None:
+        """Write one piece of a member's data, within the limits; FlarError stops everything."""
+        report = self._report
         try:
-            for view in self._parser.data_views():
-                self._check_payload()
-                room, why = self._limits.file_room(self._report.bytes_written)
-                if len(view) > room:
-                    self._write_all(fd, view[:room])
-                    raise FlarError(
-                        f"extraction stopped in {member.name!r}: {why}",
-                        self._report.archive,
-                        self._payload.position,
-                    )
-                self._write_all(fd, view)
+            if report.bytes_written + len(view) > self._file_limit:
+                room, why = self._limits.file_room(report.bytes_written)
+                self._write_all(fd, view[:room])
+                raise FlarError(
+                    f"extraction stopped in {os.fsdecode(name)!r}: {why}",
+                    report.archive,
+                    self._payload.position,
+                )
+            count = os.write(fd, view)
+            report.bytes_written += count
+            if count < len(view):
+                self._write_all(fd, view[count:])
         except OSError as exc:
             # Out of space or an I/O error is not one bad entry: stop the whole extraction.
-            raise FlarError(f"cannot write {member.name!r}: {exc.strerror}", self._report.archive) from None
+            raise FlarError(f"cannot write {os.fsdecode(name)!r}: {exc.strerror}", report.archive) from None
 
     def _write_all(self, fd: int, view: memoryview | bytes) -> None:
         while view:

@@ -37,6 +37,8 @@ ARCHIVE = "archive"
 ARCHIVE_LINE = f"{SECTION_BEGIN}={ARCHIVE}"
 # No flar header line needs more than this; longer ones are corruption or hostile input.
 MAX_LINE = 1 << 20
+# Bytes read to recognise a file that is not a flar (a tar header's "ustar" is at 257).
+_SNIFF_BYTES = 512
 
 # Keywords Sun's reader knows (spmisvc_api.h FLARIdentSection), in the order flarcreate writes them.
 KNOWN_KEYWORDS: tuple[str, ...] = (
@@ -98,7 +100,53 @@ class FlarHeader:
     warnings: list[str] = field(default_factory=list)
 
 
+NOT_A_FLAR = "not a flash archive (no FlAsH-aRcHiVe cookie)"
+
+# What a file that is not a flash archive often is instead: (magic at offset 0, description).
+_OTHER_FORMATS: tuple[tuple[bytes, str], ...] = (
+    (b"070701", "a bare cpio archive (newc)"),
+    (b"070702", "a bare cpio archive (crc)"),
+    (b"070707", "a bare cpio archive (odc)"),
+    (b"\xc7\x71", "a bare binary cpio archive"),
+    (b"\x71\xc7", "a bare binary cpio archive"),
+    (b"\x1f\x9d", "compress(1) data (.Z)"),
+    (b"\x1f\x8b", "gzip data"),
+    (b"BZh", "bzip2 data"),
+    (b"\xfd7zXZ\x00", "xz data"),
+    (b"PK\x03\x04", "a zip archive"),
+)
+
+
+def not_a_flar_message(start: bytes) -> str:
+    """Why a file that does not begin with the cookie is refused: what it looks like, printably."""
+    if not start:
+        return f"{NOT_A_FLAR}: the file is empty"
+    for magic, what in _OTHER_FORMATS:
+        if start.startswith(magic):
+            return f"{NOT_A_FLAR}: this is {what}"
+    if start[257:262] == b"ustar":
+        return f"{NOT_A_FLAR}: this is a tar archive"
+    return f"{NOT_A_FLAR}: the file begins with {printable_excerpt(start)}"
+
+
+def printable_excerpt(data: bytes | str, limit: int = 40) -> str:
+    """A quoted excerpt that is printable ASCII only: other bytes/characters as escapes.
+
+    Never lets raw bytes of a hostile or binary file reach a terminal, a log or a page.
+    """
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogateescape")
+    more = "..." if len(data) > limit else ""
+    shown = "".join(
+        chr(byte) if 0x20 <= byte < 0x7F and byte not in (0x22, 0x5C) else f"\\x{byte:02x}"
+        for byte in data[:limit]
+    )
+    return f'"{shown}{more}"'
+
+
 def parse_cookie(line: str, path: str = "") -> tuple[int, int]:
+    if not line.startswith(COOKIE_PREFIX):
+        raise FlarError(not_a_flar_message(line.encode("utf-8", "surrogateescape")), path)
     match = _COOKIE_RE.fullmatch(line)
     if match is None:
         raise FlarError(
@@ -139,17 +187,33 @@ class _LineReader:
         self._stream = stream
         self._path = path
         self.offset = 0
+        self._pushback = b""
+
+    def peek_start(self) -> bytes:
+        """The first bytes of the stream (enough to recognise other formats), not consumed."""
+        self._pushback = self._stream.read(_SNIFF_BYTES)
+        return self._pushback
+
+    def _readline(self) -> bytes:
+        if not self._pushback:
+            return self._stream.readline(MAX_LINE)
+        head, newline, rest = self._pushback.partition(b"\n")
+        if newline:
+            self._pushback = rest
+            return head + newline
+        self._pushback = b""
+        return head + self._stream.readline(MAX_LINE - len(head))
 
     def read_line(self, *, what: str, skipping: bool = False) -> str | None:
         """The next line without its newline, None at end of file."""
-        raw = self._stream.readline(MAX_LINE)
+        raw = self._readline()
         if not raw:
             return None
         self.offset += len(raw)
         while not raw.endswith(b"\n"):
             if not skipping:
                 raise FlarError(f"{what}: line longer than {MAX_LINE} bytes or missing newline", self._path)
-            more = self._stream.readline(MAX_LINE)
+            more = self._readline()
             if not more:
                 raise FlarError(f"{what}: file ends inside a line", self._path)
             self.offset += len(more)
@@ -160,11 +224,12 @@ class _LineReader:
 def read_header(stream: BinaryIO, path: str = "") -> FlarHeader:
     """Parse cookie and sections from the start of ``stream`` up to the payload."""
     reader = _LineReader(stream, path)
+    start = reader.peek_start()
+    if not start.startswith(COOKIE_PREFIX.encode()):
+        # Checked on raw bytes before any line is decoded: a binary file is named, not printed.
+        raise FlarError(not_a_flar_message(start), path)
     first = reader.read_line(what="cookie")
-    if first is None:
-        raise FlarError("empty file: not a flash archive", path)
-    if first.startswith(("070701", "070702", "070707")):
-        raise FlarError("not a flash archive: this is a bare cpio archive (no FlAsH-aRcHiVe cookie)", path)
+    assert first is not None  # the cookie prefix was there
     version = parse_cookie(first, path)
     second = reader.read_line(what="identification")
     if second != f"{SECTION_BEGIN}={IDENTIFICATION}":
@@ -222,7 +287,7 @@ def _skip_to_archive(reader: _LineReader, header: FlarHeader, path: str) -> None
 
 
 def _preview(text: str, limit: int = 60) -> str:
-    return repr(text if len(text) <= limit else text[:limit] + "...")
+    return printable_excerpt(text, limit)
 
 
 # --- writing -----------------------------------------------------------------------------------
@@ -234,11 +299,78 @@ def check_keyword_value(keyword: str, value: str) -> None:
         raise ValueError(f"{keyword} must be a single line without NUL characters")
 
 
-def check_user_keyword(keyword: str) -> None:
-    if not keyword.startswith("X-") or len(keyword) < 3:
-        raise ValueError(f"user keyword {keyword!r} must begin with 'X-' (flarcreate -U X-name=value)")
+# Identification keywords ``flarcreate -U`` may set besides X- keywords: the ones Oracle's
+# keyword tables document as describing the archive (content_*) or the master it was made on
+# (creation_*, which "default from uname"); content_architectures=sun4u,sun4v is how a sun4u
+# master's archive is made installable on sun4v (solaris10-releases.md §3).
+SETTABLE_KEYWORDS: tuple[str, ...] = (
+    "content_architectures",
+    "content_author",
+    "content_description",
+    "content_type",
+    "creation_date",
+    "creation_master",
+    "creation_node",
+    "creation_hardware_class",
+    "creation_platform",
+    "creation_processor",
+    "creation_release",
+    "creation_os_name",
+    "creation_os_version",
+)
+
+# Keywords the tool computes itself or that another flag owns: -U may not set them.
+COMPUTED_KEYWORDS: dict[str, str] = {
+    "archive_id": "flarcreate computes it from the payload (-H leaves it out)",
+    "files_archived_method": "flarcreate writes the archiver it used (cpio; -L)",
+    "files_compressed_method": "flarcreate writes it (-c compresses)",
+    "files_archived_size": "flarcreate computes it (-S leaves it out)",
+    "files_unarchived_size": "flarcreate computes it (-S leaves it out)",
+    "type": "flarcreate writes it (FULL; differential archives are not made here)",
+    "rootpool": "only ZFS root-pool archives carry it, and they are not made here",
+    "content_name": "it is the archive name: give it with -n",
+    "section_begin": "it delimits sections",
+    "section_end": "it delimits sections",
+}
+
+_ARCHITECTURE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+-]*")
+
+
+def check_user_keyword(keyword: str) -> str:
+    """The keyword as it will be written (``-U KEY=value``), or ValueError saying why not.
+
+    ``X-`` keywords are the user's and kept as written; the documented settable
+    identification keywords are matched case-insensitively (as Sun's reader
+    does) and returned lowercase; computed ones are refused by name.
+    """
     if any(ch in keyword for ch in "=\n\r\0"):
-        raise ValueError(f"user keyword {keyword!r} may not contain '=', newlines or NUL")
+        raise ValueError(f"-U keyword {printable_excerpt(keyword)} may not contain '=', newlines or NUL")
+    if keyword[:2].upper() == "X-":
+        if not keyword.startswith("X-") or len(keyword) < 3:
+            raise ValueError(f"user keyword {keyword!r} must begin with 'X-' and a name (e.g. X-department)")
+        return keyword
+    lowered = keyword.lower()
+    if lowered in SETTABLE_KEYWORDS:
+        return lowered
+    if lowered in COMPUTED_KEYWORDS:
+        raise ValueError(f"-U {lowered}: {COMPUTED_KEYWORDS[lowered]}; it cannot be set with -U")
+    raise ValueError(
+        f"-U {printable_excerpt(keyword)}: not an identification keyword flarcreate lets you set; "
+        f"keywords of your own begin with 'X-' (e.g. X-{keyword or 'name'}), and the documented ones "
+        f"are {', '.join(SETTABLE_KEYWORDS)}"
+    )
+
+
+def check_architectures(value: str) -> tuple[str, ...]:
+    """content_architectures: a comma-separated list of kernel architectures (sun4u,sun4v)."""
+    items = tuple(item.strip() for item in value.split(","))
+    for item in items:
+        if not _ARCHITECTURE_RE.fullmatch(item):
+            raise ValueError(
+                f"content_architectures={printable_excerpt(value)}: expected kernel architectures "
+                "separated by commas, e.g. sun4u,sun4v"
+            )
+    return items
 
 
 def check_section_name(name: str) -> None:

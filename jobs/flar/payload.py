@@ -235,6 +235,24 @@ class PayloadReader:
             f"payload truncated: {what} needs {wanted} bytes but only {got} remain", self._path, self.position
         )
 
+    def take(self, n: int) -> bytes | None:
+        """``n`` bytes when the current chunk holds them all (the fast path), else None."""
+        off = self._off
+        end = off + n
+        if end > len(self._chunk):
+            return None
+        self._off = end
+        return self._chunk[off:end]
+
+    def take_view(self, n: int) -> memoryview | None:
+        """Like :meth:`take`, as a zero-copy view (member data)."""
+        off = self._off
+        end = off + n
+        if end > len(self._chunk):
+            return None
+        self._off = end
+        return memoryview(self._chunk)[off:end]
+
     def read_exact(self, n: int, what: str) -> bytes:
         chunk, off = self._chunk, self._off
         if len(chunk) - off >= n:

@@ -37,6 +37,8 @@ from .payload import Backend, BackgroundMd5, PayloadReader, make_source
 
 P = ParamSpec("P")
 R = TypeVar("R")
+# (header offset, the 13 numeric fields, name): CpioParser.next_raw's cheap header form.
+RawHeader = tuple[int, tuple[int, ...], bytes]
 
 
 class HashStatus(enum.StrEnum):
@@ -217,15 +219,30 @@ class CpioParser:
 
     def next_member(self) -> Member | None:
         """The next entry's header, or None after ``TRAILER!!!``."""
+        raw = self.next_raw()
+        return None if raw is None else self.member(raw)
+
+    def next_raw(self) -> RawHeader | None:
+        """The next entry's header fields and name, or None after ``TRAILER!!!``.
+
+        The cheap form for hot loops (the extractor's regular files): no Member is built.
+        Its data is next in the stream: call :meth:`member` (symlinks read their target
+        there), :meth:`data_views`, :meth:`read_data` or :meth:`skip_data` before the
+        next entry.
+        """
         if self.finished:
             return None
-        self.skip_data()
-        offset = self._payload.position
-        head = self._payload.read_upto(HEADER_SIZE)
-        if len(head) < HEADER_SIZE:
-            raise self._error("payload ends before the TRAILER!!! entry (truncated archive)", offset)
+        if self._data_left or self._pad_left:
+            self.skip_data()
+        payload = self._payload
+        offset = payload.position
+        head = payload.take(HEADER_SIZE)
+        if head is None:
+            head = payload.read_upto(HEADER_SIZE)
+            if len(head) < HEADER_SIZE:
+                raise self._error("payload ends before the TRAILER!!! entry (truncated archive)", offset)
         magic = head[:6]
-        if magic not in (NEWC_MAGIC, CRC_MAGIC):
+        if magic != NEWC_MAGIC and magic != CRC_MAGIC:
             raise self._error(
                 f"bad cpio header: expected newc (070701) as `cpio -c` writes, found {describe_magic(magic)}",
                 offset,
@@ -234,18 +251,34 @@ class CpioParser:
             fields = decode_fields(head)
         except HeaderError as exc:
             raise self._error(str(exc), offset) from None
-        ino, mode, uid, gid, nlink, mtime, size, dmaj, dmin, rmaj, rmin, namesize, _check = fields
-        name = self._read_name(namesize, offset)
+        namesize = fields[11]
+        if namesize == 0 or namesize > MAX_NAME_SIZE:
+            self._read_name(namesize, offset)  # raises the precise error
+        raw = payload.take(namesize + (-(HEADER_SIZE + namesize) & 3))
+        if raw is None:
+            raw = self._read_name(namesize, offset) + b"\0"
+        elif raw[namesize - 1] != 0:
+            raise self._error("bad cpio header: member name is not NUL-terminated", offset)
+        name = raw[: namesize - 1]
         if name == TRAILER_NAME:
             self.finished = True
             return None
-        self._check_room(size, name, offset)
+        size = fields[6]
+        remaining = payload.remaining
+        if remaining is not None and size + (-size & 3) > remaining:
+            self._check_room(size, name, offset)
+        self._data_left, self._pad_left = size, -size & 3
+        self.count += 1
+        return (offset, fields, name)
+
+    def member(self, raw: RawHeader) -> Member:
+        """The Member of a header from :meth:`next_raw` (reads a symlink's target)."""
+        offset, fields, name = raw
+        ino, mode, uid, gid, nlink, mtime, size, dmaj, dmin, rmaj, rmin, _namesize, _check = fields
         kind = member_type(mode)
         link_target = None
-        self._data_left, self._pad_left = size, padding(size)
         if kind is MemberType.SYMLINK and size <= MAX_LINK_TARGET:
             link_target = os.fsdecode(self.read_data())
-        self.count += 1
         return Member(
             name=os.fsdecode(name),
             mode=mode,
@@ -283,6 +316,16 @@ class CpioParser:
                 f"but only {remaining} remain",
                 offset,
             )
+
+    def take_data(self) -> memoryview | None:
+        """The current member's whole data as one view when the current chunk holds it and its
+        padding (consumed), else None (use :meth:`data_views`)."""
+        size, pad = self._data_left, self._pad_left
+        view = self._payload.take_view(size + pad)
+        if view is None:
+            return None
+        self._data_left = self._pad_left = 0
+        return view[:size] if pad else view
 
     def data_views(self) -> Iterator[memoryview]:
         """The current member's data as zero-copy views (then its padding is consumed)."""

@@ -28,6 +28,7 @@ links) and hard-link data on the last name of each linked inode.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime
 import fcntl
 import hashlib
@@ -47,6 +48,7 @@ from .header import (
     COOKIE,
     SECTION_BEGIN,
     SECTION_END,
+    check_architectures,
     check_keyword_value,
     check_section_name,
     check_user_keyword,
@@ -72,15 +74,21 @@ _NULS = tuple(b"\0" * n for n in range(5))
 
 @dataclass(frozen=True)
 class SystemInfo:
-    """The creation_* keywords; by default this machine's ``uname`` values."""
+    """The creation_* keywords: what the archive says about the master it was made on.
 
-    node: str
-    hardware_class: str
-    platform: str
-    processor: str
-    release: str
-    os_name: str
-    os_version: str
+    ``SystemInfo.local()`` is this machine's ``uname``, what ``flarcreate`` records
+    on a real master.  An empty field leaves its keyword out of the archive, so a
+    caller that archives a *copy* of another host's tree (the local executor's
+    rehearsal) gives that host's values, or none, instead of the worker's.
+    """
+
+    node: str = ""  # creation_node (uname -n); also creation_master's default
+    hardware_class: str = ""  # creation_hardware_class (uname -m), content_architectures' default
+    platform: str = ""  # creation_platform (uname -i)
+    processor: str = ""  # creation_processor (uname -p)
+    release: str = ""  # creation_release (uname -r)
+    os_name: str = ""  # creation_os_name (uname -s)
+    os_version: str = ""  # creation_os_version (uname -v)
 
     @classmethod
     def local(cls) -> SystemInfo:
@@ -94,6 +102,35 @@ class SystemInfo:
             os_name=uname.sysname,
             os_version=uname.version,
         )
+
+    def keywords(self) -> list[tuple[str, str]]:
+        """The creation_* pairs in flarcreate's order, without the empty ones."""
+        pairs = [
+            ("creation_node", self.node),
+            ("creation_hardware_class", self.hardware_class),
+            ("creation_platform", self.platform),
+            ("creation_processor", self.processor),
+            ("creation_release", self.release),
+            ("creation_os_name", self.os_name),
+            ("creation_os_version", self.os_version),
+        ]
+        return [(key, value) for key, value in pairs if value]
+
+
+# The identification keywords that mark an archive made by zflar's local executor: a rehearsal
+# on a worker, from a copy of the source's tree, that touched no Solaris host.
+REHEARSAL_KEYWORD = "X-zflar-rehearsal"
+REHEARSAL_WORKER_KEYWORD = "X-zflar-rehearsal-worker"
+
+_SYSTEM_FIELDS = {
+    "creation_node": "node",
+    "creation_hardware_class": "hardware_class",
+    "creation_platform": "platform",
+    "creation_processor": "processor",
+    "creation_release": "release",
+    "creation_os_name": "os_name",
+    "creation_os_version": "os_version",
+}
 
 
 @dataclass(frozen=True)
@@ -109,17 +146,29 @@ class CreateOptions:
     author: str = ""  # -a
     description: str = ""  # -e (may span lines; continuation lines may not contain '=')
     content_type: str = ""  # -T
-    master: str = ""  # -m, creation_master; default this host's node name
+    master: str = ""  # -m, creation_master; default the node name (system.node)
     creation_date: str = ""  # -i, YYYYMMDDhhmmss (UTC); default now
-    user_keywords: Mapping[str, str] = field(default_factory=dict)  # -U X-key=value
+    # -U KEY=value: X- keywords, and the settable identification keywords (header.SETTABLE_KEYWORDS,
+    # e.g. content_architectures=sun4u,sun4v, creation_release=5.10); computed ones are refused.
+    user_keywords: Mapping[str, str] = field(default_factory=dict)
     user_sections: Mapping[str, str] = field(default_factory=dict)  # section name (X...) -> text
     summary: bool = True
-    content_architectures: tuple[str, ...] = ()  # default: this machine's hardware class
+    content_architectures: tuple[str, ...] = ()  # default: system.hardware_class
+    # The creation_* values; None = this machine's (SystemInfo.local()), unless `rehearsal` is set,
+    # in which case None = none of them (the worker is not the source).
     system: SystemInfo | None = None
+    # A rehearsal made from a copy of a host's tree: written as X-zflar-rehearsal=<this text>, with
+    # the worker's own uname in X-zflar-rehearsal-worker.
+    rehearsal: str = ""
     compressor: Compressor = "auto"  # "system" = compress(1) binary, "python" = built-in LZW
     # Mounted file systems, zflar's stand-in for `mount`: archive-relative directory (the
     # mount point) -> directory whose contents are archived there instead of the tree's.
     grafts: Mapping[str, str] = field(default_factory=dict)
+
+    def effective_system(self) -> SystemInfo:
+        if self.system is not None:
+            return self.system
+        return SystemInfo() if self.rehearsal else SystemInfo.local()
 
 
 @dataclass(frozen=True)
@@ -171,15 +220,47 @@ def _validate(options: CreateOptions) -> None:
         ("content_author", options.author),
         ("content_type", options.content_type),
         ("creation_master", options.master),
+        (REHEARSAL_KEYWORD, options.rehearsal),
     ):
         check_keyword_value(keyword, value)
     if options.creation_date:
         parse_creation_date(options.creation_date)
-    for key, value in options.user_keywords.items():
-        check_user_keyword(key)
-        check_keyword_value(key, value)
+    user_keywords(options)
     for name in options.user_sections:
         check_section_name(name)
+
+
+def user_keywords(options: CreateOptions) -> tuple[dict[str, str], dict[str, str]]:
+    """``-U`` keywords split into (settable identification keywords, X- keywords), checked.
+
+    A settable keyword given both by its own flag and by -U must agree.
+    """
+    settable: dict[str, str] = {}
+    extra: dict[str, str] = {}
+    for raw_key, value in options.user_keywords.items():
+        key = check_user_keyword(raw_key)
+        check_keyword_value(key, value)
+        target = extra if key.startswith("X-") else settable
+        if key in target and target[key] != value:
+            raise ValueError(f"-U {key} is given twice with different values")
+        target[key] = value
+    if options.rehearsal and {REHEARSAL_KEYWORD, REHEARSAL_WORKER_KEYWORD} & set(extra):
+        raise ValueError(f"{REHEARSAL_KEYWORD} is written by the rehearsal option; do not give it with -U")
+    if "creation_date" in settable:
+        parse_creation_date(settable["creation_date"])
+    if "content_architectures" in settable:
+        check_architectures(settable["content_architectures"])
+    for key, flag, value in (
+        ("content_author", "-a", options.author),
+        ("content_description", "-e", options.description),
+        ("content_type", "-T", options.content_type),
+        ("creation_date", "-i", options.creation_date),
+        ("creation_master", "-m", options.master),
+        ("content_architectures", "content_architectures", ",".join(options.content_architectures)),
+    ):
+        if value and key in settable and settable[key] != value:
+            raise ValueError(f"{key} is given twice: {flag} {value!r} and -U {key}={settable[key]!r}")
+    return settable, extra
 
 
 def parse_creation_date(value: str) -> datetime.datetime:
@@ -200,41 +281,58 @@ class _Header:
 
 
 def _identification(options: CreateOptions, system: SystemInfo) -> list[tuple[str, str]]:
-    date = options.creation_date or datetime.datetime.now(datetime.UTC).strftime("%Y%m%d%H%M%S")
+    settable, extra = user_keywords(options)
+    system = dataclasses.replace(
+        system, **{field: settable[key] for key, field in _SYSTEM_FIELDS.items() if key in settable}
+    )
+    date = (
+        settable.get("creation_date")
+        or options.creation_date
+        or datetime.datetime.now(datetime.UTC).strftime("%Y%m%d%H%M%S")
+    )
     pairs: list[tuple[str, str]] = []
     if options.archive_id:
         pairs.append(("archive_id", "0" * ARCHIVE_ID_WIDTH))
-    pairs += [
-        ("files_archived_method", "cpio"),
-        ("creation_date", date),
-        ("creation_master", options.master or system.node),
-        ("content_name", options.name),
-        ("creation_node", system.node),
-        ("creation_hardware_class", system.hardware_class),
-        ("creation_platform", system.platform),
-        ("creation_processor", system.processor),
-        ("creation_release", system.release),
-        ("creation_os_name", system.os_name),
-        ("creation_os_version", system.os_version),
-        ("files_compressed_method", "compress" if options.compress else "none"),
-    ]
+    pairs += [("files_archived_method", "cpio"), ("creation_date", date)]
+    master = settable.get("creation_master") or options.master or system.node
+    if master:
+        pairs.append(("creation_master", master))
+    pairs.append(("content_name", options.name))
+    pairs += system.keywords()
+    pairs.append(("files_compressed_method", "compress" if options.compress else "none"))
     if options.sizing:
         pairs += [("files_archived_size", " " * SIZE_WIDTH), ("files_unarchived_size", " " * SIZE_WIDTH)]
-    if options.content_type:
-        pairs.append(("content_type", options.content_type))
-    if options.author:
-        pairs.append(("content_author", options.author))
-    architectures = options.content_architectures or (system.hardware_class,)
-    pairs.append(("content_architectures", ",".join(architectures)))
+    content_type = settable.get("content_type") or options.content_type
+    if content_type:
+        pairs.append(("content_type", content_type))
+    author = settable.get("content_author") or options.author
+    if author:
+        pairs.append(("content_author", author))
+    if "content_architectures" in settable:
+        architectures = check_architectures(settable["content_architectures"])
+    else:
+        architectures = options.content_architectures or tuple(filter(None, [system.hardware_class]))
+    if architectures:
+        pairs.append(("content_architectures", ",".join(architectures)))
     pairs.append(("type", "FULL"))
-    pairs += list(options.user_keywords.items())
+    pairs += list(extra.items())
+    if options.rehearsal:
+        worker = os.uname()
+        pairs.append((REHEARSAL_KEYWORD, options.rehearsal))
+        pairs.append((REHEARSAL_WORKER_KEYWORD, f"{worker.sysname} {worker.release} {worker.machine}"))
     for key, value in pairs:
         check_keyword_value(key, value)
     return pairs
 
 
+def _description(options: CreateOptions) -> str:
+    settable, _ = user_keywords(options)
+    return settable.get("content_description") or options.description
+
+
 def build_header(options: CreateOptions, root: str, exclusions: list[bytes]) -> _Header:
-    system = options.system or SystemInfo.local()
+    system = options.effective_system()
+    description = _description(options)
     header = _Header(b"")
     out = bytearray(f"{COOKIE}\n{SECTION_BEGIN}=identification\n".encode())
     placeholders = {
@@ -243,13 +341,13 @@ def build_header(options: CreateOptions, root: str, exclusions: list[bytes]) -> 
         "files_unarchived_size": "unarchived_size_at",
     }
     for key, value in _identification(options, system):
-        line = f"{key}={value}\n".encode()
+        if key == "type" and description:
+            # The description block stays together (Sun's reader appends continuation lines to
+            # content_description) and comes just before `type`.
+            out += "".join(f"{text}\n" for text in description_lines(description)).encode()
         if key in placeholders:
             setattr(header, placeholders[key], len(out) + len(key) + 1)
-        out += line
-        if key == "content_architectures" and options.description:
-            # Keep the description block together; Sun's reader appends continuation lines to it.
-            out += "".join(f"{line}\n" for line in description_lines(options.description)).encode()
+        out += f"{key}={value}\n".encode()
     out += f"{SECTION_END}=identification\n".encode()
     if options.summary:
         out += _section_text("summary", _summary(root, exclusions))
@@ -973,4 +1071,11 @@ def _fsync_dir(directory: str) -> None:
         os.close(fd)
 
 
-__all__ = ["CreateOptions", "CreateResult", "SystemInfo", "create"]
+__all__ = [
+    "REHEARSAL_KEYWORD",
+    "REHEARSAL_WORKER_KEYWORD",
+    "CreateOptions",
+    "CreateResult",
+    "SystemInfo",
+    "create",
+]

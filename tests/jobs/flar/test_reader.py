@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import re
 import stat
 import subprocess
 from pathlib import Path
@@ -134,7 +136,7 @@ def test_bad_cookies(tmp_path: Path, cookie: str, message: str) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        (b"", "empty file"),
+        (b"", r"not a flash archive \(no FlAsH-aRcHiVe cookie\): the file is empty"),
         (b"FlAsH-aRcHiVe-2.0\nsection_begin=archive\n", "line 2 must be section_begin=identification"),
         (
             b"FlAsH-aRcHiVe-2.0\nsection_begin=identification\ncontent_name=x\n",
@@ -160,6 +162,70 @@ def test_broken_headers(tmp_path: Path, text: bytes, message: str) -> None:
     path.write_bytes(text)
     with pytest.raises(FlarError, match=message):
         info(path)
+
+
+def _tar_bytes(tmp_path: Path) -> bytes:
+    import tarfile
+
+    (tmp_path / "member").write_text("x")
+    with tarfile.open(tmp_path / "t.tar", "w", format=tarfile.USTAR_FORMAT) as tar:
+        tar.add(tmp_path / "member", arcname="member")
+    return (tmp_path / "t.tar").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("start", "what"),
+    [
+        (
+            b'\x1c\x8b\xff\xfe\xe9\x00\x01 text \\ "q"\n\r\x1b[31m',
+            r'begins with "\\x1c\\x8b\\xff\\xfe\\xe9\\x00\\x01 text \\x5c \\x22q\\x22\\x0a\\x0d\\x1b\[31m"$',
+        ),
+        (b"\x1f\x8b\x08\x00" + bytes(range(256)), "this is gzip data"),
+        (b"\x1f\x9d\x90" + bytes(range(256)), r"this is compress\(1\) data \(\.Z\)"),
+        (b"070701" + b"0" * 200, r"this is a bare cpio archive \(newc\)"),
+        (b"BZh91AY&SY", "this is bzip2 data"),
+        ("héllo wörld\n".encode(), r'the file begins with "h\\xc3\\xa9llo'),
+        (b"\x00" * (3 << 20), r'the file begins with "(\\x00){40}\.\.\."'),  # no newline at all
+    ],
+)
+def test_not_a_flar_is_named_printably(tmp_path: Path, start: bytes, what: str) -> None:
+    path = tmp_path / "not.flar"
+    path.write_bytes(start)
+    with pytest.raises(FlarError) as caught:
+        info(path)
+    text = str(caught.value)
+    assert text.startswith(f"{path}: not a flash archive (no FlAsH-aRcHiVe cookie): ")
+    assert re.search(what, text), text
+    assert all(" " <= ch <= "~" for ch in text), f"not printable ASCII: {text!r}"
+
+
+def test_tar_archive_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "t.flar"
+    path.write_bytes(_tar_bytes(tmp_path))
+    with pytest.raises(FlarError, match=r"no FlAsH-aRcHiVe cookie\): this is a tar archive$"):
+        info(path)
+
+
+def test_every_reader_gives_the_same_message(tmp_path: Path) -> None:
+    """The CLI, the inspect job (inspect_archive / check_for_executor) and extract share the reader."""
+    from jobs.flar import inspect_archive
+    from jobs.flar.cli import main
+
+    path = tmp_path / "junk.flar"
+    path.write_bytes(b"\x1c\xfe\xff garbage\n")
+    expected = "not a flash archive (no FlAsH-aRcHiVe cookie)"
+    for call in (
+        lambda: inspect_archive(path),
+        lambda: verify(path),
+        lambda: list(list_members(path)),
+        lambda: extract(path, tmp_path / "out"),
+    ):
+        with pytest.raises(FlarError, match=re.escape(expected)):
+            call()
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["info", str(path)], out, err) == 2
+    begins = r'the file begins with "\x1c\xfe\xff garbage\x0a"'
+    assert err.getvalue() == f"flar: {path}: {expected}: {begins}\n"
 
 
 @pytest.mark.parametrize(

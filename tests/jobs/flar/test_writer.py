@@ -311,3 +311,27 @@ def test_grafts_archive_a_mounted_directory_at_its_mount_point(tree: Path, tmp_p
     report_dir = tmp_path / "x"
     assert extract(out, report_dir).ok
     assert (report_dir / "var/empty/sub/data-link").read_bytes() == b"slice data"
+
+
+def test_without_compress_on_path_auto_falls_back_to_python_lzw_byte_for_byte(
+    tools: dict[str, str], tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pure-Python fallback is what runs where no compress(1) is installed: its stream must
+    give back, through ncompress's own decoder, exactly the payload an uncompressed run writes."""
+    (tree / "usr/bin/big").write_bytes(os.urandom(100_000) + b"text line\n" * 20_000)
+    plain = create(tmp_path / "p.flar", CreateOptions(name="c", root=str(tree)))
+    empty_bin = tmp_path / "bin"
+    empty_bin.mkdir()
+    monkeypatch.setenv("PATH", str(empty_bin))  # no compress, no gzip: auto must choose Python
+    packed = create(tmp_path / "c.flar", CreateOptions(name="c", root=str(tree), compress=True))
+    monkeypatch.undo()
+    decoded = subprocess.run(
+        [tools["compress"], "-d", "-c"],
+        input=split_payload(tmp_path / "c.flar"),
+        capture_output=True,
+        check=True,
+    ).stdout
+    assert decoded == split_payload(tmp_path / "p.flar")  # byte-identical cpio stream
+    assert packed.archive_id == plain.archive_id
+    assert verify(tmp_path / "c.flar", backend="system").status == "match"
+    assert verify(tmp_path / "c.flar", backend="python").status == "match"
