@@ -6,10 +6,10 @@ Runs, in one process and on the same tree (page cache warmed first, for everyone
 * ``gnu_create``    — ``find . | cpio -o -H newc | tee OUT | md5sum`` in ``bash -c``
   (the synchronous form of ``tee >(md5sum) > OUT``: bash does not wait for a
   process substitution, so that form would stop the clock early);
-* ``zflar_create``  — ``jobs.flar.api.create_for_executor`` (what an archive job
+* ``zflar_create``  — ``jobs.executors.local.create_for_executor`` (what an archive job
   runs), with the MD5 archive_id;
 * ``gnu_extract``   — ``cpio -idm`` of GNU's archive into an empty directory;
-* ``zflar_extract`` — ``jobs.flar.api.extract_for_executor`` (safe extraction and
+* ``zflar_extract`` — ``jobs.executors.local.extract_for_executor`` (safe extraction and
   the archive_id check).
 
 Outputs go to the tree's filesystem.  Each step runs ``BENCH_REPEAT`` times
@@ -45,7 +45,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from jobs.flar.api import create_for_executor, extract_for_executor  # noqa: E402
+from jobs.executors.local import create_for_executor, extract_for_executor  # noqa: E402
 
 QUICK = {"files": 5_000, "bytes": 100 << 20, "large_files": 4}
 FULL = {"files": 50_000, "bytes": 1 << 30, "large_files": 12}

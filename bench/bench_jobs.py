@@ -57,8 +57,8 @@ def _ping_ms() -> float:
 
 
 def _job_once(team: Any, plan: Any) -> dict[str, Any]:
+    from jobs.lifecycle import job_create
     from jobs.models import Job, ZoneResult
-    from jobs.services import job_create
 
     start = time.perf_counter()
     job = job_create(team=team, kind=Job.Kind.ARCHIVE, plan=plan, executor=Job.Executor.LOCAL)

@@ -35,8 +35,8 @@ from planner.solaris.inventory import VfstabEntry, ZoneConfig
 from planner.solaris.names import is_hostname
 from planner.solaris.vfstab import parse_vfstab
 
-from . import services, storage
-from .executors import executor_for
+from . import archives, progress, storage
+from .connect import executor_for
 from .executors.base import ArchiveCheck, ArchiveSpec, Executor, ExecutorError
 from .models import Archive, Job, ZoneResult
 
@@ -80,19 +80,19 @@ def run_job(job: Job) -> Job:
     try:
         runner.preflight()
         runner.run()
-    except services.JobCancelled as exc:
+    except progress.JobCancelled as exc:
         runner.cleanup()
-        return services.job_mark_cancelled(job, str(exc))
+        return progress.job_mark_cancelled(job, str(exc))
     except ExecutorError as exc:
         runner.cleanup()
-        return services.job_finish(job, error=str(exc))
+        return progress.job_finish(job, error=str(exc))
     except Exception as exc:  # the job row must end whatever went wrong
         log.exception("job %s crashed", job.pk)
         runner.cleanup()
-        services.job_log(job, traceback.format_exc(limit=5), level="error")
-        return services.job_finish(job, error=f"internal error: {exc.__class__.__name__}: {exc}")
+        progress.job_log(job, traceback.format_exc(limit=5), level="error")
+        return progress.job_finish(job, error=f"internal error: {exc.__class__.__name__}: {exc}")
     runner.cleanup()
-    return services.job_finish(job, result=runner.result)
+    return progress.job_finish(job, result=runner.result)
 
 
 def nic_target(mapping: dict[str, Any]) -> str:
@@ -113,7 +113,7 @@ class BaseRunner:
         self.job = job
         self.plan = job.plan
         self.report: dict[str, Any] = self.plan.report if self.plan else {}
-        self.progress = services.ProgressRecorder(job)
+        self.progress = progress.ProgressRecorder(job)
         self.result: dict[str, Any] = {}
         self._executor: Executor | None = None
         self.zone_notes: dict[str, ZoneNotes] = {}
@@ -204,23 +204,23 @@ class BaseRunner:
     def start_zones(self, zones: list[str]) -> None:
         # A re-delivered attempt starts its zones afresh.
         self.job.zone_results.all().delete()
-        services.zone_results_init(self.job, zones)
+        progress.zone_results_init(self.job, zones)
         self.zone_notes = {z: ZoneNotes() for z in zones}
 
     def finish_zone(self, zone: str) -> None:
         notes = self.zone_notes[zone]
-        services.zone_result_set(self.job, zone, notes.state(), notes.message(), notes.details)
+        progress.zone_result_set(self.job, zone, notes.state(), notes.message(), notes.details)
 
     def phase(self, name: str) -> None:
         self.progress.beat(force=True)
-        services.job_set_phase(self.job, name)
+        progress.job_set_phase(self.job, name)
 
     def log_host_findings(self) -> list[dict[str, Any]]:
         """Host-level blockers and steps go to the job's log; the job itself goes on."""
         findings = [f for f in self.report.get("host_findings", []) if f.get("severity") in (BLOCKER, "step")]
         for finding in findings:
             level = "error" if finding["severity"] == BLOCKER else "warning"
-            services.job_log(self.job, f"host {finding['code']}: {finding['message']}", level=level)
+            progress.job_log(self.job, f"host {finding['code']}: {finding['message']}", level=level)
         return [{"code": f["code"], "severity": f["severity"], "message": f["message"]} for f in findings]
 
     def read_vfstab(self, path: str) -> list[VfstabEntry]:
@@ -336,7 +336,7 @@ class ArchiveRunner(BaseRunner):
             return path
         relative = storage.relative_archive(self.job.team_id, path)
         hostname = source_label(self.job)
-        services.archive_register(
+        archives.archive_register(
             team_id=self.job.team_id,
             relative=relative,
             origin=Archive.Origin.JOB,
@@ -355,7 +355,7 @@ class ArchiveRunner(BaseRunner):
         for zone in zones:
             notes = self.notes_for(zone)
             if zone in self.zone_notes:
-                services.zone_result_set(self.job, zone, ZoneResult.State.RUNNING, "pre-archive steps")
+                progress.zone_result_set(self.job, zone, ZoneResult.State.RUNNING, "pre-archive steps")
             state = listed.get(zone)
             if state is None:
                 notes.failures.append("the zone is not configured on the source any more")
@@ -479,9 +479,9 @@ class ArchiveRunner(BaseRunner):
                 raise ExecutorError("this executor cannot remove files")
             remove(path)
         except ExecutorError as exc:
-            services.job_log(self.job, f"the incomplete job left {path} behind: {exc}", level="warning")
+            progress.job_log(self.job, f"the incomplete job left {path} behind: {exc}", level="warning")
         else:
-            services.job_log(self.job, f"removed {path}: the job did not complete", level="warning")
+            progress.job_log(self.job, f"removed {path}: the job did not complete", level="warning")
 
     def judge_zone(self, zone: str, check: ArchiveCheck) -> None:
         notes = self.zone_notes[zone]
@@ -531,7 +531,7 @@ class ArchiveRunner(BaseRunner):
             try:
                 self.executor.umount(mount_point)
             except ExecutorError as exc:
-                services.job_log(
+                progress.job_log(
                     self.job, f"could not unmount {mount_point}: {exc}", level="warning", zone=zone
                 )
                 self.notes_for(zone).warnings.append(f"{mount_point} is still mounted on the source: {exc}")
@@ -542,7 +542,7 @@ class ArchiveRunner(BaseRunner):
             try:
                 self.executor.zonecfg(zone, "set autoboot=true")
             except ExecutorError as exc:
-                services.job_log(
+                progress.job_log(
                     self.job, f"could not restore autoboot of {zone}: {exc}", level="error", zone=zone
                 )
                 self.notes_for(zone).failures.append(f"autoboot is still false on the source: {exc}")
@@ -559,7 +559,7 @@ class ArchiveRunner(BaseRunner):
                 restored = list(self.autoboot_off)
                 self.restore_autoboot()
                 for zone in restored:
-                    services.job_log(self.job, "autoboot restored on the source", zone=zone)
+                    progress.job_log(self.job, "autoboot restored on the source", zone=zone)
         finally:
             super().cleanup()
 
@@ -601,7 +601,7 @@ class ExtractRunner(BaseRunner):
             if notes.failures:
                 notes.notes.append("no remaps applied: the zone is blocked")
                 continue
-            services.zone_result_set(self.job, zone, ZoneResult.State.RUNNING, "applying remaps")
+            progress.zone_result_set(self.job, zone, ZoneResult.State.RUNNING, "applying remaps")
             try:
                 self.remap_zone(zone)
             except ExecutorError as exc:
@@ -706,7 +706,7 @@ class ExtractRunner(BaseRunner):
         self.result["archive_path"] = archive
         if not getattr(self.executor, "extracts_archives", True):
             # On real hosts JumpStart installs the flar; this job performs the post-extraction steps.
-            services.job_log(
+            progress.job_log(
                 self.job,
                 "the destination was installed from the archive by JumpStart; "
                 "applying the post-extraction steps over ssh",
@@ -715,7 +715,7 @@ class ExtractRunner(BaseRunner):
         earlier = self.previous_extraction(archive)
         if earlier is not None:
             # Extracting again would undo the fixes already applied to the zones that succeeded.
-            services.job_log(
+            progress.job_log(
                 self.job,
                 f"the destination already holds this archive ({earlier}); "
                 "only the listed zones' steps run again",
@@ -730,13 +730,13 @@ class ExtractRunner(BaseRunner):
                 "the archive's contents do not match its archive_id; extraction is not trusted"
             )
         if outcome.refused:
-            services.job_log(
+            progress.job_log(
                 self.job,
                 f"refused {len(outcome.refused)} unsafe entries: {outcome.refused[:5]}",
                 level="warning",
             )
         if outcome.devices_skipped:
-            services.job_log(
+            progress.job_log(
                 self.job,
                 f"{len(outcome.devices_skipped)} entries not created as they were (untrusted archive: no "
                 f"device nodes or FIFOs, no set-uid/set-gid bits): {outcome.devices_skipped[:5]}",

@@ -16,6 +16,7 @@ from planner.models import Plan
 from planner.selectors import teams_for_user
 
 from . import storage
+from .archives import archives_sync_store
 from .models import Archive, Job, JobEvent, ZoneResult
 
 User = AbstractBaseUser | AnonymousUser
@@ -142,12 +143,10 @@ def archives_for_user(user: User, *, sync: bool = False) -> QuerySet[Archive]:
     """The archives of the user's teams (newest first).
 
     With ``sync`` the flars an administrator copied into the teams' folders are recorded first
-    (see :func:`jobs.services.archives_sync_store`).
+    (see :func:`jobs.archives.archives_sync_store`).
     """
     teams = teams_for_user(user)
     if sync:
-        from .services import archives_sync_store
-
         for team_id in teams.values_list("pk", flat=True):
             archives_sync_store(team_id=team_id)
     return Archive.objects.filter(team__in=teams).select_related("team", "job").order_by("-created", "-pk")

@@ -28,8 +28,9 @@ from planner.permissions import is_operator, is_operator_anywhere, require_opera
 from planner.upload import limit_upload_size, upload_limit_error
 
 from . import selectors
+from .archives import archive_store_upload
+from .lifecycle import JobError, job_cancel, job_create, job_retry_failed
 from .models import Job
-from .services import JobError, archive_store_upload, job_cancel, job_create, job_retry_failed
 from .storage import ARCHIVE_SUFFIXES, PathEscape, StorageError
 
 # Uploads to the inspection page are read by a worker; keep them small (bigger ones go in the store).

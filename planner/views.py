@@ -28,8 +28,8 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from jobs import selectors as job_selectors
+from jobs.lifecycle import JobError, job_create
 from jobs.models import Job
-from jobs.services import JobError, job_create
 from planner.domain.catalog import catalog_destination, list_models
 from planner.downloads import attachment
 from planner.inputs import LoadedInventory, load_upload

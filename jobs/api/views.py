@@ -1,4 +1,4 @@
-"""Jobs API views: thin over jobs.services.  A refused job request (JobError) answers 409."""
+"""Jobs API views: thin over jobs.lifecycle.  A refused job request (JobError) answers 409."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jobs import selectors, services, storage
+from jobs import lifecycle, selectors, storage
 from jobs.models import Archive, Job, JobEvent, ZoneResult
 from planner.api import serializers as ps
 from planner.api.permissions import IsTeamOperatorForWrites
@@ -104,8 +104,8 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
     def cancel(self, request: Request, pk: str | None = None) -> Response:
         job = self.get_object()
         try:
-            job = services.job_cancel(job=job)
-        except services.JobError as exc:
+            job = lifecycle.job_cancel(job=job)
+        except lifecycle.JobError as exc:
             raise JobConflict(str(exc)) from exc
         return _detail(job)
 
@@ -120,8 +120,8 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
     def retry_failed(self, request: Request, pk: str | None = None) -> Response:
         job = self.get_object()
         try:
-            new_job = services.job_retry_failed(job=job, user=request.user)
-        except services.JobError as exc:
+            new_job = lifecycle.job_retry_failed(job=job, user=request.user)
+        except lifecycle.JobError as exc:
             raise JobConflict(str(exc)) from exc
         return _detail(new_job, status.HTTP_201_CREATED)
 
@@ -150,7 +150,7 @@ class PlanJobCreateView(APIView):
         if problems:
             raise ValidationError({"params": {key: [message] for key, message in problems.items()}})
         try:
-            job = services.job_create(
+            job = lifecycle.job_create(
                 team=plan.team,
                 plan=plan,
                 kind=data["kind"],
@@ -158,7 +158,7 @@ class PlanJobCreateView(APIView):
                 params=params,
                 user=request.user,
             )
-        except services.JobError as exc:
+        except lifecycle.JobError as exc:
             raise JobConflict(str(exc)) from exc
         return _detail(job, status.HTTP_201_CREATED)
 
@@ -230,9 +230,9 @@ class ArchiveViewSet(viewsets.ReadOnlyModelViewSet):
             params["destination_ports"] = host_nic_names(destination)
             params["destination_host"] = destination.hostname
         try:
-            job = services.job_create(
+            job = lifecycle.job_create(
                 team=archive.team, kind=Job.Kind.INSPECT, params=params, user=request.user
             )
-        except services.JobError as exc:
+        except lifecycle.JobError as exc:
             raise JobConflict(str(exc)) from exc
         return _detail(job, status.HTTP_201_CREATED)

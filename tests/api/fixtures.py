@@ -39,8 +39,7 @@ def import_bytes(team: Any, name: str, data: bytes, user: Any = None, replan: bo
 
 
 def build_team_objects(team: Any, prefix: str) -> TeamObjects:
-    from jobs import services as job_services
-    from jobs import storage
+    from jobs import archives, lifecycle, storage
     from jobs.models import Job, ZoneResult
     from planner import services
 
@@ -49,16 +48,16 @@ def build_team_objects(team: Any, prefix: str) -> TeamObjects:
     src.refresh_from_db()
     dst.refresh_from_db()
     plan = services.plan_create(team=team, source=src, destination=dst, name=f"{prefix} plan")
-    failed = job_services.job_create(team=team, kind=Job.Kind.ARCHIVE, plan=plan)
+    failed = lifecycle.job_create(team=team, kind=Job.Kind.ARCHIVE, plan=plan)
     ZoneResult.objects.create(job=failed, zone="web01", state=ZoneResult.State.FAILED, message="boom")
     ZoneResult.objects.create(job=failed, zone="app01", state=ZoneResult.State.OK)
     Job.objects.filter(pk=failed.pk).update(state=Job.State.PARTIAL, error="")
     failed.refresh_from_db()
-    queued = job_services.job_create(team=team, kind=Job.Kind.INSPECT, params={"archive_path": "x.flar"})
+    queued = lifecycle.job_create(team=team, kind=Job.Kind.INSPECT, params={"archive_path": "x.flar"})
     folder = storage.team_archive_root(team.pk)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{prefix}-web.flar").write_bytes(b"FlAsH-aRcHiVe-2.0\nsection_begin=identification\n")
-    archive = job_services.archive_register(team_id=team.pk, relative=f"{prefix}-web.flar", origin="store")
+    archive = archives.archive_register(team_id=team.pk, relative=f"{prefix}-web.flar", origin="store")
     return TeamObjects(
         team=team,
         source=src,

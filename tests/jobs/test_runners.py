@@ -86,13 +86,13 @@ def make_world(team: Any, tmp: Path, destination: str = "different", **tree: Any
 
 def run(world: World, kind: str, zone_names: tuple[str, ...] = (), **params: Any) -> Any:
     """Create, claim and run one job the way the Celery task does, but in this process."""
-    from jobs import services
+    from jobs import lifecycle, progress
     from jobs.runners import run_job
 
-    job = services.job_create(
+    job = lifecycle.job_create(
         team=world.team, kind=kind, plan=world.plan, params=world.params(**params), zone_names=zone_names
     )
-    claimed = services.job_claim(job_id=job.pk, task_id="in-process")
+    claimed = progress.job_claim(job_id=job.pk, task_id="in-process")
     assert claimed is not None
     return run_job(claimed)
 
@@ -288,7 +288,7 @@ def test_cancel_of_an_archive_job_undoes_the_source_changes(
     team: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pace: int
 ) -> None:
     """With a paced source the cancel stops the writer; unpaced it lands at the next step."""
-    from jobs import services
+    from jobs import lifecycle
     from jobs.runners import ArchiveRunner
 
     world = make_world(team, tmp_path, bytes_per_second=pace)
@@ -299,7 +299,7 @@ def test_cancel_of_an_archive_job_undoes_the_source_changes(
         # The pre-archive steps are done: autoboot is off and the slices are mounted.
         seen["autoboot_during"] = world.source().zone_config("z-autoboot").autoboot
         seen["mounted"] = [point for _, point in self.mounted]
-        services.job_cancel(job=self.job)
+        lifecycle.job_cancel(job=self.job)
         return original(self)
 
     monkeypatch.setattr(ArchiveRunner, "create_archive", cancel_then_create)
@@ -474,7 +474,7 @@ def test_extract_fails_when_a_host_file_system_does_not_fit(team: Any, tmp_path:
 
 
 def test_retry_of_failed_extract_zones_keeps_the_fixed_zones(team: Any, tmp_path: Path) -> None:
-    from jobs import services
+    from jobs import lifecycle, progress
 
     world = make_world(team, tmp_path)
     run(world, "archive")
@@ -482,9 +482,9 @@ def test_retry_of_failed_extract_zones_keeps_the_fixed_zones(team: Any, tmp_path
     failed = sorted(z for z, (state, _) in results(first).items() if state in ("failed", "skipped"))
     assert failed == ["z-nfs-zonepath", "z-svm", "z-ufs"]
 
-    retry = services.job_retry_failed(job=first)
+    retry = lifecycle.job_retry_failed(job=first)
     assert retry.zone_names == failed and retry.retry_of_id == first.pk
-    claimed = services.job_claim(job_id=retry.pk)
+    claimed = progress.job_claim(job_id=retry.pk)
     assert claimed is not None
     from jobs.runners import run_job
 

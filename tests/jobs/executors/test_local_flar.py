@@ -1,4 +1,4 @@
-"""jobs.flar.api: the library as the local executor consumes it."""
+"""jobs.executors.local: the flar library as the local executor consumes it."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from jobs.executors.local import check_for_executor, create_for_executor, extract_for_executor
 from jobs.flar import FlarError, info
-from jobs.flar.api import check_for_executor, create_for_executor, extract_for_executor
 from tests.jobs.flar.archives import entry, payload, write_flar
 from tests.jobs.flar.test_zones import _solaris_tree
 
