@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from planner.models import TeamScopedQuerySet
+
 
 class Job(models.Model):
     class Kind(models.TextChoices):
@@ -62,6 +64,8 @@ class Job(models.Model):
     finished = models.DateTimeField(null=True, blank=True)
     heartbeat = models.DateTimeField(null=True, blank=True, db_index=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    objects = TeamScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created"]
@@ -155,6 +159,8 @@ class Archive(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    objects = TeamScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created", "-pk"]

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from planner.models import Plan
+from planner.models import Action, Plan
 from planner.selectors import teams_for_user
 
 from . import storage
@@ -29,17 +29,13 @@ LIVE_EVENT_LIMIT = 25
 
 
 def jobs_for_user(user: User) -> QuerySet[Job]:
-    return (
-        Job.objects.filter(team__in=teams_for_user(user))
-        .select_related("plan", "team")
-        .defer("plan__report", "result", "params")
-    )
+    return Job.objects.for_user(user).select_related("plan", "team").defer("plan__report", "result", "params")
 
 
 def job_for_user(user: User, pk: int) -> Job:
     """The job if it belongs to one of the user's teams, else 404."""
     return get_object_or_404(
-        Job.objects.filter(team__in=teams_for_user(user))
+        Job.objects.for_user(user)
         .select_related("plan", "team", "retry_of", "created_by")
         .defer("plan__report"),
         pk=pk,
@@ -48,9 +44,7 @@ def job_for_user(user: User, pk: int) -> Job:
 
 def job_for_polling(user: User, pk: int) -> Job:
     """The job row alone (one query): the progress partial must stay cheap."""
-    return get_object_or_404(
-        Job.objects.filter(team__in=teams_for_user(user)).select_related("plan").defer("plan__report"), pk=pk
-    )
+    return get_object_or_404(Job.objects.for_user(user).select_related("plan").defer("plan__report"), pk=pk)
 
 
 def latest_jobs(user: User, *, limit: int = 8) -> list[Job]:
@@ -139,8 +133,9 @@ def zone_result_counts(results: list[ZoneResult]) -> dict[str, int]:
 # --- archives: each team's own --------------------------------------------------------------------
 
 
-def archives_for_user(user: User, *, sync: bool = False) -> QuerySet[Archive]:
-    """The archives of the user's teams (newest first).
+def archives_for_user(user: User, *, sync: bool = False, action: Action = "view") -> QuerySet[Archive]:
+    """The archives of the user's teams (newest first); ``action="operate"``: of the teams where
+    the user is an operator.
 
     With ``sync`` the flars an administrator copied into the teams' folders are recorded first
     (see :func:`jobs.archives.archives_sync_store`).
@@ -149,14 +144,12 @@ def archives_for_user(user: User, *, sync: bool = False) -> QuerySet[Archive]:
     if sync:
         for team_id in teams.values_list("pk", flat=True):
             archives_sync_store(team_id=team_id)
-    return Archive.objects.filter(team__in=teams).select_related("team", "job").order_by("-created", "-pk")
+    return Archive.objects.restrict(user, action).select_related("team", "job").order_by("-created", "-pk")
 
 
 def archive_for_user(user: User, pk: int) -> Archive:
     """The archive if it belongs to one of the user's teams, else 404."""
-    return get_object_or_404(
-        Archive.objects.filter(team__in=teams_for_user(user)).select_related("team"), pk=pk
-    )
+    return get_object_or_404(Archive.objects.for_user(user).select_related("team"), pk=pk)
 
 
 def team_archives(team_id: int) -> QuerySet[Archive]:

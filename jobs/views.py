@@ -150,11 +150,7 @@ def _inspect_form(request: HttpRequest, data: Any = None, files: Any = None) -> 
     return InspectArchiveForm(
         data,
         files,
-        archives=list(
-            selectors.archives_for_user(request.user).filter(
-                team__in=planner_selectors.operator_teams_for_user(request.user)
-            )
-        ),
+        archives=list(selectors.archives_for_user(request.user, action="operate")),
         hosts=planner_selectors.host_choices(request.user),
         teams=planner_selectors.operator_teams_for_user(request.user),
         max_bytes=INSPECT_UPLOAD_MAX_BYTES,

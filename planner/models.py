@@ -9,8 +9,41 @@ input), plus relational rows for the UI, the API and the admin.
 
 from __future__ import annotations
 
+from typing import Literal, TypeVar
+
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
+
+_M = TypeVar("_M", bound=models.Model)
+
+Action = Literal["view", "operate"]
+
+
+class TeamScopedQuerySet(models.QuerySet[_M]):
+    """Rows of the teams a user belongs to: the one place team scoping is written (NetBox style).
+
+    ``restrict(user, "view")`` keeps the rows of every team the user is a member of;
+    ``restrict(user, "operate")`` only those of the teams where the user is an operator.
+    Anonymous users see nothing.  Hosts, plans, jobs and archives use it through their
+    managers: ``Plan.objects.for_user(user)``.
+    """
+
+    def restrict(
+        self, user: AbstractBaseUser | AnonymousUser, action: Action = "view"
+    ) -> TeamScopedQuerySet[_M]:
+        if not user.is_authenticated:
+            return self.none()
+        memberships = Membership.objects.filter(user=user)
+        if action == "operate":
+            memberships = memberships.filter(role=Membership.Role.OPERATOR)
+        elif action != "view":
+            raise ValueError(f"unknown action {action!r}; view or operate")
+        return self.filter(team__in=memberships.values("team"))
+
+    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> TeamScopedQuerySet[_M]:
+        """The rows the user may see: ``restrict(user, "view")``."""
+        return self.restrict(user, "view")
 
 
 class Team(models.Model):
@@ -60,6 +93,8 @@ class Host(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+
+    objects = TeamScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["hostname"]
@@ -219,6 +254,8 @@ class Plan(models.Model):
     computed = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    objects = TeamScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created"]

@@ -21,6 +21,7 @@ from planner.domain.findings import CHECK_COLUMNS
 from planner.domain.report import runbook_markdown, scripts_tarball
 
 from .models import (
+    Action,
     DeviceOverride,
     Disk,
     DiskOverride,
@@ -84,7 +85,7 @@ def operator_teams_for_user(user: User) -> QuerySet[Team]:
 
 
 def hosts_for_user(user: User) -> QuerySet[Host]:
-    return Host.objects.filter(team__in=teams_for_user(user)).select_related("current_snapshot")
+    return Host.objects.for_user(user).select_related("current_snapshot")
 
 
 def host_list(user: User) -> QuerySet[Host]:
@@ -100,7 +101,7 @@ def host_list(user: User) -> QuerySet[Host]:
         )
 
     return (
-        Host.objects.filter(team__in=teams_for_user(user))
+        Host.objects.for_user(user)
         .select_related("team", "current_snapshot")
         .defer(*(f"current_snapshot__{f}" for f in SNAPSHOT_HEAVY_FIELDS))
         .annotate(
@@ -121,7 +122,7 @@ def host_list(user: User) -> QuerySet[Host]:
 
 def host_for_user(user: User, pk: int) -> Host:
     """The host if it belongs to one of the user's teams, else 404."""
-    return get_object_or_404(Host.objects.filter(team__in=teams_for_user(user)).select_related("team"), pk=pk)
+    return get_object_or_404(Host.objects.for_user(user).select_related("team"), pk=pk)
 
 
 def snapshot_detail(snapshot_id: int | None) -> InventorySnapshot | None:
@@ -169,8 +170,9 @@ def host_current_snapshot_id(*, team: Team, hostname: str) -> int | None:
     )
 
 
-def host_choices(user: User, *, team: Team | None = None) -> QuerySet[Host]:
-    qs = Host.objects.filter(team__in=teams_for_user(user), current_snapshot__isnull=False)
+def host_choices(user: User, *, team: Team | None = None, action: Action = "view") -> QuerySet[Host]:
+    """Hosts with an inventory the user may ``action`` (view, or operate: plan with)."""
+    qs = Host.objects.restrict(user, action).filter(current_snapshot__isnull=False)
     if team is not None:
         qs = qs.filter(team=team)
     return qs.select_related("team").order_by("hostname")
@@ -211,7 +213,7 @@ def _last_job_annotations() -> dict[str, Subquery]:
 def plans_for_user(user: User) -> QuerySet[Plan]:
     """Every plan of the user's teams with its hosts and its last job, in one query."""
     return (
-        Plan.objects.filter(team__in=teams_for_user(user))
+        Plan.objects.for_user(user)
         .select_related("team", "source", "destination")
         .defer("report")
         .annotate(**_last_job_annotations())
@@ -225,7 +227,7 @@ def plan_for_user(user: User, pk: int) -> Plan:
         f"{rel}__{f}" for rel in ("source_snapshot", "destination_snapshot") for f in SNAPSHOT_HEAVY_FIELDS
     ]
     return get_object_or_404(
-        Plan.objects.filter(team__in=teams_for_user(user))
+        Plan.objects.for_user(user)
         .select_related("team", "source", "destination", "source_snapshot", "destination_snapshot")
         .defer(*heavy),
         pk=pk,
@@ -233,19 +235,18 @@ def plan_for_user(user: User, pk: int) -> Plan:
 
 
 def dashboard_stats(user: User) -> dict[str, Any]:
-    teams = teams_for_user(user)
-    plans = Plan.objects.filter(team__in=teams).aggregate(
+    plans = Plan.objects.for_user(user).aggregate(
         total=Count("pk"),
         ready=Count("pk", filter=Q(verdict=Plan.Verdict.READY)),
         ready_with_steps=Count("pk", filter=Q(verdict=Plan.Verdict.READY_WITH_STEPS)),
         blocked=Count("pk", filter=Q(verdict=Plan.Verdict.BLOCKED)),
     )
-    jobs = Job.objects.filter(team__in=teams).aggregate(
+    jobs = Job.objects.for_user(user).aggregate(
         active=Count("pk", filter=Q(state__in=Job.ACTIVE_STATES)),
         failed=Count("pk", filter=Q(state__in=[Job.State.FAILED, Job.State.PARTIAL])),
     )
     return {
-        "hosts": Host.objects.filter(team__in=teams).count(),
+        "hosts": Host.objects.for_user(user).count(),
         "plans": plans,
         "jobs": jobs,
     }

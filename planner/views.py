@@ -282,9 +282,7 @@ def destination_spec(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
-    hosts = selectors.host_choices(request.user).filter(
-        team__in=selectors.operator_teams_for_user(request.user)
-    )
+    hosts = selectors.host_choices(request.user, action="operate")
     form = PlanCreateForm(hosts=hosts)
     status = 200
     if request.method == "POST":

@@ -25,7 +25,7 @@ from planner.api import serializers as ps
 from planner.api.permissions import IsTeamOperatorForWrites
 from planner.downloads import attachment
 from planner.models import Host, Plan
-from planner.selectors import host_nic_names, teams_for_user
+from planner.selectors import host_nic_names
 
 from . import serializers as s
 from .filters import JobFilter
@@ -63,7 +63,7 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = JobFilter
 
     def get_queryset(self) -> QuerySet[Job]:
-        qs = Job.objects.filter(team__in=teams_for_user(self.request.user))
+        qs = Job.objects.for_user(self.request.user)
         if self.action == "retrieve":
             qs = qs.select_related("created_by").prefetch_related(
                 Prefetch("zone_results", queryset=ZoneResult.objects.order_by("zone"))
@@ -138,9 +138,7 @@ class PlanJobCreateView(APIView):
         responses=ps.responses({201: s.JobDetailSerializer}, 400, *_JOB_WRITE),
     )
     def post(self, request: Request, pk: str) -> Response:
-        plan = get_object_or_404(
-            Plan.objects.filter(team__in=teams_for_user(request.user)).only("pk", "team_id"), pk=pk
-        )
+        plan = get_object_or_404(Plan.objects.for_user(request.user).only("pk", "team_id"), pk=pk)
         self.check_object_permissions(request, plan)
         serializer = s.JobCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -274,7 +274,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = PlanFilter
 
     def get_queryset(self) -> QuerySet[Plan]:
-        qs = Plan.objects.filter(team__in=selectors.teams_for_user(self.request.user)).select_related(
+        qs = Plan.objects.for_user(self.request.user).select_related(
             "source", "destination", "source_snapshot", "destination_snapshot", "created_by"
         )
         heavy = [
