@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -45,6 +45,25 @@ def job_for_user(user: User, pk: int) -> Job:
 def job_for_polling(user: User, pk: int) -> Job:
     """The job row alone (one query): the progress partial must stay cheap."""
     return get_object_or_404(Job.objects.for_user(user).select_related("plan").defer("plan__report"), pk=pk)
+
+
+def job_stats(user: User) -> dict[str, int]:
+    """Jobs of the user's teams that are running or queued, and that failed (or partly)."""
+    return Job.objects.for_user(user).aggregate(
+        active=Count("pk", filter=Q(state__in=Job.ACTIVE_STATES)),
+        failed=Count("pk", filter=Q(state__in=[Job.State.FAILED, Job.State.PARTIAL])),
+    )
+
+
+def last_job_annotations(plans: QuerySet[Plan]) -> QuerySet[Plan]:
+    """Each plan's last job (id, kind, state, created) as annotations: the plan tables' column."""
+    last = Job.objects.filter(plan=OuterRef("pk")).order_by("-created", "-pk")
+    return plans.annotate(
+        last_job_id=Subquery(last.values("pk")[:1]),
+        last_job_kind=Subquery(last.values("kind")[:1]),
+        last_job_state=Subquery(last.values("state")[:1]),
+        last_job_created=Subquery(last.values("created")[:1]),
+    )
 
 
 def latest_jobs(user: User, *, limit: int = 8) -> list[Job]:

@@ -16,10 +16,10 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
-from jobs.models import Job
 from planner.domain.findings import CHECK_COLUMNS
 from planner.domain.report import runbook_markdown, scripts_tarball
 
+from . import extensions
 from .models import (
     Action,
     DeviceOverride,
@@ -200,25 +200,11 @@ def snapshot_system(snapshot: InventorySnapshot) -> dict[str, Any]:
 # --- plans --------------------------------------------------------------------------------------
 
 
-def _last_job_annotations() -> dict[str, Subquery]:
-    last = Job.objects.filter(plan=OuterRef("pk")).order_by("-created", "-pk")
-    return {
-        "last_job_id": Subquery(last.values("pk")[:1]),
-        "last_job_kind": Subquery(last.values("kind")[:1]),
-        "last_job_state": Subquery(last.values("state")[:1]),
-        "last_job_created": Subquery(last.values("created")[:1]),
-    }
-
-
 def plans_for_user(user: User) -> QuerySet[Plan]:
-    """Every plan of the user's teams with its hosts and its last job, in one query."""
-    return (
-        Plan.objects.for_user(user)
-        .select_related("team", "source", "destination")
-        .defer("report")
-        .annotate(**_last_job_annotations())
-        .order_by("-created")
-    )
+    """Every plan of the user's teams with its hosts and what the registered columns show (the
+    jobs app's last job), in one query."""
+    plans = Plan.objects.for_user(user).select_related("team", "source", "destination").defer("report")
+    return extensions.annotate_plans(plans).order_by("-created")
 
 
 def plan_for_user(user: User, pk: int) -> Plan:
@@ -234,22 +220,15 @@ def plan_for_user(user: User, pk: int) -> Plan:
     )
 
 
-def dashboard_stats(user: User) -> dict[str, Any]:
+def plan_stats(user: User) -> dict[str, Any]:
+    """How many hosts and plans the user's teams have, plans by verdict."""
     plans = Plan.objects.for_user(user).aggregate(
         total=Count("pk"),
         ready=Count("pk", filter=Q(verdict=Plan.Verdict.READY)),
         ready_with_steps=Count("pk", filter=Q(verdict=Plan.Verdict.READY_WITH_STEPS)),
         blocked=Count("pk", filter=Q(verdict=Plan.Verdict.BLOCKED)),
     )
-    jobs = Job.objects.for_user(user).aggregate(
-        active=Count("pk", filter=Q(state__in=Job.ACTIVE_STATES)),
-        failed=Count("pk", filter=Q(state__in=[Job.State.FAILED, Job.State.PARTIAL])),
-    )
-    return {
-        "hosts": Host.objects.for_user(user).count(),
-        "plans": plans,
-        "jobs": jobs,
-    }
+    return {"hosts": Host.objects.for_user(user).count(), "plans": plans}
 
 
 # --- the report: matrix, findings, mappings, runbook ----------------------------------------------

@@ -2,7 +2,8 @@
 
 Idempotent: running it again keeps the existing login and data.  The demo
 sources also get Solaris-like trees for the local executor, so archive and
-extract jobs can run on the worker straight away.
+extract jobs can run on the worker straight away: the command lives in the jobs
+app, which knows where those trees go (the planner does not).
 """
 
 from __future__ import annotations
