@@ -36,7 +36,7 @@ from planner.downloads import (
 from planner.extensions import ZoneFilter
 from planner.models import Plan
 from planner.permissions import is_operator, is_operator_anywhere, require_operator, require_operator_anywhere
-from planner.presenters import page_filters, zone_filter
+from planner.presenters import page_filters, report_of, zone_filter
 from planner.upload import limit_upload_size, upload_limit_error
 from planner.views import render_plan_page
 
@@ -311,7 +311,7 @@ def plan_results_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse
     if fmt not in EXPORT_FORMATS:
         raise Http404("CSV or JSON only")
     filters = page_filters(request)
-    section = report_last_job(request, plan, zone_filter(request, plan.report or {}))
+    section = report_last_job(request, plan, zone_filter(request, report_of(plan)))
     job: Job | None = section["last_job"]
     rows = [
         {

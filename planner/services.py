@@ -15,6 +15,7 @@ from django.db import connections, router, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from planner.domain.contract import Report
 from planner.domain.options import DeviceOverride as DomainDeviceOverride
 from planner.domain.options import DiskOverride as DomainDiskOverride
 from planner.domain.options import NicOverride as DomainNicOverride
@@ -378,65 +379,57 @@ def _apply_report(plan: Plan, report: dict[str, Any]) -> None:
 
 
 def _store_mappings(plan: Plan, report: dict[str, Any], *, fresh: bool = False) -> None:
+    """The plan's mapping and layout rows: derived from its report here and nowhere else.
+
+    The report (``Plan.report``) is the one source; these rows are its queryable copy (the admin
+    lists them, the override services check a key against them), rewritten with every report.
+    """
     if not fresh:
         plan.nic_mappings.all().delete()
         plan.device_mappings.all().delete()
         plan.layout_slices.all().delete()
+    typed = Report.from_dict(report)
     NicMapping.objects.bulk_create(
         NicMapping(
             plan=plan,
-            zone=m["zone"],
-            physical=m["physical"],
-            address=m.get("address", ""),
-            ip_type=m.get("ip_type", ""),
-            proposed_target=m.get("proposed_target") or "",
-            # The effective port: the user's override when there is one ("" for a dropped net).
-            target=m.get("chosen_target") or m.get("target") or "",
-            action=m["action"],
-            origin=m.get("origin", ""),
-            status=m.get("status", ""),
-            reason=m.get("reason", ""),
+            zone=m.zone,
+            physical=m.physical,
+            address=m.address,
+            ip_type=m.ip_type,
+            proposed_target=m.proposed_target,
+            target=m.target,  # the effective port: the user's override when there is one
+            action=m.action,
+            origin=m.origin,
+            status=m.status,
+            reason=m.reason,
         )
-        for m in report.get("nic_mappings", [])
+        for m in typed.nic_mappings
     )
     DeviceMapping.objects.bulk_create(
         DeviceMapping(
             plan=plan,
-            zone=m["zone"],
-            match=m["match"],
-            action=m["action"],
-            replacement=m.get("replacement") or "",
-            origin=m.get("origin", ""),
-            needs_manual_check=bool(m.get("needs_manual_check")),
-            reason=m.get("reason", ""),
+            zone=m.zone,
+            match=m.match,
+            action=m.action,
+            replacement=m.replacement,
+            origin=m.origin,
+            needs_manual_check=m.needs_manual_check,
+            reason=m.reason,
         )
-        for m in report.get("device_mappings", [])
+        for m in typed.device_mappings
     )
-    layout = report.get("layout", {})
-    slices = [
+    LayoutSlice.objects.bulk_create(
         LayoutSlice(
             plan=plan,
-            key=s["key"],
-            disk=disk["name"],
-            index=s["index"],
-            mount_point=s.get("mount_point", ""),
-            size_mb=s.get("size_mb", 0),
+            key=row.key,
+            disk=row.disk,
+            index=row.index,
+            mount_point=row.mount_point,
+            size_mb=row.size_mb,
+            shortfall_mb=row.shortfall_mb,
         )
-        for disk in layout.get("disks", [])
-        for s in disk.get("slices", [])
-        if s.get("key")
-    ]
-    slices += [
-        LayoutSlice(
-            plan=plan,
-            key=u["key"],
-            mount_point=u.get("mount_point", ""),
-            size_mb=u.get("size_mb", 0),
-            shortfall_mb=u.get("shortfall_mb", 0),
-        )
-        for u in layout.get("unplaced", [])
-    ]
-    LayoutSlice.objects.bulk_create(slices)
+        for row in typed.layout.rows()
+    )
 
 
 def nic_override_set(

@@ -27,6 +27,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from planner.domain.catalog import catalog_destination, list_models
+from planner.domain.contract import VERDICTS
 from planner.downloads import (
     EXPORT_FORMATS,
     attachment,
@@ -39,7 +40,7 @@ from planner.inputs import LoadedInventory, load_upload
 from planner.solaris.errors import SolarisParseError
 from planner.upload import bundle_limits, limit_upload_size, upload_limit_error
 
-from . import extensions, selectors, services
+from . import extensions, presenters, selectors, services
 from .forms import (
     CatalogDestinationForm,
     DefaultNicForm,
@@ -316,7 +317,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 def _plan_context(request: HttpRequest, plan: Plan, tab: str, **extra: Any) -> dict[str, Any]:
     filters = page_filters(request)
-    report = plan.report or {}
+    report = presenters.report_of(plan)
     context: dict[str, Any] = {
         "plan": plan,
         "report": report,
@@ -324,24 +325,22 @@ def _plan_context(request: HttpRequest, plan: Plan, tab: str, **extra: Any) -> d
         "tabs": plan_tabs(),
         "filters": filters,
         "can_write": is_operator(request.user, plan.team_id),
-        "verdicts": [(v, v) for v in selectors.VERDICTS],
-        "host_findings": report.get("host_findings") or [],
+        "verdicts": [(v, v) for v in VERDICTS],
+        "host_findings": report.host_findings,
     }
     if tab == "matrix":
         # Lazy: the template's fragment cache usually has the rendered matrix already.
-        context["matrix"] = SimpleLazyObject(lambda: selectors.plan_matrix(report, **filters))
+        context["matrix"] = SimpleLazyObject(lambda: presenters.plan_matrix(report, **filters))
     elif tab == "nics":
-        context["nics"] = selectors.plan_nic_rows(plan, zone=filters["zone"])
+        context["nics"] = presenters.nic_table(plan, zone=filters["zone"])
         # Each row shows its zone's verdict, so a mapping change shows its effect in place.
-        context["zone_verdicts"] = {
-            str(z.get("name", "")): z.get("verdict") for z in selectors.report_zones(report)
-        }
+        context["zone_verdicts"] = {z.name: z.verdict for z in report.zones}
     elif tab == "devices":
-        context["devices"] = selectors.plan_device_rows(plan, zone=filters["zone"])
+        context["devices"] = presenters.device_rows(plan, zone=filters["zone"])
     elif tab == "layout":
-        context["layout"] = selectors.plan_layout(plan)
+        context["layout"] = presenters.layout_table(plan)
     elif tab == "runbook":
-        context["runbook"] = selectors.runbook_by_phase(report, zone=filters["zone"])
+        context["runbook"] = presenters.runbook_by_phase(report, zone=filters["zone"])
     else:
         extension = extensions.plan_tabs().get(tab)
         if extension is not None:
@@ -422,7 +421,7 @@ def plan_replan(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_nic_set(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _writable_plan(request, pk)
-    ports = set(selectors.plan_nic_rows(plan)["port_names"])
+    ports = {p["name"] for p in selectors.destination_ports(plan)}
     zone = request.POST.get("zone", "")
     physical = request.POST.get("physical", "")
     address = request.POST.get("address", "")
@@ -461,7 +460,7 @@ def plan_nic_set(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_nic_default(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _writable_plan(request, pk)
-    ports = set(selectors.plan_nic_rows(plan)["port_names"])
+    ports = {p["name"] for p in selectors.destination_ports(plan)}
     form = DefaultNicForm(request.POST, ports=ports)
     if not form.is_valid():
         return _after_edit(request, plan, "nics", error=_form_error(form), error_key="default")
@@ -504,7 +503,7 @@ def plan_device_set(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_disk_set(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _writable_plan(request, pk)
-    disks = selectors.plan_layout(plan)["disk_names"]
+    disks = presenters.disk_names(plan)
     form = DiskRowForm(request.POST, disks=disks)
     key = request.POST.get("key", "")
     if not form.is_valid():
@@ -522,37 +521,24 @@ def plan_disk_set(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _report_context(request: HttpRequest, plan: Plan) -> dict[str, Any]:
     filters = page_filters(request)
-    report = plan.report or {}
+    report = presenters.report_of(plan)
     zones = zone_filter(request, report)
     return {
         "plan": plan,
         "report": report,
         "filters": filters,
-        "verdicts": [(v, v) for v in selectors.VERDICTS],
-        "zones": selectors.report_zones(report, **filters),
-        "matrix": selectors.plan_matrix(report, **filters),
-        "findings": selectors.plan_findings_rows(report, **filters),
-        "nic_rows": [m for m in report.get("nic_mappings") or [] if _zone_kept(m, report, filters)],
-        "device_rows": [m for m in report.get("device_mappings") or [] if _zone_kept(m, report, filters)],
-        "layout": report.get("layout") or {},
-        "runbook": selectors.runbook_by_phase(report, zone=filters["zone"]),
+        "verdicts": [(v, v) for v in VERDICTS],
+        "matrix": presenters.plan_matrix(report, **filters),
+        "findings": presenters.findings_rows(report, **filters),
+        "nic_rows": presenters.report_nic_rows(report, zones),
+        "device_rows": presenters.report_device_rows(report, zones),
+        "layout": report.layout,
+        "runbook": presenters.runbook_by_phase(report, zone=filters["zone"]),
         "sections": [
             {"template": s.template, "actions": s.actions_template, "data": s.context(request, plan, zones)}
             for s in extensions.report_sections()
         ],
     }
-
-
-def _kept_zones(report: dict[str, Any], filters: dict[str, str]) -> set[str]:
-    return {str(z.get("name", "")) for z in selectors.report_zones(report, **filters)}
-
-
-def _zone_kept(row: Any, report: dict[str, Any], filters: dict[str, str]) -> bool:
-    if not isinstance(row, dict):
-        return False
-    if not (filters["verdict"] or filters["zone"]):
-        return True
-    return str(row.get("zone", "")) in _kept_zones(report, filters)
 
 
 @login_required
@@ -567,9 +553,9 @@ def plan_findings_export(request: HttpRequest, pk: int, fmt: str) -> HttpRespons
     if fmt not in EXPORT_FORMATS:
         raise Http404("CSV or JSON only")
     filters = page_filters(request)
-    rows = selectors.plan_findings_rows(plan.report or {}, **filters)
+    rows = presenters.findings_rows(presenters.report_of(plan), **filters)
     if fmt == "csv":
-        return csv_response(rows, selectors.FINDING_COLUMNS, download_name(plan, "findings.csv"))
+        return csv_response(rows, presenters.FINDING_COLUMNS, download_name(plan, "findings.csv"))
     return json_response(
         {"plan": plan_header(plan, filters), "findings": rows}, download_name(plan, "findings.json")
     )

@@ -26,9 +26,9 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from planner import selectors, services
+from planner import presenters, selectors, services
 from planner.inputs import LoadedInventory, load_upload
-from planner.models import DeviceOverride, Disk, DiskOverride, Host, LayoutSlice, Nic, NicOverride, Plan, Team
+from planner.models import DeviceOverride, Host, NicOverride, Plan, Team
 from planner.permissions import is_operator, operator_team_ids, roles_for_user
 from planner.solaris.bundle_archive import BundleLimits
 from planner.solaris.errors import SolarisParseError
@@ -265,6 +265,8 @@ _PLAN_WRITE = s.WRITE_ERRORS
 class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [IsAuthenticated, IsTeamOperatorForWrites]
     filterset_class = PlanFilter
+    # Actions that read the plan's report (the others leave the big JSON column in the database).
+    READS_REPORT = frozenset({"report", "nic_mappings", "device_mappings", "disk_overrides"})
 
     def get_queryset(self) -> QuerySet[Plan]:
         qs = Plan.objects.for_user(self.request.user).select_related(
@@ -276,7 +278,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
             for f in ("raw_files", "inventory")
         ]
         qs = qs.defer(*heavy)
-        if self.action != "report":
+        if self.action not in self.READS_REPORT:
             qs = qs.defer("report")
         return qs.order_by("-created", "-pk")
 
@@ -343,30 +345,11 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     def nic_mappings(self, request: Request, pk: str | None = None) -> Response:
         plan = self.get_object()
         overrides = list(NicOverride.objects.filter(plan=plan).order_by("zone", "physical", "address"))
-        keys = {(o.zone, o.physical, o.address) for o in overrides}
-        mappings = [
-            {
-                "zone": m.zone,
-                "physical": m.physical,
-                "address": m.address,
-                "ip_type": m.ip_type,
-                "proposed_target": m.proposed_target,
-                "target": m.target,
-                "action": m.action,
-                "origin": m.origin,
-                "status": m.status,
-                "reason": m.reason,
-                "overridden": (m.zone, m.physical, m.address) in keys,
-            }
-            for m in plan.nic_mappings.all()
-        ]
-        ports = list(
-            Nic.objects.filter(snapshot_id=plan.destination_snapshot_id).values_list("name", flat=True)
-        )
+        rows = sorted(presenters.nic_rows(plan), key=lambda r: (r.zone, r.physical, r.address))
         body = {
             "default_nic_target": plan.default_nic_target,
-            "destination_ports": ports,
-            "mappings": mappings,
+            "destination_ports": [p["name"] for p in selectors.destination_ports(plan)],
+            "mappings": [row.api_dict() for row in rows],
             "overrides": s.NicOverrideSerializer(overrides, many=True).data,
         }
         return Response(body)
@@ -441,20 +424,8 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     def device_mappings(self, request: Request, pk: str | None = None) -> Response:
         plan = self.get_object()
         overrides = list(DeviceOverride.objects.filter(plan=plan).order_by("zone", "match"))
-        keys = {(o.zone, o.match) for o in overrides}
-        mappings = [
-            {
-                "zone": m.zone,
-                "match": m.match,
-                "action": m.action,
-                "replacement": m.replacement,
-                "origin": m.origin,
-                "needs_manual_check": m.needs_manual_check,
-                "reason": m.reason,
-                "overridden": (m.zone, m.match) in keys,
-            }
-            for m in plan.device_mappings.all()
-        ]
+        rows = sorted(presenters.device_rows(plan), key=lambda r: (r.zone, r.match))
+        mappings = [row.api_dict() for row in rows]
         return Response(
             {"mappings": mappings, "overrides": s.DeviceOverrideSerializer(overrides, many=True).data}
         )
@@ -529,11 +500,10 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
         else:
             data = validated(s.DiskOverrideInputSerializer, request.data)
             key, disk = data["key"], data["disk"]
-            known_keys = set(LayoutSlice.objects.filter(plan=plan).values_list("key", flat=True))
-            known_keys |= set(DiskOverride.objects.filter(plan=plan).values_list("key", flat=True))
+            known_keys = presenters.report_of(plan).layout.keys | set(selectors.plan_disk_choices(plan))
             if key not in known_keys:
                 raise ValidationError({"key": [f"the plan's layout has no file system {key!r}"]})
-            if disk and disk not in self._destination_disks(plan):
+            if disk and disk not in presenters.disk_names(plan):
                 raise ValidationError({"disk": [f"the destination has no disk {disk!r}"]})
         try:
             plan = services.disk_override_set(plan=plan, key=key, disk=disk)
@@ -541,36 +511,10 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
             raise planner_error(exc) from exc
         return self._detail(plan)
 
-    @staticmethod
-    def _destination_disks(plan: Plan) -> list[str]:
-        names = list(
-            Disk.objects.filter(snapshot_id=plan.destination_snapshot_id).values_list("name", flat=True)
-        )
-        report_disks = ((plan.report or {}).get("layout") or {}).get("disks") or []
-        for d in report_disks:
-            name = d.get("name") if isinstance(d, dict) else None
-            if name and name not in names:
-                names.append(str(name))
-        return names
-
     def _disk_overrides_body(self, plan: Plan) -> dict[str, Any]:
-        overrides = dict(DiskOverride.objects.filter(plan=plan).values_list("key", "disk"))
-        layout = [
-            {
-                "key": ls.key,
-                "disk": ls.disk,
-                "index": ls.index,
-                "mount_point": ls.mount_point,
-                "size_mb": ls.size_mb,
-                "shortfall_mb": ls.shortfall_mb,
-                "override": overrides.get(ls.key, ""),
-            }
-            for ls in LayoutSlice.objects.filter(plan=plan)
-        ]
+        overrides = selectors.plan_disk_choices(plan)
         return {
-            "disks": self._destination_disks(
-                Plan.objects.only("destination_snapshot_id", "report").get(pk=plan.pk)
-            ),
-            "layout": layout,
+            "disks": presenters.disk_names(plan),
+            "layout": [row.api_dict() for row in presenters.layout_rows(plan)],
             "overrides": [{"key": k, "disk": v} for k, v in sorted(overrides.items())],
         }

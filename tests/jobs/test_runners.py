@@ -498,14 +498,3 @@ def test_retry_of_failed_extract_zones_keeps_the_fixed_zones(team: Any, tmp_path
     again = run(world, "extract", zone_names=("z-net-remap",))
     assert results(again) == {"z-net-remap": ("ok", results(again)["z-net-remap"][1])}
     assert "net bge1 remapped to e1000g1" in results(again)["z-net-remap"][1]
-
-
-def test_nic_target_prefers_the_effective_choice() -> None:
-    from jobs.runners import nic_target
-
-    assert (
-        nic_target({"chosen_target": "e1000g3", "target": "e1000g0", "proposed_target": "e1000g0"})
-        == "e1000g3"
-    )
-    assert nic_target({"target": "e1000g1"}) == "e1000g1"
-    assert nic_target({"chosen_target": "", "target": "", "proposed_target": "e1000g0"}) == ""
