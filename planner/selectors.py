@@ -253,28 +253,3 @@ def plan_generated_file(plan: Plan, what: str) -> str | bytes:
     if what == "sysidcfg":
         return result.sysidcfg
     return result.finish_script
-
-
-def inventory_summary(inventory: Any, *, ignored: list[str] | None = None) -> dict[str, Any]:
-    """What an import found and what it lacked, for the upload page (reads a HostInventory)."""
-    issues = list(getattr(inventory, "issues", []) or [])
-
-    def issue(i: Any) -> dict[str, Any]:
-        return {
-            "file": getattr(i, "file", ""),
-            "line": getattr(i, "line", None),
-            "message": getattr(i, "message", str(i)),
-        }
-
-    zones = list(getattr(inventory, "zones", []) or [])
-    return {
-        "hostname": getattr(inventory, "hostname", ""),
-        "origin": getattr(inventory, "origin", ""),
-        "zones": [getattr(z, "name", "") for z in zones],
-        "nics": [getattr(n, "name", "") for n in getattr(inventory, "nics", []) or []],
-        "disks": [getattr(d, "name", "") for d in getattr(inventory, "disks", []) or []],
-        "metadevices": [getattr(m, "name", "") for m in getattr(inventory, "metadevices", []) or []],
-        "warnings": [issue(i) for i in issues if getattr(i, "severity", "warning") != "error"],
-        "errors": [issue(i) for i in issues if getattr(i, "severity", "") == "error"],
-        "ignored": list(ignored or []),
-    }

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
@@ -40,7 +39,7 @@ from planner.inputs import LoadedInventory, load_upload
 from planner.solaris.errors import SolarisParseError
 from planner.upload import bundle_limits, limit_upload_size, upload_limit_error
 
-from . import extensions, presenters, selectors, services
+from . import extensions, imports, presenters, selectors, services
 from .forms import (
     CatalogDestinationForm,
     DefaultNicForm,
@@ -51,7 +50,7 @@ from .forms import (
     SpecDestinationForm,
     UploadForm,
 )
-from .models import Host, Plan
+from .models import Plan
 from .permissions import is_operator, is_operator_anywhere, require_operator, require_operator_anywhere
 from .presenters import page_filters, zone_filter
 
@@ -109,54 +108,6 @@ def host_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- upload and destinations --------------------------------------------------------------------
 
 
-@dataclass
-class ImportOutcome:
-    """What happened to one uploaded file (or one destination form), for the upload page."""
-
-    name: str
-    error: str = ""
-    summary: dict[str, Any] = field(default_factory=dict)
-    host: Host | None = None
-    snapshot_number: int | None = None
-    unchanged: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.error
-
-
-def _import_loaded(request: HttpRequest, team: Any, name: str, loaded: LoadedInventory) -> ImportOutcome:
-    outcome = ImportOutcome(
-        name=name, summary=selectors.inventory_summary(loaded.inventory, ignored=loaded.ignored)
-    )
-    before = selectors.host_current_snapshot_id(team=team, hostname=loaded.inventory.hostname)
-    try:
-        snapshot = services.host_import(team=team, loaded=loaded, user=request.user)
-    except services.PlannerError as exc:
-        outcome.error = str(exc)
-        return outcome
-    except Exception as exc:  # one file must never stop the others nor show a stack trace
-        log.exception("importing %s failed", name)
-        outcome.error = f"{name}: the import failed ({exc.__class__.__name__}: {exc})"
-        return outcome
-    outcome.host = snapshot.host
-    outcome.snapshot_number = snapshot.number
-    outcome.unchanged = before == snapshot.pk
-    return outcome
-
-
-def _import_file(request: HttpRequest, team: Any, upload: Any) -> ImportOutcome:
-    name = str(upload.name)[:255]
-    try:
-        data = upload.read()
-        loaded = load_upload(name, data, limits=bundle_limits())
-    except SolarisParseError as exc:
-        return ImportOutcome(name=name, error=str(exc))
-    except (ValueError, OSError) as exc:
-        return ImportOutcome(name=name, error=f"{name}: cannot read this file ({exc})")
-    return _import_loaded(request, team, name, loaded)
-
-
 def _catalog_choices() -> list[tuple[str, str]]:
     return [(m.key, f"{m.key} — {m.name}") for m in list_models()]
 
@@ -173,13 +124,11 @@ def _upload_context(request: HttpRequest, **overrides: Any) -> dict[str, Any]:
     }
     context.update(overrides)
     results = context["results"]
-    imported = [r.host for r in results if r.ok and r.host is not None]
+    imported = [r for r in results if r.ok and r.host is not None and r.summary is not None]
     if imported:
-        hosts = selectors.host_choices(request.user, team=imported[0].team)
-        sources = [h for r in results if r.ok and r.host and r.summary.get("zones") for h in [r.host]]
-        destinations = [
-            h for r in results if r.ok and r.host and not r.summary.get("zones") for h in [r.host]
-        ]
+        hosts = selectors.host_choices(request.user, team=imported[0].host.team)
+        sources = [r.host for r in imported if r.summary.zones]
+        destinations = [r.host for r in imported if not r.summary.zones]
         initial = {}
         if sources:
             initial["source"] = sources[0].pk
@@ -213,7 +162,11 @@ def upload(request: HttpRequest) -> HttpResponse:
         return render(request, "planner/upload.html", _upload_context(request, form=form), status=400)
     team = form.cleaned_data["team"]
     require_operator(request.user, team)
-    results = [_import_file(request, team, f) for f in form.cleaned_data["files"]]
+    limits = bundle_limits()
+    results = [
+        imports.import_upload(team=team, upload=f, user=request.user, limits=limits)
+        for f in form.cleaned_data["files"]
+    ]
     return render(request, "planner/upload.html", _upload_context(request, results=results))
 
 
@@ -235,7 +188,7 @@ def destination_catalog(request: HttpRequest) -> HttpResponse:
         form.add_error("model", str(exc))
         return render(request, "planner/upload.html", _upload_context(request, catalog_form=form), status=400)
     loaded = LoadedInventory(inventory=inventory, files={}, upload_name=name, ignored=[])
-    results = [_import_loaded(request, team, name, loaded)]
+    results = [imports.import_loaded(team=team, name=name, loaded=loaded, user=request.user)]
     return render(request, "planner/upload.html", _upload_context(request, results=results))
 
 
@@ -270,7 +223,7 @@ def destination_spec(request: HttpRequest) -> HttpResponse:
     except SolarisParseError as exc:
         form.add_error(None, str(exc))
         return render(request, "planner/upload.html", _upload_context(request, spec_form=form), status=400)
-    results = [_import_loaded(request, team, name, loaded)]
+    results = [imports.import_loaded(team=team, name=name, loaded=loaded, user=request.user)]
     return render(request, "planner/upload.html", _upload_context(request, results=results))
 
 

@@ -8,7 +8,6 @@ check the operator role in the object's team (403 for viewers).  Service refusal
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
@@ -26,13 +25,9 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from planner import presenters, selectors, services
-from planner.inputs import LoadedInventory, load_upload
+from planner import imports, presenters, selectors, services
 from planner.models import DeviceOverride, Host, NicOverride, Plan, Team
 from planner.permissions import is_operator, operator_team_ids, roles_for_user
-from planner.solaris.bundle_archive import BundleLimits
-from planner.solaris.errors import SolarisParseError
-from planner.solaris.names import check_hostname
 from planner.upload import (
     bundle_limits,
     content_length_error,
@@ -94,13 +89,6 @@ class HostViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 # --- bundle upload ------------------------------------------------------------------------------
-
-
-def _issue_dicts(loaded: LoadedInventory) -> list[dict[str, Any]]:
-    return [
-        {"file": i.file, "line": i.line, "message": i.message, "severity": i.severity}
-        for i in loaded.inventory.issues
-    ]
 
 
 class BundleUploadView(APIView):
@@ -190,52 +178,13 @@ class BundleUploadView(APIView):
         if not files:
             raise ValidationError({"files": ["Attach at least one file (field `files`)."]})
         limits = bundle_limits()
-        results = [self._import_one(upload, team=team, limits=limits) for upload in files]
+        results = [
+            imports.import_upload(team=team, upload=upload, user=request.user, limits=limits).api_dict()
+            for upload in files
+        ]
         imported = sum(1 for r in results if r["ok"])
         body = {"team": team.pk, "imported": imported, "failed": len(results) - imported, "results": results}
         return Response(body, status=status.HTTP_201_CREATED if imported else status.HTTP_400_BAD_REQUEST)
-
-    def _import_one(self, upload: Any, *, team: Team, limits: BundleLimits) -> dict[str, Any]:
-        name = Path(str(upload.name or "upload")).name[:255] or "upload"
-        try:
-            data = upload.read()
-            loaded = load_upload(name, data, limits=limits)
-            # The one hostname rule (planner/solaris/names.py), as on the upload page.
-            hostname = check_hostname(loaded.inventory.hostname, source=name)
-            previous = (
-                Host.objects.filter(team=team, hostname=hostname)
-                .values_list("current_snapshot_id", flat=True)
-                .first()
-            )
-            snapshot = services.host_import(team=team, loaded=loaded, user=self.request.user)
-        except (SolarisParseError, services.PlannerError) as exc:
-            return {"file": name, "ok": False, "error": str(exc)}
-        except Exception as exc:
-            # One file must not stop the others; host_import is atomic, so nothing of it was kept.
-            log.exception("API import of %s failed", name)
-            return {
-                "file": name,
-                "ok": False,
-                "error": f"{name}: the import failed ({exc.__class__.__name__}); see the server log",
-            }
-        finally:
-            upload.close()
-        inventory = loaded.inventory
-        return {
-            "file": name,
-            "ok": True,
-            "hostname": hostname,
-            "host": snapshot.host_id,
-            "snapshot": snapshot.number,
-            "snapshot_id": snapshot.pk,
-            "unchanged": previous == snapshot.pk,
-            "zones": [z.name for z in inventory.zones],
-            "nics": [n.name for n in inventory.nics],
-            "disks": [d.name for d in inventory.disks],
-            "metadevices": [m.name for m in inventory.metadevices],
-            "issues": _issue_dicts(loaded),
-            "ignored": list(loaded.ignored),
-        }
 
 
 # --- plans ----------------------------------------------------------------------------------------
