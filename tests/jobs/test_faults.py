@@ -30,7 +30,7 @@ from urllib.parse import urlparse, urlunparse
 
 import pytest
 
-from tests.conftest import REPO, REQUIRE_SERVICES, WorkerProcess, wait_for, worker_env
+from tests.support.processes import REPO, REQUIRE_SERVICES, WorkerProcess, wait_for, worker_env
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

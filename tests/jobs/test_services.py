@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from tests.jobs.test_runners import make_world
+from tests.support.seed import make_world
 
 pytestmark = pytest.mark.django_db
 

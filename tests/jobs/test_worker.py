@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import WorkerProcess, wait_for, worker_env
-from tests.jobs.flar.archives import split_payload
-from tests.jobs.test_runners import (
+from tests.support.archives import split_payload
+from tests.support.processes import WorkerProcess, wait_for, worker_env
+from tests.support.seed import (
     ARCHIVE_EXPECTED,
     EXTRACT_EXPECTED,
     World,

@@ -25,7 +25,7 @@ from planner.solaris.bundle import read_bundle_files
 from planner.solaris.bundle_archive import unpack_bundle
 from planner.solaris.inventory import HostInventory
 from planner.solaris.largefiles import parse_large_files
-from tests.scripts.bourne_check import bourne_violations
+from tests.support.bourne import bourne_violations
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "tests" / "planner" / "solaris" / "samples"

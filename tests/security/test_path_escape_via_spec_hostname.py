@@ -20,7 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
 
-from tests.api.bundles import destination_bundle, source_bundle
+from tests.support.bundles import destination_bundle, source_bundle
 from tests.support.jobs import events, files_under, run_in_process
 
 pytestmark = pytest.mark.django_db

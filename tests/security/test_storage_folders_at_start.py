@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.bundles import destination_bundle, source_bundle
+from tests.support.bundles import destination_bundle, source_bundle
 from tests.support.jobs import events, run_in_process
 from tests.support.server import manage
 

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from tests.api.fixtures import token_client
 from tests.support.jobs import events, run_in_process
+from tests.support.teams import token_client
 
 pytestmark = pytest.mark.django_db
 

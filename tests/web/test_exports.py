@@ -9,7 +9,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from tests.web.conftest import make_job
+from tests.support.teams import make_job
 
 pytestmark = pytest.mark.django_db
 
