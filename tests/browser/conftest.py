@@ -140,9 +140,9 @@ def worker(transactional_db, job_dirs, tmp_path) -> Iterator[LazyWorker]:  # typ
 @pytest.fixture
 def seed_bundle(tmp_path) -> Path:  # type: ignore[no-untyped-def]
     """fleetgen's seed-rows host (one zone per pitfall) as the collector's bundle, gzipped."""
-    from planner import fleetgen
+    from planner import fleet
 
-    tar = fleetgen.write_bundle_tar(tmp_path, fleetgen.seed_rows_host(SOURCE_HOSTNAME))
+    tar = fleet.write_bundle_tar(tmp_path, fleet.seed_rows_host(SOURCE_HOSTNAME))
     target = tar.with_name(tar.name + ".gz")
     target.write_bytes(gzip.compress(tar.read_bytes(), mtime=0))
     tar.unlink()

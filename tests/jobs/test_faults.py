@@ -63,13 +63,13 @@ class Source:
 def _make_source(team: Any, tmp_path: Path, *, plans: int = 1) -> Source:
     from jobs import storage
     from jobs.executors.local_tree import build_host_tree
-    from planner import fleetgen
+    from planner import fleet
     from planner import services as planner_services
     from planner.inputs import load_path
 
     bundles = tmp_path / "bundles"
-    source = load_path(str(fleetgen.write_bundle(bundles, fleetgen.seed_rows_host())))
-    destination = load_path(str(fleetgen.write_bundle(bundles, fleetgen.identical_destination())))
+    source = load_path(str(fleet.write_bundle(bundles, fleet.seed_rows_host())))
+    destination = load_path(str(fleet.write_bundle(bundles, fleet.identical_destination())))
     source_host = planner_services.host_import(team=team, loaded=source).host
     destination_host = planner_services.host_import(team=team, loaded=destination).host
     root = storage.host_root(team.pk, source_host.pk)  # where jobs find the source's tree

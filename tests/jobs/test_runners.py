@@ -1,6 +1,6 @@
 """Archive and extract jobs run in-process (no worker) over the seed-row host.
 
-The source is ``fleetgen.seed_rows_host()``: one zone per row of the seed document's
+The source is ``fleet.seed_rows_host()``: one zone per row of the seed document's
 results table.  Each test plans it against a destination, stands the source up as a
 local-executor tree, runs the job with :func:`jobs.runners.run_job` and checks every
 zone's result, the trees on both sides, and the archive itself with GNU cpio.

@@ -25,7 +25,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-# The seed-rows source host of planner.fleetgen and the catalog destination the journey picks.
+# The seed-rows source host of planner.fleet and the catalog destination the journey picks.
 SOURCE_HOSTNAME = "src-seed-01"
 DESTINATION_MODEL = "V445"
 DESTINATION_HOSTNAME = "new-v445-01"

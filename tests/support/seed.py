@@ -51,15 +51,13 @@ def make_world(team: Any, tmp: Path, destination: str = "different", **tree: Any
     """Import the seed-row host and a destination through the real loaders, plan, build the tree."""
     from jobs import storage
     from jobs.executors.local_tree import build_host_tree
-    from planner import fleetgen, services
+    from planner import fleet, services
     from planner.inputs import load_path
 
-    spec = (
-        fleetgen.different_destination() if destination == "different" else fleetgen.identical_destination()
-    )
+    spec = fleet.different_destination() if destination == "different" else fleet.identical_destination()
     bundles = tmp / "bundles"
-    source_loaded = load_path(str(fleetgen.write_bundle(bundles, fleetgen.seed_rows_host(SOURCE))))
-    destination_loaded = load_path(str(fleetgen.write_bundle(bundles, spec)))
+    source_loaded = load_path(str(fleet.write_bundle(bundles, fleet.seed_rows_host(SOURCE))))
+    destination_loaded = load_path(str(fleet.write_bundle(bundles, spec)))
     source = services.host_import(team=team, loaded=source_loaded).host
     target = services.host_import(team=team, loaded=destination_loaded).host
     source_root = build_host_tree(storage.host_root(team.pk, source.pk), source_loaded.inventory, **tree)
@@ -96,7 +94,7 @@ def check_zone_results(
     got: dict[str, tuple[str, str]], expected: dict[str, tuple[str, list[str]]], prefix: str = "z-"
 ) -> None:
     """Each seed row's zone has the expected state and every expected phrase in its message."""
-    from planner.fleetgen import SEED_ROW_KINDS
+    from planner.fleet import SEED_ROW_KINDS
 
     assert set(expected) == set(SEED_ROW_KINDS), "every seed row needs an expectation"
     assert set(got) == {prefix + kind for kind in SEED_ROW_KINDS}

@@ -12,7 +12,7 @@ import pytest
 
 from planner.domain.contract import Report, nic_target
 from planner.domain.plan import compute_plan
-from planner.fleetgen import different_destination, render_bundle, seed_rows_host
+from planner.fleet import different_destination, render_bundle, seed_rows_host
 from planner.solaris.bundle import read_bundle_files
 
 
