@@ -15,6 +15,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 
+from . import choices
+
 _M = TypeVar("_M", bound=models.Model)
 
 Action = Literal["view", "operate"]
@@ -46,6 +48,16 @@ class TeamScopedQuerySet(models.QuerySet[_M]):
         return self.restrict(user, "view")
 
 
+class TimeStampedModel(models.Model):
+    """When a row was created and last saved (``save()``; a queryset ``update()`` leaves ``updated``)."""
+
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
 class Team(models.Model):
     """A group of users that owns hosts, plans and jobs; nothing crosses teams."""
 
@@ -74,7 +86,7 @@ class Membership(models.Model):
         return f"{self.user} in {self.team} ({self.role})"
 
 
-class Host(models.Model):
+class Host(TimeStampedModel):
     """A Solaris machine, source or destination, identified by hostname within a team."""
 
     class Origin(models.TextChoices):
@@ -91,8 +103,6 @@ class Host(models.Model):
     current_snapshot = models.ForeignKey(
         "InventorySnapshot", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
 
     objects = TeamScopedQuerySet.as_manager()
 
@@ -104,7 +114,7 @@ class Host(models.Model):
         return self.hostname
 
 
-class InventorySnapshot(models.Model):
+class InventorySnapshot(TimeStampedModel):
     """One import of a host's inventory; never overwritten."""
 
     host = models.ForeignKey(Host, on_delete=models.CASCADE, related_name="snapshots")
@@ -115,7 +125,6 @@ class InventorySnapshot(models.Model):
     inventory = models.JSONField(help_text="planner.solaris.inventory.HostInventory as a dict")
     issues = models.JSONField(default=list, help_text="parse errors and missing files")
     digest = models.CharField(max_length=64, help_text="sha256 over the raw files")
-    created = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
 
     class Meta:
@@ -229,13 +238,10 @@ class ZoneResource(models.Model):
         return f"{self.zone.name}: {self.kind}"
 
 
-class Plan(models.Model):
+class Plan(TimeStampedModel):
     """A source host paired with a destination host, and the computed report for the pair."""
 
-    class Verdict(models.TextChoices):
-        READY = "ready", "Ready"
-        READY_WITH_STEPS = "ready_with_steps", "Ready with steps"
-        BLOCKED = "blocked", "Blocked"
+    Verdict = choices.Verdict
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="plans")
     name = models.CharField(max_length=200)
@@ -252,7 +258,6 @@ class Plan(models.Model):
     zones_with_steps = models.PositiveIntegerField(default=0)
     zones_blocked = models.PositiveIntegerField(default=0)
     computed = models.DateTimeField(null=True, blank=True)
-    created = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
 
     objects = TeamScopedQuerySet.as_manager()
@@ -286,7 +291,7 @@ class NicMapping(models.Model):
         return f"{self.zone} {self.physical} -> {self.target or self.action}"
 
 
-class NicOverride(models.Model):
+class NicOverride(TimeStampedModel):
     """The user's decision for one zone net; keyed so it survives re-planning and re-import."""
 
     class Action(models.TextChoices):
@@ -299,7 +304,6 @@ class NicOverride(models.Model):
     address = models.CharField(max_length=64, blank=True)
     action = models.CharField(max_length=8, choices=Action.choices, default=Action.MAP)
     target = models.CharField(max_length=32, blank=True)
-    updated = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
 
     class Meta:
@@ -330,7 +334,7 @@ class DeviceMapping(models.Model):
         return f"{self.zone} {self.match} {self.action}"
 
 
-class DeviceOverride(models.Model):
+class DeviceOverride(TimeStampedModel):
     class Action(models.TextChoices):
         KEEP = "keep", "Keep"
         REPLACE = "replace", "Replace"
@@ -341,7 +345,6 @@ class DeviceOverride(models.Model):
     match = models.CharField(max_length=255)
     action = models.CharField(max_length=8, choices=Action.choices)
     replacement = models.CharField(max_length=255, blank=True)
-    updated = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["plan", "zone", "match"], name="one_device_override")]
@@ -368,11 +371,10 @@ class LayoutSlice(models.Model):
         return f"{self.key} on {self.disk or 'unplaced'}"
 
 
-class DiskOverride(models.Model):
+class DiskOverride(TimeStampedModel):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="disk_overrides")
     key = models.CharField(max_length=255)
     disk = models.CharField(max_length=64)
-    updated = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["plan", "key"], name="one_disk_override")]

@@ -19,10 +19,12 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from planner.domain.findings import Severity, Verdict
+
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
-SEVERITY_RANK = {"info": 0, "step": 1, "blocker": 2}
-VERDICTS = ("ready", "ready_with_steps", "blocked")
+SEVERITY_RANK = {s.value: s.rank for s in Severity}
+VERDICTS = tuple(v.value for v in Verdict)
 
 
 # --- lenient readers ------------------------------------------------------------------------------

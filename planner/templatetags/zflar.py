@@ -8,56 +8,17 @@ from typing import Any
 from django import template
 from django.http import QueryDict
 
+from planner import choices
 from planner.domain.contract import Layout, LayoutDisk, LayoutSlice, UnplacedFs
 
 register = template.Library()
 
-VERDICT_LABELS = {
-    "ready": "Ready",
-    "ready_with_steps": "Ready with steps",
-    "blocked": "Blocked",
-}
-SEVERITY_CLASSES = {"info": "ok", "step": "warn", "blocker": "bad", "none": "none"}
-JOB_STATE_CLASSES = {
-    "queued": "none",
-    "running": "run",
-    "succeeded": "ok",
-    "partial": "warn",
-    "failed": "bad",
-    "cancelled": "none",
-    "pending": "none",
-    "ok": "ok",
-    "warning": "warn",
-    "skipped": "none",
-}
-NIC_STATUS_CLASSES = {"ok": "ok", "conflict": "warn", "blocker": "bad"}
-
-
-@register.filter
-def verdict_label(verdict: str | None) -> str:
-    if not verdict:
-        return "Not computed"
-    return VERDICT_LABELS.get(str(verdict), str(verdict).replace("_", " ").capitalize())
-
-
-@register.filter
-def verdict_class(verdict: str | None) -> str:
-    return {"ready": "ok", "ready_with_steps": "warn", "blocked": "bad"}.get(str(verdict or ""), "none")
-
-
-@register.filter
-def severity_class(severity: str | None) -> str:
-    return SEVERITY_CLASSES.get(str(severity or "none"), "none")
-
-
-@register.filter
-def state_class(state: str | None) -> str:
-    return JOB_STATE_CLASSES.get(str(state or ""), "none")
-
-
-@register.filter
-def nic_status_class(status: str | None) -> str:
-    return NIC_STATUS_CLASSES.get(str(status or ""), "none")
+# Labels and colours come from planner.choices (the jobs app registers its states' there).
+verdict_label = register.filter("verdict_label", choices.verdict_label)
+verdict_class = register.filter("verdict_class", choices.verdict_tone)
+severity_class = register.filter("severity_class", choices.severity_tone)
+state_class = register.filter("state_class", choices.state_tone)
+nic_status_class = register.filter("nic_status_class", choices.nic_status_tone)
 
 
 @register.filter
