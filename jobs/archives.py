@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from . import storage
 from .models import Archive, Job
@@ -19,7 +19,7 @@ def archive_register(
     name: str = "",
     job: Job | None = None,
     archive_id: str = "",
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
 ) -> Archive:
     """Record (or refresh) the archive at ``relative`` in the team's folder; the file must be there.
 
@@ -78,7 +78,7 @@ def _archive_exists(team_id: int, relative: str) -> bool:
         return False
 
 
-def archive_store_upload(*, team_id: int, upload: Any, user: AbstractBaseUser | None = None) -> Archive:
+def archive_store_upload(*, team_id: int, upload: Any, user: User | None = None) -> Archive:
     """Store an uploaded flar under the team's ``uploads/`` with a generated name (never the user's)."""
     relative = storage.upload_relative()
     path = storage.archive_file(team_id, relative)

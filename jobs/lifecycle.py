@@ -14,7 +14,7 @@ from typing import Any
 
 from celery import current_app
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -49,7 +49,7 @@ def job_create(
     executor: str = Job.Executor.LOCAL,
     params: dict[str, Any] | None = None,
     zone_names: Iterable[str] = (),
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     retry_of: Job | None = None,
 ) -> Job:
     """Create a queued job and enqueue it once the transaction commits.
@@ -95,7 +95,7 @@ def job_cancel(*, job: Job) -> Job:
     return job
 
 
-def job_retry_failed(*, job: Job, user: AbstractBaseUser | None = None) -> Job:
+def job_retry_failed(*, job: Job, user: User | None = None) -> Job:
     """A new job over only the zones that failed (or were skipped) in ``job``."""
     if not job.is_terminal:
         raise JobError(f"{job} is still {job.state}")

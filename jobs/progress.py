@@ -113,10 +113,11 @@ def zone_result_set(
     ZoneResult.objects.update_or_create(
         job=job, zone=zone, defaults={"state": state, "message": message, "details": details or {}}
     )
-    level = {
+    levels: dict[str, str] = {
         ZoneResult.State.FAILED: JobEvent.Level.ERROR,
         ZoneResult.State.WARNING: JobEvent.Level.WARNING,
-    }.get(state, JobEvent.Level.INFO)
+    }
+    level = levels.get(state, JobEvent.Level.INFO)
     if message:
         job_log(job, f"{zone}: {state}: {message}", level=level, zone=zone)
 

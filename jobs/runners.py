@@ -38,7 +38,7 @@ from planner.solaris.vfstab import parse_vfstab
 
 from . import archives, progress, storage
 from .connect import executor_for
-from .executors.base import ArchiveCheck, ArchiveSpec, Executor, ExecutorError
+from .executors.base import ArchiveCheck, ArchiveOutcome, ArchiveSpec, Executor, ExecutorError
 from .models import Archive, Job, ZoneResult
 
 log = logging.getLogger(__name__)
@@ -443,7 +443,7 @@ class ArchiveRunner(BaseRunner):
         owner = Archive.objects.filter(team_id=self.job.team_id, path=relative).first()
         return owner is None or owner.job_id == self.job.pk
 
-    def create_archive(self) -> Any:
+    def create_archive(self) -> ArchiveOutcome:
         options = self.plan.options if self.plan else {}
         hostname = source_label(self.job)
         spec = ArchiveSpec(
@@ -887,11 +887,11 @@ class ExtractRunner(BaseRunner):
                     f"net {physical} {address} should be on {want} but is on {on or 'nothing'}"
                 )
         devices = {d.match for d in config.devices}
-        for m in self.report.device_mappings_of(zone):
-            if m.action == "remove" and m.match in devices:
-                notes.failures.append(f"device {m.match} should have been removed but is there")
-            elif m.action == "replace" and m.replacement and m.replacement not in devices:
-                notes.failures.append(f"device {m.match} should now be {m.replacement} but is not")
+        for d in self.report.device_mappings_of(zone):
+            if d.action == "remove" and d.match in devices:
+                notes.failures.append(f"device {d.match} should have been removed but is there")
+            elif d.action == "replace" and d.replacement and d.replacement not in devices:
+                notes.failures.append(f"device {d.match} should now be {d.replacement} but is not")
         self.check_ufs(zone, config, notes)
         for finding in self.findings(zone, Code.FS_NFS):
             self.check_nfs_line(zone, finding, notes)

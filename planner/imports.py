@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, Protocol
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
 from planner.inputs import LoadedInventory, load_upload
 from planner.solaris.bundle_archive import BundleLimits
@@ -137,12 +137,12 @@ def upload_name(upload: Upload) -> str:
 
 
 def import_loaded(
-    *, team: Team, name: str, loaded: LoadedInventory, user: AbstractBaseUser | AnonymousUser | None
+    *, team: Team, name: str, loaded: LoadedInventory, user: User | AnonymousUser | None
 ) -> ImportOutcome:
     """Store ``loaded`` as a snapshot of the host it describes (see :func:`services.host_import`)."""
     outcome = ImportOutcome(name=name, summary=InventorySummary.of(loaded.inventory, ignored=loaded.ignored))
     before = selectors.host_current_snapshot_id(team=team, hostname=loaded.inventory.hostname)
-    author = user if isinstance(user, AbstractBaseUser) else None
+    author = None if user is None or isinstance(user, AnonymousUser) else user
     try:
         snapshot = services.host_import(team=team, loaded=loaded, user=author)
     except services.PlannerError as exc:
@@ -162,7 +162,7 @@ def import_upload(
     *,
     team: Team,
     upload: Upload,
-    user: AbstractBaseUser | AnonymousUser | None,
+    user: User | AnonymousUser | None,
     limits: BundleLimits | None = None,
 ) -> ImportOutcome:
     """Read one uploaded file (bundle, zonecfg export or hardware spec) and import it."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Literal, TypeVar
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 
 from . import choices
@@ -31,9 +31,7 @@ class TeamScopedQuerySet(models.QuerySet[_M]):
     managers: ``Plan.objects.for_user(user)``.
     """
 
-    def restrict(
-        self, user: AbstractBaseUser | AnonymousUser, action: Action = "view"
-    ) -> TeamScopedQuerySet[_M]:
+    def restrict(self, user: User | AnonymousUser, action: Action = "view") -> TeamScopedQuerySet[_M]:
         if not user.is_authenticated:
             return self.none()
         memberships = Membership.objects.filter(user=user)
@@ -43,7 +41,7 @@ class TeamScopedQuerySet(models.QuerySet[_M]):
             raise ValueError(f"unknown action {action!r}; view or operate")
         return self.filter(team__in=memberships.values("team"))
 
-    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> TeamScopedQuerySet[_M]:
+    def for_user(self, user: User | AnonymousUser) -> TeamScopedQuerySet[_M]:
         """The rows the user may see: ``restrict(user, "view")``."""
         return self.restrict(user, "view")
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User as AuthUser
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
@@ -31,7 +32,7 @@ from .models import (
 )
 from .services import plan_compute_result
 
-User = AbstractBaseUser | AnonymousUser
+User = AuthUser | AnonymousUser
 
 # The big JSON columns of a snapshot; list pages never need them.
 SNAPSHOT_HEAVY_FIELDS = ("raw_files", "inventory")
@@ -61,7 +62,7 @@ def hosts_for_user(user: User) -> QuerySet[Host]:
 def host_list(user: User) -> QuerySet[Host]:
     """Hosts with their team, current snapshot (light) and counts, in one query."""
 
-    def count_of(model: Any) -> Subquery:
+    def count_of(model: type[Zone | Nic | Disk]) -> Subquery:
         return Subquery(
             model.objects.filter(snapshot_id=OuterRef("current_snapshot_id"))
             .order_by()
@@ -224,9 +225,10 @@ def plan_disk_choices(plan: Plan) -> dict[str, str]:
 
 def destination_ports(plan: Plan) -> list[dict[str, str]]:
     """The destination snapshot's network ports (name, driver, link state)."""
-    return list(
-        Nic.objects.filter(snapshot_id=plan.destination_snapshot_id).values("name", "driver", "link_state")
+    rows = Nic.objects.filter(snapshot_id=plan.destination_snapshot_id).values_list(
+        "name", "driver", "link_state"
     )
+    return [{"name": name, "driver": driver, "link_state": state} for name, driver, state in rows]
 
 
 def destination_disk_names(plan: Plan) -> list[str]:

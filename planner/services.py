@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import Any, TypeVar
 
-from django.contrib.auth.models import AbstractBaseUser
-from django.db import connections, router, transaction
+from django.contrib.auth.models import User
+from django.db import connections, models, router, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
@@ -23,7 +23,7 @@ from planner.domain.options import Overrides, PlanOptions
 from planner.domain.plan import PlanResult, compute_plan
 from planner.inputs import LoadedInventory
 from planner.solaris.errors import SolarisParseError
-from planner.solaris.inventory import HostInventory, record_dict
+from planner.solaris.inventory import HostInventory, ZoneConfig, record_dict
 from planner.solaris.names import check_hostname
 from planner.solaris.validate import check_inventory
 from planner.solaris.writers import write_zonecfg_export
@@ -50,6 +50,8 @@ from .models import (
 
 log = logging.getLogger(__name__)
 
+_Row = TypeVar("_Row", bound=models.Model)
+
 
 class PlannerError(ValueError):
     """A request the planner refuses, with a message for the user."""
@@ -73,7 +75,7 @@ def checked_inventory(inventory: HostInventory, *, source: str) -> HostInventory
 
 
 def host_import(
-    *, team: Team, loaded: LoadedInventory, user: AbstractBaseUser | None = None, replan: bool = True
+    *, team: Team, loaded: LoadedInventory, user: User | None = None, replan: bool = True
 ) -> InventorySnapshot:
     """Store a new inventory snapshot for the host it describes, then re-plan the plans using it.
 
@@ -95,7 +97,7 @@ def host_import(
 
 @transaction.atomic
 def _store_snapshot(
-    *, team: Team, loaded: LoadedInventory, inventory: HostInventory, user: AbstractBaseUser | None
+    *, team: Team, loaded: LoadedInventory, inventory: HostInventory, user: User | None
 ) -> tuple[InventorySnapshot, bool]:
     host, created = Host.objects.select_for_update().get_or_create(
         team=team, hostname=inventory.hostname, defaults={"origin": _origin_of(inventory)}
@@ -125,10 +127,10 @@ def _store_snapshot(
     return snapshot, True
 
 
-def _create_all(model: Any, rows: list[Any]) -> list[Any]:
+def _create_all(model: type[_Row], rows: list[_Row]) -> list[_Row]:
     """Insert ``rows`` and set their primary keys: one INSERT where the database returns ids."""
     if connections[router.db_for_write(model)].features.can_return_rows_from_bulk_insert:
-        return list(model.objects.bulk_create(rows))
+        return list(model._default_manager.bulk_create(rows))
     for row in rows:
         row.save(force_insert=True)
     return rows
@@ -209,7 +211,7 @@ def _store_rows(snapshot: InventorySnapshot, inventory: HostInventory) -> None:
     ZoneResource.objects.bulk_create(resources)
 
 
-def _zone_resources(cfg: Any) -> list[tuple[str, dict[str, Any]]]:
+def _zone_resources(cfg: ZoneConfig) -> list[tuple[str, dict[str, Any]]]:
     out: list[tuple[str, dict[str, Any]]] = [("inherit-pkg-dir", {"dir": d}) for d in cfg.inherit_pkg_dirs]
     out += [("fs", record_dict(f)) for f in cfg.fs]
     out += [("net", record_dict(n)) for n in cfg.nets]
@@ -237,7 +239,7 @@ def plan_create(
     source: Host,
     destination: Host,
     name: str = "",
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     options: dict[str, Any] | None = None,
 ) -> Plan:
     if source.team_id != team.pk or destination.team_id != team.pk:
@@ -440,7 +442,7 @@ def nic_override_set(
     address: str = "",
     action: str,
     target: str = "",
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
 ) -> Plan:
     if action not in NicOverride.Action.values:
         raise PlannerError(f"unknown action {action!r}; choose map or drop")
