@@ -1,7 +1,7 @@
 """Fleet planning: import, plan and report a generated fleet on SQLite or PostgreSQL.
 
 ``prepare()`` (untimed, reused across runs) writes ``N`` source bundles of 20 zones,
-each covering every seed row (``fleetgen.fleet(..., seed_rows_per_host=True)``),
+each covering every seed row (``fleet.fleet(..., seed_rows_per_host=True)``),
 ``N`` destination bundles, and the reference data: every bundle's files
 pre-serialised as one JSON document per host, the same text volume.
 
@@ -49,28 +49,28 @@ def hosts_count() -> int:
 
 def prepare(n_hosts: int | None = None) -> Path:
     """Write the bundles and the reference JSON once; return the folder with manifest.json."""
-    from planner import fleetgen
+    from planner import fleet
 
     n_hosts = n_hosts or hosts_count()
     root = common.bench_dir() / f"fleet-{n_hosts}x{ZONES}-s{SEED}"
     manifest = root / "manifest.json"
     if manifest.exists():
         return root
-    sources = fleetgen.fleet(n_hosts, ZONES, SEED, seed_rows_per_host=True)
+    sources = fleet.fleet(n_hosts, ZONES, SEED, seed_rows_per_host=True)
     for host in sources:
         kinds = {zone.purpose for zone in host.zones}
-        missing = set(fleetgen.SEED_ROW_KINDS) - kinds
+        missing = set(fleet.SEED_ROW_KINDS) - kinds
         if missing:
             raise RuntimeError(f"{host.hostname} misses seed rows {sorted(missing)}")
-    destinations = fleetgen.fleet_destinations(n_hosts, SEED)
+    destinations = fleet.fleet_destinations(n_hosts, SEED)
     pairs = []
     bundle_bytes = 0
     for index, (source, destination) in enumerate(zip(sources, destinations, strict=True)):
         paths = []
         for role, host in (("sources", source), ("destinations", destination)):
-            files = fleetgen.render_bundle(host)
+            files = fleet.render_bundle(host)
             bundle_bytes += sum(len(text.encode()) for text in files.values())
-            path = fleetgen.write_bundle(root / role, host)
+            path = fleet.write_bundle(root / role, host)
             reference = root / "reference" / f"{role}-{index:04d}.json"
             reference.parent.mkdir(parents=True, exist_ok=True)
             reference.write_text(json.dumps({"upload_name": path.name, "files": files}))

@@ -3,7 +3,7 @@
 :func:`run` makes a scratch PostgreSQL database and runs this file as a child on
 it, with Redis database 13 as the broker (and, for the reference only, as the
 result backend).  The child migrates, imports a 20-zone source (every seed row;
-``fleetgen.fleet(1, 20, 5, seed_rows_per_host=True)``) and a destination, plans
+``fleet.fleet(1, 20, 5, seed_rows_per_host=True)``) and a destination, plans
 them, and builds the source's local-executor tree with empty zone roots
 (``build_host_tree(..., payload_bytes_per_zone=0)``).  It starts one Celery
 worker (prefork, concurrency 1, the ``zflar`` queue, as ``tests/conftest.py``
@@ -57,8 +57,8 @@ def _ping_ms() -> float:
 
 
 def _job_once(team: Any, plan: Any) -> dict[str, Any]:
+    from jobs.lifecycle import job_create
     from jobs.models import Job, ZoneResult
-    from jobs.services import job_create
 
     start = time.perf_counter()
     job = job_create(team=team, kind=Job.Kind.ARCHIVE, plan=plan, executor=Job.Executor.LOCAL)

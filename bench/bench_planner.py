@@ -2,7 +2,7 @@
 
 Two pairs, both pure Python (no database, no Django):
 
-* ``fleet``: the first host of the benchmark fleet (``fleetgen.fleet(1, 20, 7,
+* ``fleet``: the first host of the benchmark fleet (``fleet.fleet(1, 20, 7,
   seed_rows_per_host=True)``: every seed row plus random kinds), parsed from its
   bundle text, against the fleet's first destination;
 * ``samples``: ``planner.domain.samples`` (three copies of the nine seed zones,
@@ -33,17 +33,20 @@ SEED = 7
 
 
 def _pairs() -> dict[str, tuple[Any, Any]]:
-    from planner import fleetgen
+    try:
+        from planner import fleet
+    except ImportError:  # an older tree (bench/compare_rev.py): the generator was planner/fleetgen.py
+        from planner import fleetgen as fleet  # type: ignore[no-redef]
     from planner.domain.samples import seed_destination, seed_source
     from planner.inputs import load_files
 
     try:
-        source_spec = fleetgen.fleet(1, ZONES, SEED, seed_rows_per_host=True)[0]
-    except TypeError:  # an older fleetgen (bench/compare_rev.py); its first host is the same
-        source_spec = fleetgen.fleet(1, ZONES, SEED)[0]
-    destination_spec = fleetgen.fleet_destinations(1, SEED)[0]
+        source_spec = fleet.fleet(1, ZONES, SEED, seed_rows_per_host=True)[0]
+    except TypeError:  # an older generator (bench/compare_rev.py); its first host is the same
+        source_spec = fleet.fleet(1, ZONES, SEED)[0]
+    destination_spec = fleet.fleet_destinations(1, SEED)[0]
     fleet_pair = tuple(
-        load_files(fleetgen.render_bundle(h), upload_name=fleetgen.bundle_name(h)).inventory
+        load_files(fleet.render_bundle(h), upload_name=fleet.bundle_name(h)).inventory
         for h in (source_spec, destination_spec)
     )
     samples = seed_source(copies=-(-ZONES // 9))

@@ -192,14 +192,14 @@ def planned_pair(team: Any, *, zones: int, seed: int, user: Any = None, tree: bo
     """
     from jobs import storage
     from jobs.executors.local_tree import build_host_tree
-    from planner import fleetgen, services
+    from planner import fleet, services
     from planner.inputs import load_files
 
-    source = fleetgen.fleet(1, zones, seed, seed_rows_per_host=True)[0]
-    destination = fleetgen.fleet_destinations(1, seed)[0]
+    source = fleet.fleet(1, zones, seed, seed_rows_per_host=True)[0]
+    destination = fleet.fleet_destinations(1, seed)[0]
     hosts = []
     for spec in (source, destination):
-        loaded = load_files(fleetgen.render_bundle(spec), upload_name=fleetgen.bundle_name(spec))
+        loaded = load_files(fleet.render_bundle(spec), upload_name=fleet.bundle_name(spec))
         hosts.append(services.host_import(team=team, loaded=loaded, replan=False).host)
         if tree and spec is source:
             # Where the jobs look for the source's tree: <root>/team-<id>/host-<id> (jobs/storage.py).

@@ -11,7 +11,7 @@ application code differs), then runs, alternating the two trees each round:
   database, over the first ``--hosts`` source/destination pairs of the fleet.
 
 Wall and CPU seconds are printed per side as medians over the rounds.  The
-older side gets the bundles this tree's ``fleetgen`` wrote, so both parse the
+older side gets the bundles this tree's ``planner.fleet`` wrote, so both parse the
 same files.  Uses ``ZFLAR_VAR_DIR`` for scratch space, like the benchmarks.
 """
 

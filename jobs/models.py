@@ -11,8 +11,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from planner.choices import register_state_tones
+from planner.models import TeamScopedQuerySet, TimeStampedModel
 
-class Job(models.Model):
+
+class Job(TimeStampedModel):
     class Kind(models.TextChoices):
         ARCHIVE = "archive", "Archive"
         EXTRACT = "extract", "Extract"
@@ -57,11 +60,12 @@ class Job(models.Model):
     cancel_requested = models.BooleanField(default=False)
     worker = models.CharField(max_length=255, blank=True)
     celery_task_id = models.CharField(max_length=64, blank=True)
-    created = models.DateTimeField(auto_now_add=True)
     started = models.DateTimeField(null=True, blank=True)
     finished = models.DateTimeField(null=True, blank=True)
     heartbeat = models.DateTimeField(null=True, blank=True, db_index=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    objects = TeamScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created"]
@@ -87,7 +91,7 @@ class Job(models.Model):
         return min(100, int(self.bytes_done * 100 / self.bytes_total))
 
 
-class ZoneResult(models.Model):
+class ZoneResult(TimeStampedModel):
     class State(models.TextChoices):
         PENDING = "pending", "Pending"
         RUNNING = "running", "Running"
@@ -103,7 +107,6 @@ class ZoneResult(models.Model):
     state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
     message = models.TextField(blank=True)
     details = models.JSONField(default=dict, blank=True)
-    updated = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["zone"]
@@ -113,14 +116,13 @@ class ZoneResult(models.Model):
         return f"{self.zone}: {self.state}"
 
 
-class JobEvent(models.Model):
+class JobEvent(TimeStampedModel):
     class Level(models.TextChoices):
         INFO = "info", "Info"
         WARNING = "warning", "Warning"
         ERROR = "error", "Error"
 
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="events")
-    created = models.DateTimeField(auto_now_add=True)
     level = models.CharField(max_length=8, choices=Level.choices, default=Level.INFO)
     zone = models.CharField(max_length=64, blank=True)
     message = models.TextField()
@@ -132,7 +134,7 @@ class JobEvent(models.Model):
         return self.message
 
 
-class Archive(models.Model):
+class Archive(TimeStampedModel):
     """A flash archive in a team's folder of the archive store; a team sees and uses only its own.
 
     ``path`` is relative to ``<ARCHIVE_STORE>/team-<team id>/`` (see :mod:`jobs.storage`): the
@@ -153,8 +155,9 @@ class Archive(models.Model):
     archive_id = models.CharField(
         max_length=64, blank=True, help_text="the identification's archive_id (MD5)"
     )
-    created = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    objects = TeamScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created", "-pk"]
@@ -162,3 +165,28 @@ class Archive(models.Model):
 
     def __str__(self) -> str:
         return self.name or self.path
+
+
+# The badges' colours of the states (planner.choices; the template tag state_class reads them).
+register_state_tones(
+    Job.State,
+    {
+        Job.State.QUEUED: "none",
+        Job.State.RUNNING: "run",
+        Job.State.SUCCEEDED: "ok",
+        Job.State.PARTIAL: "warn",
+        Job.State.FAILED: "bad",
+        Job.State.CANCELLED: "none",
+    },
+)
+register_state_tones(
+    ZoneResult.State,
+    {
+        ZoneResult.State.PENDING: "none",
+        ZoneResult.State.RUNNING: "run",
+        ZoneResult.State.OK: "ok",
+        ZoneResult.State.WARNING: "warn",
+        ZoneResult.State.FAILED: "bad",
+        ZoneResult.State.SKIPPED: "none",
+    },
+)

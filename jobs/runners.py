@@ -29,15 +29,16 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from planner.domain.contract import Finding, Report, ReportZone
 from planner.domain.findings import Code
 from planner.solaris.errors import SolarisParseError
 from planner.solaris.inventory import VfstabEntry, ZoneConfig
 from planner.solaris.names import is_hostname
 from planner.solaris.vfstab import parse_vfstab
 
-from . import services, storage
-from .executors import executor_for
-from .executors.base import ArchiveCheck, ArchiveSpec, Executor, ExecutorError
+from . import archives, progress, storage
+from .connect import executor_for
+from .executors.base import ArchiveCheck, ArchiveOutcome, ArchiveSpec, Executor, ExecutorError
 from .models import Archive, Job, ZoneResult
 
 log = logging.getLogger(__name__)
@@ -80,30 +81,19 @@ def run_job(job: Job) -> Job:
     try:
         runner.preflight()
         runner.run()
-    except services.JobCancelled as exc:
+    except progress.JobCancelled as exc:
         runner.cleanup()
-        return services.job_mark_cancelled(job, str(exc))
+        return progress.job_mark_cancelled(job, str(exc))
     except ExecutorError as exc:
         runner.cleanup()
-        return services.job_finish(job, error=str(exc))
+        return progress.job_finish(job, error=str(exc))
     except Exception as exc:  # the job row must end whatever went wrong
         log.exception("job %s crashed", job.pk)
         runner.cleanup()
-        services.job_log(job, traceback.format_exc(limit=5), level="error")
-        return services.job_finish(job, error=f"internal error: {exc.__class__.__name__}: {exc}")
+        progress.job_log(job, traceback.format_exc(limit=5), level="error")
+        return progress.job_finish(job, error=f"internal error: {exc.__class__.__name__}: {exc}")
     runner.cleanup()
-    return services.job_finish(job, result=runner.result)
-
-
-def nic_target(mapping: dict[str, Any]) -> str:
-    """The port a zone net goes to: the plan's effective choice (the user's override included)."""
-    return str(mapping.get("chosen_target") or mapping.get("target") or "")
-
-
-def nic_selector(mapping: dict[str, Any]) -> str:
-    """The zonecfg selector of the source net (with its address when the port is shared)."""
-    selector = str(mapping.get("selector") or "")
-    return selector or f"net physical={mapping['physical']}"
+    return progress.job_finish(job, result=runner.result)
 
 
 class BaseRunner:
@@ -112,8 +102,8 @@ class BaseRunner:
     def __init__(self, job: Job) -> None:
         self.job = job
         self.plan = job.plan
-        self.report: dict[str, Any] = self.plan.report if self.plan else {}
-        self.progress = services.ProgressRecorder(job)
+        self.report = Report.from_dict(self.plan.report if self.plan else {})
+        self.progress = progress.ProgressRecorder(job)
         self.result: dict[str, Any] = {}
         self._executor: Executor | None = None
         self.zone_notes: dict[str, ZoneNotes] = {}
@@ -175,24 +165,23 @@ class BaseRunner:
             raise ExecutorError(f"refused: {exc}") from exc
 
     def all_zones(self) -> list[str]:
-        return [z["name"] for z in self.report.get("zones", [])]
+        return self.report.zone_names
 
     def zones_in_scope(self) -> list[str]:
         zones = self.all_zones()
         return [z for z in zones if z in self.job.zone_names] if self.job.zone_names else zones
 
-    def zone_report(self, zone: str) -> dict[str, Any]:
-        return next((z for z in self.report.get("zones", []) if z["name"] == zone), {"findings": []})
+    def zone_report(self, zone: str) -> ReportZone:
+        return self.report.zone(zone) or ReportZone(name=zone)
 
-    def findings(self, zone: str, *codes: Code) -> list[dict[str, Any]]:
-        wanted = {c.value for c in codes}
-        return [f for f in self.zone_report(zone).get("findings", []) if f["code"] in wanted]
+    def findings(self, zone: str, *codes: Code) -> list[Finding]:
+        return self.zone_report(zone).findings_of(*(c.value for c in codes))
 
-    def blockers(self, zone: str) -> list[dict[str, Any]]:
-        return [f for f in self.zone_report(zone).get("findings", []) if f.get("severity") == BLOCKER]
+    def blockers(self, zone: str) -> list[Finding]:
+        return self.zone_report(zone).blockers
 
     def zonepath(self, zone: str) -> str:
-        return str(self.zone_report(zone).get("zonepath") or f"/zones/{zone}")
+        return self.zone_report(zone).zonepath or f"/zones/{zone}"
 
     def zone_root(self, zone: str, directory: str = "") -> str:
         return str(PurePosixPath(self.zonepath(zone)) / "root" / directory.lstrip("/"))
@@ -204,24 +193,24 @@ class BaseRunner:
     def start_zones(self, zones: list[str]) -> None:
         # A re-delivered attempt starts its zones afresh.
         self.job.zone_results.all().delete()
-        services.zone_results_init(self.job, zones)
+        progress.zone_results_init(self.job, zones)
         self.zone_notes = {z: ZoneNotes() for z in zones}
 
     def finish_zone(self, zone: str) -> None:
         notes = self.zone_notes[zone]
-        services.zone_result_set(self.job, zone, notes.state(), notes.message(), notes.details)
+        progress.zone_result_set(self.job, zone, notes.state(), notes.message(), notes.details)
 
     def phase(self, name: str) -> None:
         self.progress.beat(force=True)
-        services.job_set_phase(self.job, name)
+        progress.job_set_phase(self.job, name)
 
     def log_host_findings(self) -> list[dict[str, Any]]:
         """Host-level blockers and steps go to the job's log; the job itself goes on."""
-        findings = [f for f in self.report.get("host_findings", []) if f.get("severity") in (BLOCKER, "step")]
+        findings = [f for f in self.report.host_findings if f.severity in (BLOCKER, "step")]
         for finding in findings:
-            level = "error" if finding["severity"] == BLOCKER else "warning"
-            services.job_log(self.job, f"host {finding['code']}: {finding['message']}", level=level)
-        return [{"code": f["code"], "severity": f["severity"], "message": f["message"]} for f in findings]
+            level = "error" if finding.severity == BLOCKER else "warning"
+            progress.job_log(self.job, f"host {finding.code}: {finding.message}", level=level)
+        return [{"code": f.code, "severity": f.severity, "message": f.message} for f in findings]
 
     def read_vfstab(self, path: str) -> list[VfstabEntry]:
         text = self.executor.read_file(path)
@@ -232,10 +221,9 @@ class BaseRunner:
         except SolarisParseError as exc:
             raise ExecutorError(str(exc)) from exc
 
-    def nfs_line_in_zone_vfstab(self, zone: str, finding: dict[str, Any]) -> tuple[str, str, bool]:
+    def nfs_line_in_zone_vfstab(self, zone: str, finding: Finding) -> tuple[str, str, bool]:
         """(device, mount point, whether the zone's own /etc/vfstab mounts it) for an FS_NFS finding."""
-        details = finding.get("details", {})
-        device, mount_point = str(details.get("device", "")), str(details.get("mount_point", ""))
+        device, mount_point = finding.detail("device"), finding.detail("mount_point")
         entries = self.read_vfstab(self.zone_root(zone, "/etc/vfstab"))
         present = any(
             e.fstype == "nfs" and e.device == device and e.mount_point == mount_point for e in entries
@@ -336,7 +324,7 @@ class ArchiveRunner(BaseRunner):
             return path
         relative = storage.relative_archive(self.job.team_id, path)
         hostname = source_label(self.job)
-        services.archive_register(
+        archives.archive_register(
             team_id=self.job.team_id,
             relative=relative,
             origin=Archive.Origin.JOB,
@@ -355,7 +343,7 @@ class ArchiveRunner(BaseRunner):
         for zone in zones:
             notes = self.notes_for(zone)
             if zone in self.zone_notes:
-                services.zone_result_set(self.job, zone, ZoneResult.State.RUNNING, "pre-archive steps")
+                progress.zone_result_set(self.job, zone, ZoneResult.State.RUNNING, "pre-archive steps")
             state = listed.get(zone)
             if state is None:
                 notes.failures.append("the zone is not configured on the source any more")
@@ -395,12 +383,11 @@ class ArchiveRunner(BaseRunner):
         notes.notes.append(f"halted (was {state}) so the archive is complete; it stays halted on the source")
         notes.details["halted_from"] = state
 
-    def mount_private_fs(self, zone: str, finding: dict[str, Any], notes: ZoneNotes) -> None:
+    def mount_private_fs(self, zone: str, finding: Finding, notes: ZoneNotes) -> None:
         """The seed's workaround: mount the halted zone's slice into its root from the global zone."""
-        details = finding.get("details", {})
-        directory = str(details.get("dir", ""))
-        special = str(details.get("special", ""))
-        mount_point = str(details.get("mount_point") or self.zone_root(zone, directory))
+        directory = finding.detail("dir")
+        special = finding.detail("special")
+        mount_point = finding.detail("mount_point") or self.zone_root(zone, directory)
         if not self.job.params.get("mount_zone_private_fs", True):
             notes.details.setdefault("not_mounted", []).append(mount_point)
             return
@@ -414,7 +401,7 @@ class ArchiveRunner(BaseRunner):
         notes.notes.append(f"mounted {special} on {mount_point} from the global zone for the archive")
         notes.details.setdefault("mounted", []).append(mount_point)
 
-    def check_nfs_line(self, zone: str, finding: dict[str, Any], notes: ZoneNotes, *, where: str) -> None:
+    def check_nfs_line(self, zone: str, finding: Finding, notes: ZoneNotes, *, where: str) -> None:
         """Seed: NFS mounts work when they are in the zone's own /etc/vfstab before flarcreate."""
         device, mount_point, present = self.nfs_line_in_zone_vfstab(zone, finding)
         if present:
@@ -456,7 +443,7 @@ class ArchiveRunner(BaseRunner):
         owner = Archive.objects.filter(team_id=self.job.team_id, path=relative).first()
         return owner is None or owner.job_id == self.job.pk
 
-    def create_archive(self) -> Any:
+    def create_archive(self) -> ArchiveOutcome:
         options = self.plan.options if self.plan else {}
         hostname = source_label(self.job)
         spec = ArchiveSpec(
@@ -479,25 +466,24 @@ class ArchiveRunner(BaseRunner):
                 raise ExecutorError("this executor cannot remove files")
             remove(path)
         except ExecutorError as exc:
-            services.job_log(self.job, f"the incomplete job left {path} behind: {exc}", level="warning")
+            progress.job_log(self.job, f"the incomplete job left {path} behind: {exc}", level="warning")
         else:
-            services.job_log(self.job, f"removed {path}: the job did not complete", level="warning")
+            progress.job_log(self.job, f"removed {path}: the job did not complete", level="warning")
 
     def judge_zone(self, zone: str, check: ArchiveCheck) -> None:
         notes = self.zone_notes[zone]
         installed = self.index_states.get(zone) not in NOT_INSTALLED
         for finding in self.blockers(zone):
-            if finding["code"] == Code.ZONEPATH_ON_NFS.value:
-                details = finding.get("details", {})
+            if finding.code == Code.ZONEPATH_ON_NFS.value:
                 notes.failures.append(
-                    f"zonepath {details.get('zonepath', self.zonepath(zone))} is on NFS "
-                    f"({details.get('device', 'a remote file system')}): flarcreate leaves NFS out, so "
+                    f"zonepath {finding.detail('zonepath') or self.zonepath(zone)} is on NFS "
+                    f"({finding.detail('device') or 'a remote file system'}): flarcreate leaves NFS out, so "
                     "the zone's files are not in the archive, and a zone cannot be installed on NFS"
                 )
-            elif finding["code"] in SOURCE_BLOCKERS:
-                notes.failures.append(f"blocked: {finding['message']}")
+            elif finding.code in SOURCE_BLOCKERS:
+                notes.failures.append(f"blocked: {finding.message}")
             else:
-                notes.warnings.append(f"archived, but the extraction is blocked until: {finding['message']}")
+                notes.warnings.append(f"archived, but the extraction is blocked until: {finding.message}")
         if zone not in check.zones:
             notes.failures.append("the zone is not in the archive's /etc/zones/index")
             return
@@ -507,7 +493,7 @@ class ArchiveRunner(BaseRunner):
         empty = set(check.empty_zone_mounts.get(zone, []))
         private: dict[str, str] = {}
         for finding in self.findings(zone, Code.FS_UFS_PRIVATE):
-            directory = str(finding.get("details", {}).get("dir", ""))
+            directory = finding.detail("dir")
             private[self.zone_root(zone, directory)] = directory
         for mount_point in sorted(empty | set(private)):
             directory = private.get(mount_point) or _zone_relative(mount_point, self.zonepath(zone))
@@ -531,7 +517,7 @@ class ArchiveRunner(BaseRunner):
             try:
                 self.executor.umount(mount_point)
             except ExecutorError as exc:
-                services.job_log(
+                progress.job_log(
                     self.job, f"could not unmount {mount_point}: {exc}", level="warning", zone=zone
                 )
                 self.notes_for(zone).warnings.append(f"{mount_point} is still mounted on the source: {exc}")
@@ -542,7 +528,7 @@ class ArchiveRunner(BaseRunner):
             try:
                 self.executor.zonecfg(zone, "set autoboot=true")
             except ExecutorError as exc:
-                services.job_log(
+                progress.job_log(
                     self.job, f"could not restore autoboot of {zone}: {exc}", level="error", zone=zone
                 )
                 self.notes_for(zone).failures.append(f"autoboot is still false on the source: {exc}")
@@ -559,7 +545,7 @@ class ArchiveRunner(BaseRunner):
                 restored = list(self.autoboot_off)
                 self.restore_autoboot()
                 for zone in restored:
-                    services.job_log(self.job, "autoboot restored on the source", zone=zone)
+                    progress.job_log(self.job, "autoboot restored on the source", zone=zone)
         finally:
             super().cleanup()
 
@@ -589,8 +575,8 @@ class ExtractRunner(BaseRunner):
         self.result["host_findings"] = self.log_host_findings()
         for zone in zones:
             for finding in self.blockers(zone):
-                if finding["code"] != Code.FS_UFS_NO_SPACE.value:  # the capacity check says it
-                    self.zone_notes[zone].failures.append(f"blocked: {finding['message']}")
+                if finding.code != Code.FS_UFS_NO_SPACE.value:  # the capacity check says it
+                    self.zone_notes[zone].failures.append(f"blocked: {finding.message}")
         archive = self.archive_path()
         self.phase("capacity: checking the planned layout and free space")
         self.check_capacity(archive)
@@ -601,7 +587,7 @@ class ExtractRunner(BaseRunner):
             if notes.failures:
                 notes.notes.append("no remaps applied: the zone is blocked")
                 continue
-            services.zone_result_set(self.job, zone, ZoneResult.State.RUNNING, "applying remaps")
+            progress.zone_result_set(self.job, zone, ZoneResult.State.RUNNING, "applying remaps")
             try:
                 self.remap_zone(zone)
             except ExecutorError as exc:
@@ -667,10 +653,10 @@ class ExtractRunner(BaseRunner):
     def check_capacity(self, archive: str) -> None:
         """Host file systems that do not fit end the job; a zone's ufs that does not fit fails that zone."""
         host_short: list[str] = []
-        for unplaced in self.report.get("layout", {}).get("unplaced", []):
-            zone = unplaced.get("zone")
-            what = unplaced.get("zone_dir") or unplaced.get("mount_point") or unplaced["key"]
-            reason = unplaced.get("reason") or f"short by {unplaced.get('shortfall_mb', 0)} MB"
+        for unplaced in self.report.layout.unplaced:
+            zone = unplaced.zone
+            what = unplaced.zone_dir or unplaced.mount_point or unplaced.key
+            reason = unplaced.reason or f"short by {unplaced.shortfall_mb} MB"
             if zone:
                 if zone in self.zone_notes:
                     self.zone_notes[zone].failures.append(
@@ -706,7 +692,7 @@ class ExtractRunner(BaseRunner):
         self.result["archive_path"] = archive
         if not getattr(self.executor, "extracts_archives", True):
             # On real hosts JumpStart installs the flar; this job performs the post-extraction steps.
-            services.job_log(
+            progress.job_log(
                 self.job,
                 "the destination was installed from the archive by JumpStart; "
                 "applying the post-extraction steps over ssh",
@@ -715,7 +701,7 @@ class ExtractRunner(BaseRunner):
         earlier = self.previous_extraction(archive)
         if earlier is not None:
             # Extracting again would undo the fixes already applied to the zones that succeeded.
-            services.job_log(
+            progress.job_log(
                 self.job,
                 f"the destination already holds this archive ({earlier}); "
                 "only the listed zones' steps run again",
@@ -730,13 +716,13 @@ class ExtractRunner(BaseRunner):
                 "the archive's contents do not match its archive_id; extraction is not trusted"
             )
         if outcome.refused:
-            services.job_log(
+            progress.job_log(
                 self.job,
                 f"refused {len(outcome.refused)} unsafe entries: {outcome.refused[:5]}",
                 level="warning",
             )
         if outcome.devices_skipped:
-            services.job_log(
+            progress.job_log(
                 self.job,
                 f"{len(outcome.devices_skipped)} entries not created as they were (untrusted archive: no "
                 f"device nodes or FIFOs, no set-uid/set-gid bits): {outcome.devices_skipped[:5]}",
@@ -772,27 +758,25 @@ class ExtractRunner(BaseRunner):
     def net_commands(self, zone: str, config: ZoneConfig, notes: ZoneNotes) -> list[str]:
         """zonecfg commands for the zone's nets; a net already on its target is left alone (retries)."""
         commands: list[str] = []
-        for m in self.report.get("nic_mappings", []):
-            if m["zone"] != zone:
-                continue
-            physical, address, target = m["physical"], m.get("address", ""), nic_target(m)
+        for m in self.report.nic_mappings_of(zone):
+            physical, address, target = m.physical, m.address, m.target
             present = [
                 n for n in config.nets if n.physical == physical and (not address or n.address == address)
             ]
-            if m["action"] == "drop":
+            if m.action == "drop":
                 if present:
-                    commands.append(f"remove {nic_selector(m)}")
+                    commands.append(f"remove {m.zonecfg_selector}")
                 notes.notes.append(f"net {physical} {address} dropped as the plan says".replace("  ", " "))
             elif target and target != physical:
                 if present:
-                    commands += [f"select {nic_selector(m)}", f"set physical={target}", "end"]
+                    commands += [f"select {m.zonecfg_selector}", f"set physical={target}", "end"]
                 elif not any(
                     n.physical == target and (not address or n.address == address) for n in config.nets
                 ):
                     notes.failures.append(f"net {physical} {address}: the zone has no such net to remap")
                     continue
                 notes.notes.append(f"net {physical} remapped to {target}")
-                if m.get("ip_type") == "exclusive":
+                if m.ip_type == "exclusive":
                     notes.warnings.append(
                         f"exclusive-IP zone: rename its /etc/hostname.{physical} to hostname.{target} "
                         "before the zone boots"
@@ -804,18 +788,16 @@ class ExtractRunner(BaseRunner):
     def device_commands(self, zone: str, config: ZoneConfig, notes: ZoneNotes) -> list[str]:
         commands: list[str] = []
         matches = {d.match for d in config.devices}
-        for m in self.report.get("device_mappings", []):
-            if m["zone"] != zone:
-                continue
-            match, replacement = m["match"], m.get("replacement") or ""
-            if m["action"] == "remove":
+        for m in self.report.device_mappings_of(zone):
+            match, replacement = m.match, m.replacement
+            if m.action == "remove":
                 if match in matches:
                     commands.append(f"remove device match={shlex.quote(match)}")
                 notes.warnings.append(
-                    f"device {match} removed ({m.get('reason') or 'not on the destination'}); "
+                    f"device {match} removed ({m.reason or 'not on the destination'}); "
                     "check the zone's applications before first boot"
                 )
-            elif m["action"] == "replace" and replacement:
+            elif m.action == "replace" and replacement:
                 if match in matches:
                     commands += [
                         f"select device match={shlex.quote(match)}",
@@ -823,20 +805,19 @@ class ExtractRunner(BaseRunner):
                         "end",
                     ]
                 notes.warnings.append(f"device {match} changed to {replacement}; check it before first boot")
-            elif m.get("needs_manual_check"):
+            elif m.needs_manual_check:
                 notes.warnings.append(f"device {match} kept; check it on the destination before first boot")
         return commands
 
-    def configure_ufs(self, zone: str, config: ZoneConfig, finding: dict[str, Any]) -> list[str]:
+    def configure_ufs(self, zone: str, config: ZoneConfig, finding: Finding) -> list[str]:
         """The seed's workaround on the destination: the slice goes into the global zone's vfstab."""
         notes = self.zone_notes[zone]
-        details = finding.get("details", {})
-        directory = str(details.get("dir", ""))
-        mount_point = str(details.get("mount_point") or self.zone_root(zone, directory))
-        device = str(details.get("destination_device") or "")
+        directory = finding.detail("dir")
+        mount_point = finding.detail("mount_point") or self.zone_root(zone, directory)
+        device = finding.detail("destination_device")
         if not device:
             raise ExecutorError(f"no destination slice is planned for the zone's ufs {directory}")
-        raw = str(details.get("destination_raw") or device.replace("/dev/dsk/", "/dev/rdsk/"))
+        raw = finding.detail("destination_raw") or device.replace("/dev/dsk/", "/dev/rdsk/")
         place_on_slice = getattr(self.executor, "place_on_slice", None)
         if place_on_slice is not None:
             # JumpStart mounts the planned slice at the mount point while it extracts; the local
@@ -889,32 +870,28 @@ class ExtractRunner(BaseRunner):
         except ExecutorError as exc:
             notes.failures.append(str(exc))
             return
-        ports = {n["name"] for n in self.report.get("destination_nics", [])}
+        ports = self.report.destination_ports
         for net in config.nets:
             if ports and net.physical not in ports:
                 notes.failures.append(f"net {net.physical} does not exist on the destination")
-        for m in self.report.get("nic_mappings", []):
-            if m["zone"] != zone:
-                continue
-            physical, address = m["physical"], m.get("address", "")
+        for m in self.report.nic_mappings_of(zone):
+            physical, address = m.physical, m.address
             on = [n.physical for n in config.nets if not address or n.address == address]
-            if m["action"] == "drop":
+            if m.action == "drop":
                 if physical in on:
                     notes.failures.append(f"net {physical} {address} should have been dropped but is there")
                 continue
-            want = nic_target(m) or physical
+            want = m.target or physical
             if want not in on:
                 notes.failures.append(
                     f"net {physical} {address} should be on {want} but is on {on or 'nothing'}"
                 )
         devices = {d.match for d in config.devices}
-        for m in self.report.get("device_mappings", []):
-            if m["zone"] != zone:
-                continue
-            if m["action"] == "remove" and m["match"] in devices:
-                notes.failures.append(f"device {m['match']} should have been removed but is there")
-            elif m["action"] == "replace" and m.get("replacement") and m["replacement"] not in devices:
-                notes.failures.append(f"device {m['match']} should now be {m['replacement']} but is not")
+        for d in self.report.device_mappings_of(zone):
+            if d.action == "remove" and d.match in devices:
+                notes.failures.append(f"device {d.match} should have been removed but is there")
+            elif d.action == "replace" and d.replacement and d.replacement not in devices:
+                notes.failures.append(f"device {d.match} should now be {d.replacement} but is not")
         self.check_ufs(zone, config, notes)
         for finding in self.findings(zone, Code.FS_NFS):
             self.check_nfs_line(zone, finding, notes)
@@ -945,7 +922,7 @@ class ExtractRunner(BaseRunner):
                     f"zone-private ufs {directory} is empty on {device}: it was missing from the archive"
                 )
 
-    def check_nfs_line(self, zone: str, finding: dict[str, Any], notes: ZoneNotes) -> None:
+    def check_nfs_line(self, zone: str, finding: Finding, notes: ZoneNotes) -> None:
         device, mount_point, present = self.nfs_line_in_zone_vfstab(zone, finding)
         if present:
             notes.notes.append(
@@ -954,9 +931,8 @@ class ExtractRunner(BaseRunner):
         else:
             notes.failures.append(f"NFS {device} on {mount_point} is missing from the zone's vfstab")
 
-    def check_lofs(self, finding: dict[str, Any], notes: ZoneNotes) -> None:
-        details = finding.get("details", {})
-        special, directory = str(details.get("special", "")), str(details.get("dir", ""))
+    def check_lofs(self, finding: Finding, notes: ZoneNotes) -> None:
+        special, directory = finding.detail("special"), finding.detail("dir")
         exists = getattr(self.executor, "path_exists", None)
         if exists is not None and not exists(special):
             notes.warnings.append(

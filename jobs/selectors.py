@@ -7,18 +7,20 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User as AuthUser
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from planner.models import Plan
+from planner.models import Action, Plan
 from planner.selectors import teams_for_user
 
 from . import storage
+from .archives import archives_sync_store
 from .models import Archive, Job, JobEvent, ZoneResult
 
-User = AbstractBaseUser | AnonymousUser
+User = AuthUser | AnonymousUser
 
 # The job page shows at most this many events (the newest ones, oldest first).
 EVENT_LIMIT = 200
@@ -28,17 +30,13 @@ LIVE_EVENT_LIMIT = 25
 
 
 def jobs_for_user(user: User) -> QuerySet[Job]:
-    return (
-        Job.objects.filter(team__in=teams_for_user(user))
-        .select_related("plan", "team")
-        .defer("plan__report", "result", "params")
-    )
+    return Job.objects.for_user(user).select_related("plan", "team").defer("plan__report", "result", "params")
 
 
 def job_for_user(user: User, pk: int) -> Job:
     """The job if it belongs to one of the user's teams, else 404."""
     return get_object_or_404(
-        Job.objects.filter(team__in=teams_for_user(user))
+        Job.objects.for_user(user)
         .select_related("plan", "team", "retry_of", "created_by")
         .defer("plan__report"),
         pk=pk,
@@ -47,8 +45,25 @@ def job_for_user(user: User, pk: int) -> Job:
 
 def job_for_polling(user: User, pk: int) -> Job:
     """The job row alone (one query): the progress partial must stay cheap."""
-    return get_object_or_404(
-        Job.objects.filter(team__in=teams_for_user(user)).select_related("plan").defer("plan__report"), pk=pk
+    return get_object_or_404(Job.objects.for_user(user).select_related("plan").defer("plan__report"), pk=pk)
+
+
+def job_stats(user: User) -> dict[str, int]:
+    """Jobs of the user's teams that are running or queued, and that failed (or partly)."""
+    return Job.objects.for_user(user).aggregate(
+        active=Count("pk", filter=Q(state__in=Job.ACTIVE_STATES)),
+        failed=Count("pk", filter=Q(state__in=[Job.State.FAILED, Job.State.PARTIAL])),
+    )
+
+
+def last_job_annotations(plans: QuerySet[Plan]) -> QuerySet[Plan]:
+    """Each plan's last job (id, kind, state, created) as annotations: the plan tables' column."""
+    last = Job.objects.filter(plan=OuterRef("pk")).order_by("-created", "-pk")
+    return plans.annotate(
+        last_job_id=Subquery(last.values("pk")[:1]),
+        last_job_kind=Subquery(last.values("kind")[:1]),
+        last_job_state=Subquery(last.values("state")[:1]),
+        last_job_created=Subquery(last.values("created")[:1]),
     )
 
 
@@ -138,26 +153,23 @@ def zone_result_counts(results: list[ZoneResult]) -> dict[str, int]:
 # --- archives: each team's own --------------------------------------------------------------------
 
 
-def archives_for_user(user: User, *, sync: bool = False) -> QuerySet[Archive]:
-    """The archives of the user's teams (newest first).
+def archives_for_user(user: User, *, sync: bool = False, action: Action = "view") -> QuerySet[Archive]:
+    """The archives of the user's teams (newest first); ``action="operate"``: of the teams where
+    the user is an operator.
 
     With ``sync`` the flars an administrator copied into the teams' folders are recorded first
-    (see :func:`jobs.services.archives_sync_store`).
+    (see :func:`jobs.archives.archives_sync_store`).
     """
     teams = teams_for_user(user)
     if sync:
-        from .services import archives_sync_store
-
         for team_id in teams.values_list("pk", flat=True):
             archives_sync_store(team_id=team_id)
-    return Archive.objects.filter(team__in=teams).select_related("team", "job").order_by("-created", "-pk")
+    return Archive.objects.restrict(user, action).select_related("team", "job").order_by("-created", "-pk")
 
 
 def archive_for_user(user: User, pk: int) -> Archive:
     """The archive if it belongs to one of the user's teams, else 404."""
-    return get_object_or_404(
-        Archive.objects.filter(team__in=teams_for_user(user)).select_related("team"), pk=pk
-    )
+    return get_object_or_404(Archive.objects.for_user(user).select_related("team"), pk=pk)
 
 
 def team_archives(team_id: int) -> QuerySet[Archive]:

@@ -1,5 +1,8 @@
 """Celery tasks: a few lines each. Load by id, claim the job row, call the runner.
 
+An entry point, like a view: it imports :mod:`jobs.progress`, :mod:`jobs.lifecycle` and
+:mod:`jobs.runners`, and nothing imports it (jobs are sent by the task's name).
+
 Delivery is at-least-once (acks_late) and the Job row decides who runs: the claim is an atomic
 UPDATE, so a second delivery of the same message does nothing.  See docs/reliability.md.
 """
@@ -7,14 +10,14 @@ UPDATE, so a second delivery of the same message does nothing.  See docs/reliabi
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from celery import shared_task
 from celery.signals import worker_ready
+from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
 
-if TYPE_CHECKING:
-    from .models import Job
+from . import lifecycle, progress, runners, storage
+from .models import Job
 
 log = logging.getLogger(__name__)
 
@@ -23,13 +26,10 @@ CLAIM_RETRY_SECONDS = 5
 CLAIM_RETRIES = 60
 
 
-@shared_task(bind=True, name="jobs.tasks.run_job_task")
+@shared_task(bind=True, name=lifecycle.RUN_JOB_TASK)
 def run_job_task(self, job_id: int) -> None:  # type: ignore[no-untyped-def]
-    from .runners import run_job
-    from .services import job_claim
-
     try:
-        job = job_claim(job_id=job_id, task_id=self.request.id or "")
+        job = progress.job_claim(job_id=job_id, task_id=self.request.id or "")
     except (OperationalError, InterfaceError) as exc:
         connections.close_all()
         raise self.retry(exc=exc, countdown=CLAIM_RETRY_SECONDS, max_retries=CLAIM_RETRIES) from exc
@@ -39,7 +39,7 @@ def run_job_task(self, job_id: int) -> None:  # type: ignore[no-untyped-def]
         )
         return
     try:
-        run_job(job)
+        runners.run_job(job)
     except (OperationalError, InterfaceError) as exc:
         log.warning("job %s: lost its database connection mid-run", job.pk, exc_info=True)
         _database_lost(job, exc)
@@ -51,12 +51,10 @@ def _database_lost(job: Job, exc: Exception) -> None:
     Django does not reconnect inside a task, so drop the broken connection first.  When the
     database is still unreachable, ask for a reap once the heartbeat has gone stale.
     """
-    from .services import job_interrupted
-
     connections.close_all()
     reason = f"the database connection was lost ({exc.__class__.__name__}: {str(exc).strip()[:200]})"
     try:
-        if not job_interrupted(job, reason):
+        if not lifecycle.job_interrupted(job, reason):
             log.info("job %s: already handed on or ended; nothing to re-queue", job.pk)
     except DatabaseError:
         connections.close_all()
@@ -65,8 +63,6 @@ def _database_lost(job: Job, exc: Exception) -> None:
 
 
 def _schedule_reap(delay: float | None) -> None:
-    from django.conf import settings
-
     if delay is None:
         delay = settings.ZFLAR_STALE_AFTER_SECONDS + settings.ZFLAR_HEARTBEAT_SECONDS
     try:
@@ -77,9 +73,7 @@ def _schedule_reap(delay: float | None) -> None:
 
 @shared_task(name="jobs.tasks.reap_stale_jobs_task")
 def reap_stale_jobs_task() -> list[int]:
-    from .services import jobs_reap_stale, jobs_resend_unclaimed
-
-    return jobs_reap_stale() + jobs_resend_unclaimed()
+    return lifecycle.jobs_reap_stale() + lifecycle.jobs_resend_unclaimed()
 
 
 @worker_ready.connect
@@ -89,14 +83,11 @@ def reap_at_worker_start(**_: object) -> None:
     A worker restarted at once finds them still fresh (their heartbeat is younger than the stale
     limit), so it also asks for one more reap at the moment the freshest of them would go stale.
     """
-    from .services import jobs_reap_stale, jobs_seconds_until_stale
-    from .storage import storage_problems
-
-    for problem in storage_problems(create=True):
+    for problem in storage.storage_problems(create=True):
         log.error("storage: %s; jobs that need this folder will fail until it is fixed", problem)
     try:
-        jobs_reap_stale()
-        delay = jobs_seconds_until_stale()
+        lifecycle.jobs_reap_stale()
+        delay = lifecycle.jobs_seconds_until_stale()
     finally:
         connections.close_all()  # the main process holds no connection between reaps
     if delay is not None:

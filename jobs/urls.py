@@ -1,3 +1,9 @@
+"""The jobs pages (under /jobs/), and the two plan URLs the jobs app serves.
+
+``plan_urlpatterns`` (start a job from the plan page, export the last job's results) keep the
+planner's URLs and names: zflar_site.urls puts them into the ``planner`` namespace.
+"""
+
 from django.urls import path
 
 from . import views
@@ -13,4 +19,9 @@ urlpatterns = [
     path("<int:pk>/retry/", views.job_retry_view, name="job_retry"),
     path("archives/", views.archive_inspect, name="archive_inspect"),
     path("archives/<int:pk>/download/", views.archive_download, name="archive_download"),
+]
+
+plan_urlpatterns = [
+    path("plans/<int:pk>/jobs/", views.plan_job_start, name="plan_job_start"),
+    path("plans/<int:pk>/results.<str:fmt>", views.plan_results_export, name="plan_results_export"),
 ]

@@ -1,4 +1,7 @@
-"""Job pages: the list, one job with its live progress partial, cancel/retry, and archive inspection.
+"""Job pages: the list, one job with its live progress partial, cancel/retry, archive inspection,
+and what the jobs app adds to the planner's plan page and report (:mod:`planner.extensions`): the
+Jobs tab and its start forms, the plan tables' "Last job" column, the report's last job section
+and its CSV/JSON export.
 
 The progress partial is polled by htmx only while the job is active; once the
 job is terminal the partial comes back without ``hx-trigger`` and with status
@@ -22,14 +25,26 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseStopPolling
 
 from planner import selectors as planner_selectors
-from planner.downloads import attachment
-from planner.forms import InspectArchiveForm
+from planner.downloads import (
+    EXPORT_FORMATS,
+    attachment,
+    csv_response,
+    download_name,
+    json_response,
+    plan_header,
+)
+from planner.extensions import ZoneFilter
+from planner.models import Plan
 from planner.permissions import is_operator, is_operator_anywhere, require_operator, require_operator_anywhere
+from planner.presenters import page_filters, report_of, zone_filter
 from planner.upload import limit_upload_size, upload_limit_error
+from planner.views import render_plan_page
 
 from . import selectors
+from .archives import archive_store_upload
+from .forms import InspectArchiveForm, StartJobForm
+from .lifecycle import JobError, job_cancel, job_create, job_retry_failed
 from .models import Job
-from .services import JobError, archive_store_upload, job_cancel, job_create, job_retry_failed
 from .storage import ARCHIVE_SUFFIXES, PathEscape, StorageError
 
 # Uploads to the inspection page are read by a worker; keep them small (bigger ones go in the store).
@@ -149,11 +164,7 @@ def _inspect_form(request: HttpRequest, data: Any = None, files: Any = None) -> 
     return InspectArchiveForm(
         data,
         files,
-        archives=list(
-            selectors.archives_for_user(request.user).filter(
-                team__in=planner_selectors.operator_teams_for_user(request.user)
-            )
-        ),
+        archives=list(selectors.archives_for_user(request.user, action="operate")),
         hosts=planner_selectors.host_choices(request.user),
         teams=planner_selectors.operator_teams_for_user(request.user),
         max_bytes=INSPECT_UPLOAD_MAX_BYTES,
@@ -233,3 +244,101 @@ def archive_download(request: HttpRequest, pk: int) -> HttpResponse:
     response = FileResponse(handle, content_type="application/octet-stream")
     response["Content-Disposition"] = attachment(name)
     return response
+
+
+# --- on the plan page and in the report (planner.extensions, registered in JobsConfig.ready) --------
+
+PLAN_TAB = "jobs"
+ARCHIVE_CHOICES = 500
+
+
+def _start_forms(plan: Plan) -> dict[str, StartJobForm]:
+    archives = list(selectors.team_archives(plan.team_id)[:ARCHIVE_CHOICES])
+    return {
+        "archive_form": StartJobForm(prefix="archive", kind="archive", archives=archives),
+        "extract_form": StartJobForm(prefix="extract", kind="extract", archives=archives),
+    }
+
+
+def plan_jobs_tab(request: HttpRequest, plan: Plan) -> dict[str, Any]:
+    """The plan page's Jobs tab: the plan's jobs and the forms that start an archive or extract job."""
+    return {"jobs": selectors.plan_jobs(plan), **_start_forms(plan)}
+
+
+@login_required
+@require_POST
+def plan_job_start(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = planner_selectors.plan_for_user(request.user, pk)
+    require_operator(request.user, plan.team_id)
+    kind = request.POST.get("kind", "")
+    if kind not in (Job.Kind.ARCHIVE, Job.Kind.EXTRACT):
+        return render_plan_page(
+            request, plan, PLAN_TAB, status=400, edit_error="Choose an archive or an extract job."
+        )
+    archives = list(selectors.team_archives(plan.team_id)[:ARCHIVE_CHOICES])
+    form = StartJobForm(request.POST, prefix=kind, kind=kind, archives=archives)
+    if not form.is_valid():
+        return render_plan_page(request, plan, PLAN_TAB, status=400, **{f"{kind}_form": form})
+    try:
+        job = job_create(
+            team=plan.team,
+            kind=kind,
+            plan=plan,
+            executor=form.cleaned_data["executor"],
+            params=form.job_params(),
+            user=request.user,
+        )
+    except JobError as exc:
+        form.add_error(None, str(exc))
+        return render_plan_page(request, plan, PLAN_TAB, status=400, **{f"{kind}_form": form})
+    messages.success(request, f"{job} queued.")
+    return redirect("jobs:job_detail", pk=job.pk)
+
+
+def report_last_job(request: HttpRequest, plan: Plan, zones: ZoneFilter) -> dict[str, Any]:
+    """The report's last job section: the plan's last job and its zone results the filters keep."""
+    last_job = selectors.plan_last_job(plan)
+    results = selectors.job_zone_results(last_job) if last_job else []
+    return {"last_job": last_job, "last_results": [r for r in results if zones.keeps(r.zone)]}
+
+
+RESULT_COLUMNS = ("job", "kind", "job_state", "zone", "state", "message")
+
+
+@login_required
+def plan_results_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    plan = planner_selectors.plan_for_user(request.user, pk)
+    if fmt not in EXPORT_FORMATS:
+        raise Http404("CSV or JSON only")
+    filters = page_filters(request)
+    section = report_last_job(request, plan, zone_filter(request, report_of(plan)))
+    job: Job | None = section["last_job"]
+    rows = [
+        {
+            "job": job.pk if job else "",
+            "kind": job.kind if job else "",
+            "job_state": job.state if job else "",
+            "zone": r.zone,
+            "state": r.state,
+            "message": r.message,
+        }
+        for r in section["last_results"]
+    ]
+    if fmt == "csv":
+        return csv_response(rows, RESULT_COLUMNS, download_name(plan, "results.csv"))
+    return json_response(
+        {
+            "plan": plan_header(plan, filters),
+            "job": {
+                "id": job.pk,
+                "kind": job.kind,
+                "state": job.state,
+                "started": job.started.isoformat() if job.started else None,
+                "finished": job.finished.isoformat() if job.finished else None,
+            }
+            if job
+            else None,
+            "results": rows,
+        },
+        download_name(plan, "results.json"),
+    )

@@ -9,8 +9,51 @@ input), plus relational rows for the UI, the API and the admin.
 
 from __future__ import annotations
 
+from typing import Literal, TypeVar
+
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
+
+from . import choices
+
+_M = TypeVar("_M", bound=models.Model)
+
+Action = Literal["view", "operate"]
+
+
+class TeamScopedQuerySet(models.QuerySet[_M]):
+    """Rows of the teams a user belongs to: the one place team scoping is written (NetBox style).
+
+    ``restrict(user, "view")`` keeps the rows of every team the user is a member of;
+    ``restrict(user, "operate")`` only those of the teams where the user is an operator.
+    Anonymous users see nothing.  Hosts, plans, jobs and archives use it through their
+    managers: ``Plan.objects.for_user(user)``.
+    """
+
+    def restrict(self, user: User | AnonymousUser, action: Action = "view") -> TeamScopedQuerySet[_M]:
+        if not user.is_authenticated:
+            return self.none()
+        memberships = Membership.objects.filter(user=user)
+        if action == "operate":
+            memberships = memberships.filter(role=Membership.Role.OPERATOR)
+        elif action != "view":
+            raise ValueError(f"unknown action {action!r}; view or operate")
+        return self.filter(team__in=memberships.values("team"))
+
+    def for_user(self, user: User | AnonymousUser) -> TeamScopedQuerySet[_M]:
+        """The rows the user may see: ``restrict(user, "view")``."""
+        return self.restrict(user, "view")
+
+
+class TimeStampedModel(models.Model):
+    """When a row was created and last saved (``save()``; a queryset ``update()`` leaves ``updated``)."""
+
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
 
 
 class Team(models.Model):
@@ -41,7 +84,7 @@ class Membership(models.Model):
         return f"{self.user} in {self.team} ({self.role})"
 
 
-class Host(models.Model):
+class Host(TimeStampedModel):
     """A Solaris machine, source or destination, identified by hostname within a team."""
 
     class Origin(models.TextChoices):
@@ -58,8 +101,8 @@ class Host(models.Model):
     current_snapshot = models.ForeignKey(
         "InventorySnapshot", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
+
+    objects = TeamScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["hostname"]
@@ -69,7 +112,7 @@ class Host(models.Model):
         return self.hostname
 
 
-class InventorySnapshot(models.Model):
+class InventorySnapshot(TimeStampedModel):
     """One import of a host's inventory; never overwritten."""
 
     host = models.ForeignKey(Host, on_delete=models.CASCADE, related_name="snapshots")
@@ -80,7 +123,6 @@ class InventorySnapshot(models.Model):
     inventory = models.JSONField(help_text="planner.solaris.inventory.HostInventory as a dict")
     issues = models.JSONField(default=list, help_text="parse errors and missing files")
     digest = models.CharField(max_length=64, help_text="sha256 over the raw files")
-    created = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
 
     class Meta:
@@ -194,13 +236,10 @@ class ZoneResource(models.Model):
         return f"{self.zone.name}: {self.kind}"
 
 
-class Plan(models.Model):
+class Plan(TimeStampedModel):
     """A source host paired with a destination host, and the computed report for the pair."""
 
-    class Verdict(models.TextChoices):
-        READY = "ready", "Ready"
-        READY_WITH_STEPS = "ready_with_steps", "Ready with steps"
-        BLOCKED = "blocked", "Blocked"
+    Verdict = choices.Verdict
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="plans")
     name = models.CharField(max_length=200)
@@ -217,8 +256,9 @@ class Plan(models.Model):
     zones_with_steps = models.PositiveIntegerField(default=0)
     zones_blocked = models.PositiveIntegerField(default=0)
     computed = models.DateTimeField(null=True, blank=True)
-    created = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    objects = TeamScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created"]
@@ -249,7 +289,7 @@ class NicMapping(models.Model):
         return f"{self.zone} {self.physical} -> {self.target or self.action}"
 
 
-class NicOverride(models.Model):
+class NicOverride(TimeStampedModel):
     """The user's decision for one zone net; keyed so it survives re-planning and re-import."""
 
     class Action(models.TextChoices):
@@ -262,7 +302,6 @@ class NicOverride(models.Model):
     address = models.CharField(max_length=64, blank=True)
     action = models.CharField(max_length=8, choices=Action.choices, default=Action.MAP)
     target = models.CharField(max_length=32, blank=True)
-    updated = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
 
     class Meta:
@@ -293,7 +332,7 @@ class DeviceMapping(models.Model):
         return f"{self.zone} {self.match} {self.action}"
 
 
-class DeviceOverride(models.Model):
+class DeviceOverride(TimeStampedModel):
     class Action(models.TextChoices):
         KEEP = "keep", "Keep"
         REPLACE = "replace", "Replace"
@@ -304,7 +343,6 @@ class DeviceOverride(models.Model):
     match = models.CharField(max_length=255)
     action = models.CharField(max_length=8, choices=Action.choices)
     replacement = models.CharField(max_length=255, blank=True)
-    updated = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["plan", "zone", "match"], name="one_device_override")]
@@ -331,11 +369,10 @@ class LayoutSlice(models.Model):
         return f"{self.key} on {self.disk or 'unplaced'}"
 
 
-class DiskOverride(models.Model):
+class DiskOverride(TimeStampedModel):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="disk_overrides")
     key = models.CharField(max_length=255)
     disk = models.CharField(max_length=64)
-    updated = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["plan", "key"], name="one_disk_override")]

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import Any, TypeVar
 
-from django.contrib.auth.models import AbstractBaseUser
-from django.db import connections, router, transaction
+from django.contrib.auth.models import User
+from django.db import connections, models, router, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from planner.domain.contract import Report
 from planner.domain.options import DeviceOverride as DomainDeviceOverride
 from planner.domain.options import DiskOverride as DomainDiskOverride
 from planner.domain.options import NicOverride as DomainNicOverride
@@ -22,7 +23,7 @@ from planner.domain.options import Overrides, PlanOptions
 from planner.domain.plan import PlanResult, compute_plan
 from planner.inputs import LoadedInventory
 from planner.solaris.errors import SolarisParseError
-from planner.solaris.inventory import HostInventory, record_dict
+from planner.solaris.inventory import HostInventory, ZoneConfig, record_dict
 from planner.solaris.names import check_hostname
 from planner.solaris.validate import check_inventory
 from planner.solaris.writers import write_zonecfg_export
@@ -49,6 +50,8 @@ from .models import (
 
 log = logging.getLogger(__name__)
 
+_Row = TypeVar("_Row", bound=models.Model)
+
 
 class PlannerError(ValueError):
     """A request the planner refuses, with a message for the user."""
@@ -72,7 +75,7 @@ def checked_inventory(inventory: HostInventory, *, source: str) -> HostInventory
 
 
 def host_import(
-    *, team: Team, loaded: LoadedInventory, user: AbstractBaseUser | None = None, replan: bool = True
+    *, team: Team, loaded: LoadedInventory, user: User | None = None, replan: bool = True
 ) -> InventorySnapshot:
     """Store a new inventory snapshot for the host it describes, then re-plan the plans using it.
 
@@ -94,7 +97,7 @@ def host_import(
 
 @transaction.atomic
 def _store_snapshot(
-    *, team: Team, loaded: LoadedInventory, inventory: HostInventory, user: AbstractBaseUser | None
+    *, team: Team, loaded: LoadedInventory, inventory: HostInventory, user: User | None
 ) -> tuple[InventorySnapshot, bool]:
     host, created = Host.objects.select_for_update().get_or_create(
         team=team, hostname=inventory.hostname, defaults={"origin": _origin_of(inventory)}
@@ -124,10 +127,10 @@ def _store_snapshot(
     return snapshot, True
 
 
-def _create_all(model: Any, rows: list[Any]) -> list[Any]:
+def _create_all(model: type[_Row], rows: list[_Row]) -> list[_Row]:
     """Insert ``rows`` and set their primary keys: one INSERT where the database returns ids."""
     if connections[router.db_for_write(model)].features.can_return_rows_from_bulk_insert:
-        return list(model.objects.bulk_create(rows))
+        return list(model._default_manager.bulk_create(rows))
     for row in rows:
         row.save(force_insert=True)
     return rows
@@ -208,7 +211,7 @@ def _store_rows(snapshot: InventorySnapshot, inventory: HostInventory) -> None:
     ZoneResource.objects.bulk_create(resources)
 
 
-def _zone_resources(cfg: Any) -> list[tuple[str, dict[str, Any]]]:
+def _zone_resources(cfg: ZoneConfig) -> list[tuple[str, dict[str, Any]]]:
     out: list[tuple[str, dict[str, Any]]] = [("inherit-pkg-dir", {"dir": d}) for d in cfg.inherit_pkg_dirs]
     out += [("fs", record_dict(f)) for f in cfg.fs]
     out += [("net", record_dict(n)) for n in cfg.nets]
@@ -236,7 +239,7 @@ def plan_create(
     source: Host,
     destination: Host,
     name: str = "",
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     options: dict[str, Any] | None = None,
 ) -> Plan:
     if source.team_id != team.pk or destination.team_id != team.pk:
@@ -378,65 +381,57 @@ def _apply_report(plan: Plan, report: dict[str, Any]) -> None:
 
 
 def _store_mappings(plan: Plan, report: dict[str, Any], *, fresh: bool = False) -> None:
+    """The plan's mapping and layout rows: derived from its report here and nowhere else.
+
+    The report (``Plan.report``) is the one source; these rows are its queryable copy (the admin
+    lists them, the override services check a key against them), rewritten with every report.
+    """
     if not fresh:
         plan.nic_mappings.all().delete()
         plan.device_mappings.all().delete()
         plan.layout_slices.all().delete()
+    typed = Report.from_dict(report)
     NicMapping.objects.bulk_create(
         NicMapping(
             plan=plan,
-            zone=m["zone"],
-            physical=m["physical"],
-            address=m.get("address", ""),
-            ip_type=m.get("ip_type", ""),
-            proposed_target=m.get("proposed_target") or "",
-            # The effective port: the user's override when there is one ("" for a dropped net).
-            target=m.get("chosen_target") or m.get("target") or "",
-            action=m["action"],
-            origin=m.get("origin", ""),
-            status=m.get("status", ""),
-            reason=m.get("reason", ""),
+            zone=m.zone,
+            physical=m.physical,
+            address=m.address,
+            ip_type=m.ip_type,
+            proposed_target=m.proposed_target,
+            target=m.target,  # the effective port: the user's override when there is one
+            action=m.action,
+            origin=m.origin,
+            status=m.status,
+            reason=m.reason,
         )
-        for m in report.get("nic_mappings", [])
+        for m in typed.nic_mappings
     )
     DeviceMapping.objects.bulk_create(
         DeviceMapping(
             plan=plan,
-            zone=m["zone"],
-            match=m["match"],
-            action=m["action"],
-            replacement=m.get("replacement") or "",
-            origin=m.get("origin", ""),
-            needs_manual_check=bool(m.get("needs_manual_check")),
-            reason=m.get("reason", ""),
+            zone=m.zone,
+            match=m.match,
+            action=m.action,
+            replacement=m.replacement,
+            origin=m.origin,
+            needs_manual_check=m.needs_manual_check,
+            reason=m.reason,
         )
-        for m in report.get("device_mappings", [])
+        for m in typed.device_mappings
     )
-    layout = report.get("layout", {})
-    slices = [
+    LayoutSlice.objects.bulk_create(
         LayoutSlice(
             plan=plan,
-            key=s["key"],
-            disk=disk["name"],
-            index=s["index"],
-            mount_point=s.get("mount_point", ""),
-            size_mb=s.get("size_mb", 0),
+            key=row.key,
+            disk=row.disk,
+            index=row.index,
+            mount_point=row.mount_point,
+            size_mb=row.size_mb,
+            shortfall_mb=row.shortfall_mb,
         )
-        for disk in layout.get("disks", [])
-        for s in disk.get("slices", [])
-        if s.get("key")
-    ]
-    slices += [
-        LayoutSlice(
-            plan=plan,
-            key=u["key"],
-            mount_point=u.get("mount_point", ""),
-            size_mb=u.get("size_mb", 0),
-            shortfall_mb=u.get("shortfall_mb", 0),
-        )
-        for u in layout.get("unplaced", [])
-    ]
-    LayoutSlice.objects.bulk_create(slices)
+        for row in typed.layout.rows()
+    )
 
 
 def nic_override_set(
@@ -447,7 +442,7 @@ def nic_override_set(
     address: str = "",
     action: str,
     target: str = "",
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
 ) -> Plan:
     if action not in NicOverride.Action.values:
         raise PlannerError(f"unknown action {action!r}; choose map or drop")

@@ -1,3 +1,6 @@
+"""The planner pages.  zflar_site.urls includes them in the ``planner`` namespace, together with the
+dashboard and the jobs app's plan URLs (jobs.urls.plan_urlpatterns)."""
+
 from django.urls import path
 
 from . import views
@@ -5,7 +8,6 @@ from . import views
 app_name = "planner"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
     path("hosts/", views.host_list, name="host_list"),
     path("hosts/<int:pk>/", views.host_detail, name="host_detail"),
     path("upload/", views.upload, name="upload"),
@@ -18,13 +20,11 @@ urlpatterns = [
     path("plans/<int:pk>/nics/default/", views.plan_nic_default, name="plan_nic_default"),
     path("plans/<int:pk>/devices/", views.plan_device_set, name="plan_device_set"),
     path("plans/<int:pk>/layout/", views.plan_disk_set, name="plan_disk_set"),
-    path("plans/<int:pk>/jobs/", views.plan_job_start, name="plan_job_start"),
     path("plans/<int:pk>/report/", views.plan_report, name="plan_report"),
     path(
         "plans/<int:pk>/findings.<str:fmt>",
         views.plan_findings_export,
         name="plan_findings_export",
     ),
-    path("plans/<int:pk>/results.<str:fmt>", views.plan_results_export, name="plan_results_export"),
     path("plans/<int:pk>/download/<str:what>", views.plan_download, name="plan_download"),
 ]

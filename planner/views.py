@@ -1,25 +1,23 @@
-"""The planner pages: dashboard, upload, hosts, plans (matrix, mapping editors, layout, runbook), report.
+"""The planner pages: upload, hosts, plans (matrix, mapping editors, layout, runbook), report.
 
 Views stay thin: reads go through :mod:`planner.selectors` (scoped to the
 user's teams, so another team's object is a 404), writes through
 :mod:`planner.services` after :func:`planner.permissions.require_operator`
-(a viewer's write is a 403).  Bad input never raises: it comes back as an
-inline error, with status 400 on a full page and 200 on an htmx swap (htmx
-does not swap 4xx responses).
+(a viewer's write is a 403).  The apps above the planner add tabs, plan-table columns and report
+sections through :mod:`planner.extensions` (the jobs app adds its Jobs tab).  Bad input never
+raises: it comes back as an inline error, with status 400 on a full page and 200 on an htmx swap
+(htmx does not swap 4xx responses).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import logging
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -27,16 +25,21 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from jobs import selectors as job_selectors
-from jobs.models import Job
-from jobs.services import JobError, job_create
 from planner.domain.catalog import catalog_destination, list_models
-from planner.downloads import attachment
+from planner.domain.contract import VERDICTS
+from planner.downloads import (
+    EXPORT_FORMATS,
+    attachment,
+    csv_response,
+    download_name,
+    json_response,
+    plan_header,
+)
 from planner.inputs import LoadedInventory, load_upload
 from planner.solaris.errors import SolarisParseError
 from planner.upload import bundle_limits, limit_upload_size, upload_limit_error
 
-from . import selectors, services
+from . import extensions, imports, presenters, selectors, services
 from .forms import (
     CatalogDestinationForm,
     DefaultNicForm,
@@ -45,40 +48,33 @@ from .forms import (
     NicRowForm,
     PlanCreateForm,
     SpecDestinationForm,
-    StartJobForm,
     UploadForm,
 )
-from .models import Host, Plan
+from .models import Plan
 from .permissions import is_operator, is_operator_anywhere, require_operator, require_operator_anywhere
+from .presenters import page_filters, zone_filter
 
 log = logging.getLogger(__name__)
 
-PLAN_TABS = (
+# The planner's own tabs; apps above it add theirs (planner.extensions).
+PLANNER_TABS = (
     ("matrix", "Compatibility"),
     ("nics", "NIC mapping"),
     ("devices", "Devices"),
     ("layout", "Disk layout"),
     ("runbook", "Runbook"),
-    ("jobs", "Jobs"),
 )
-TAB_NAMES = {name for name, _ in PLAN_TABS}
 
 
-# --- dashboard and hosts -----------------------------------------------------------------------
+def plan_tabs() -> list[tuple[str, str]]:
+    return [*PLANNER_TABS, *((t.name, t.label) for t in extensions.plan_tabs().values())]
 
 
-@login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "planner/dashboard.html",
-        {
-            "stats": selectors.dashboard_stats(request.user),
-            "latest_jobs": job_selectors.latest_jobs(request.user),
-            "plans": selectors.plans_for_user(request.user),
-            "can_write": is_operator_anywhere(request.user),
-        },
-    )
+def tab_names() -> set[str]:
+    return {name for name, _ in plan_tabs()}
+
+
+# --- hosts -----------------------------------------------------------------------------------------
 
 
 @login_required
@@ -112,54 +108,6 @@ def host_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- upload and destinations --------------------------------------------------------------------
 
 
-@dataclass
-class ImportOutcome:
-    """What happened to one uploaded file (or one destination form), for the upload page."""
-
-    name: str
-    error: str = ""
-    summary: dict[str, Any] = field(default_factory=dict)
-    host: Host | None = None
-    snapshot_number: int | None = None
-    unchanged: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.error
-
-
-def _import_loaded(request: HttpRequest, team: Any, name: str, loaded: LoadedInventory) -> ImportOutcome:
-    outcome = ImportOutcome(
-        name=name, summary=selectors.inventory_summary(loaded.inventory, ignored=loaded.ignored)
-    )
-    before = selectors.host_current_snapshot_id(team=team, hostname=loaded.inventory.hostname)
-    try:
-        snapshot = services.host_import(team=team, loaded=loaded, user=request.user)
-    except services.PlannerError as exc:
-        outcome.error = str(exc)
-        return outcome
-    except Exception as exc:  # one file must never stop the others nor show a stack trace
-        log.exception("importing %s failed", name)
-        outcome.error = f"{name}: the import failed ({exc.__class__.__name__}: {exc})"
-        return outcome
-    outcome.host = snapshot.host
-    outcome.snapshot_number = snapshot.number
-    outcome.unchanged = before == snapshot.pk
-    return outcome
-
-
-def _import_file(request: HttpRequest, team: Any, upload: Any) -> ImportOutcome:
-    name = str(upload.name)[:255]
-    try:
-        data = upload.read()
-        loaded = load_upload(name, data, limits=bundle_limits())
-    except SolarisParseError as exc:
-        return ImportOutcome(name=name, error=str(exc))
-    except (ValueError, OSError) as exc:
-        return ImportOutcome(name=name, error=f"{name}: cannot read this file ({exc})")
-    return _import_loaded(request, team, name, loaded)
-
-
 def _catalog_choices() -> list[tuple[str, str]]:
     return [(m.key, f"{m.key} — {m.name}") for m in list_models()]
 
@@ -176,13 +124,11 @@ def _upload_context(request: HttpRequest, **overrides: Any) -> dict[str, Any]:
     }
     context.update(overrides)
     results = context["results"]
-    imported = [r.host for r in results if r.ok and r.host is not None]
+    imported = [r for r in results if r.ok and r.host is not None and r.summary is not None]
     if imported:
-        hosts = selectors.host_choices(request.user, team=imported[0].team)
-        sources = [h for r in results if r.ok and r.host and r.summary.get("zones") for h in [r.host]]
-        destinations = [
-            h for r in results if r.ok and r.host and not r.summary.get("zones") for h in [r.host]
-        ]
+        hosts = selectors.host_choices(request.user, team=imported[0].host.team)
+        sources = [r.host for r in imported if r.summary.zones]
+        destinations = [r.host for r in imported if not r.summary.zones]
         initial = {}
         if sources:
             initial["source"] = sources[0].pk
@@ -216,7 +162,11 @@ def upload(request: HttpRequest) -> HttpResponse:
         return render(request, "planner/upload.html", _upload_context(request, form=form), status=400)
     team = form.cleaned_data["team"]
     require_operator(request.user, team)
-    results = [_import_file(request, team, f) for f in form.cleaned_data["files"]]
+    limits = bundle_limits()
+    results = [
+        imports.import_upload(team=team, upload=f, user=request.user, limits=limits)
+        for f in form.cleaned_data["files"]
+    ]
     return render(request, "planner/upload.html", _upload_context(request, results=results))
 
 
@@ -238,7 +188,7 @@ def destination_catalog(request: HttpRequest) -> HttpResponse:
         form.add_error("model", str(exc))
         return render(request, "planner/upload.html", _upload_context(request, catalog_form=form), status=400)
     loaded = LoadedInventory(inventory=inventory, files={}, upload_name=name, ignored=[])
-    results = [_import_loaded(request, team, name, loaded)]
+    results = [imports.import_loaded(team=team, name=name, loaded=loaded, user=request.user)]
     return render(request, "planner/upload.html", _upload_context(request, results=results))
 
 
@@ -273,7 +223,7 @@ def destination_spec(request: HttpRequest) -> HttpResponse:
     except SolarisParseError as exc:
         form.add_error(None, str(exc))
         return render(request, "planner/upload.html", _upload_context(request, spec_form=form), status=400)
-    results = [_import_loaded(request, team, name, loaded)]
+    results = [imports.import_loaded(team=team, name=name, loaded=loaded, user=request.user)]
     return render(request, "planner/upload.html", _upload_context(request, results=results))
 
 
@@ -282,9 +232,7 @@ def destination_spec(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
-    hosts = selectors.host_choices(request.user).filter(
-        team__in=selectors.operator_teams_for_user(request.user)
-    )
+    hosts = selectors.host_choices(request.user, action="operate")
     form = PlanCreateForm(hosts=hosts)
     status = 200
     if request.method == "POST":
@@ -312,6 +260,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         "planner/plan_list.html",
         {
             "plans": selectors.plans_for_user(request.user),
+            "plan_columns": extensions.plan_columns(),
             "form": form,
             "can_write": is_operator_anywhere(request.user),
         },
@@ -319,54 +268,45 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _filters(request: HttpRequest) -> dict[str, str]:
-    verdict = request.GET.get("verdict", "")
-    return {
-        "verdict": verdict if verdict in selectors.VERDICTS else "",
-        "zone": request.GET.get("zone", "").strip()[:64],
-    }
-
-
 def _plan_context(request: HttpRequest, plan: Plan, tab: str, **extra: Any) -> dict[str, Any]:
-    filters = _filters(request)
-    report = plan.report or {}
+    filters = page_filters(request)
+    report = presenters.report_of(plan)
     context: dict[str, Any] = {
         "plan": plan,
         "report": report,
         "tab": tab,
-        "tabs": PLAN_TABS,
+        "tabs": plan_tabs(),
         "filters": filters,
         "can_write": is_operator(request.user, plan.team_id),
-        "verdicts": [(v, v) for v in selectors.VERDICTS],
-        "host_findings": report.get("host_findings") or [],
+        "verdicts": [(v, v) for v in VERDICTS],
+        "host_findings": report.host_findings,
     }
     if tab == "matrix":
         # Lazy: the template's fragment cache usually has the rendered matrix already.
-        context["matrix"] = SimpleLazyObject(lambda: selectors.plan_matrix(report, **filters))
+        context["matrix"] = SimpleLazyObject(lambda: presenters.plan_matrix(report, **filters))
     elif tab == "nics":
-        context["nics"] = selectors.plan_nic_rows(plan, zone=filters["zone"])
+        context["nics"] = presenters.nic_table(plan, zone=filters["zone"])
         # Each row shows its zone's verdict, so a mapping change shows its effect in place.
-        context["zone_verdicts"] = {
-            str(z.get("name", "")): z.get("verdict") for z in selectors.report_zones(report)
-        }
+        context["zone_verdicts"] = {z.name: z.verdict for z in report.zones}
     elif tab == "devices":
-        context["devices"] = selectors.plan_device_rows(plan, zone=filters["zone"])
+        context["devices"] = presenters.device_rows(plan, zone=filters["zone"])
     elif tab == "layout":
-        context["layout"] = selectors.plan_layout(plan)
+        context["layout"] = presenters.layout_table(plan)
     elif tab == "runbook":
-        context["runbook"] = selectors.runbook_by_phase(report, zone=filters["zone"])
-    elif tab == "jobs":
-        context["jobs"] = job_selectors.plan_jobs(plan)
-        archives = list(job_selectors.team_archives(plan.team_id)[:500])
-        context.setdefault("archive_form", StartJobForm(prefix="archive", kind="archive", archives=archives))
-        context.setdefault("extract_form", StartJobForm(prefix="extract", kind="extract", archives=archives))
+        context["runbook"] = presenters.runbook_by_phase(report, zone=filters["zone"])
+    else:
+        extension = extensions.plan_tabs().get(tab)
+        if extension is not None:
+            context["tab_template"] = extension.template
+            context.update(extension.context(request, plan))
     context.update(extra)
     return context
 
 
-def _render_plan(
+def render_plan_page(
     request: HttpRequest, plan: Plan, tab: str, *, status: int = 200, **extra: Any
 ) -> HttpResponse:
+    """The plan page on ``tab`` (or only its tabs, for an htmx swap); ``extra`` goes to the templates."""
     context = _plan_context(request, plan, tab, **extra)
     if request.htmx and request.htmx.target == "plan-tabs":
         html = render_to_string("planner/partials/plan_tabs.html", context, request=request)
@@ -380,7 +320,7 @@ def _render_plan(
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_for_user(request.user, pk)
     tab = request.GET.get("tab", "matrix")
-    return _render_plan(request, plan, tab if tab in TAB_NAMES else "matrix")
+    return render_plan_page(request, plan, tab if tab in tab_names() else "matrix")
 
 
 def _plan_url(plan: Plan, tab: str, request: HttpRequest) -> str:
@@ -399,9 +339,9 @@ def _after_edit(
     """Answer an editor's POST: the refreshed tab (htmx) or a redirect; on error, the inline message."""
     plan = selectors.plan_for_user(request.user, plan.pk)
     if error:
-        return _render_plan(request, plan, tab, status=400, edit_error=error, error_key=error_key)
+        return render_plan_page(request, plan, tab, status=400, edit_error=error, error_key=error_key)
     if request.htmx:
-        return _render_plan(request, plan, tab, saved=done)
+        return render_plan_page(request, plan, tab, saved=done)
     if done:
         messages.success(request, done)
     return redirect(_plan_url(plan, tab, request))
@@ -422,7 +362,7 @@ def _form_error(form: Any) -> str:
 def plan_replan(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _writable_plan(request, pk)
     tab = request.POST.get("tab", "matrix")
-    tab = tab if tab in TAB_NAMES else "matrix"
+    tab = tab if tab in tab_names() else "matrix"
     try:
         plan = services.plan_recompute(plan=plan)
     except services.PlannerError as exc:
@@ -434,7 +374,7 @@ def plan_replan(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_nic_set(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _writable_plan(request, pk)
-    ports = set(selectors.plan_nic_rows(plan)["port_names"])
+    ports = {p["name"] for p in selectors.destination_ports(plan)}
     zone = request.POST.get("zone", "")
     physical = request.POST.get("physical", "")
     address = request.POST.get("address", "")
@@ -473,7 +413,7 @@ def plan_nic_set(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_nic_default(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _writable_plan(request, pk)
-    ports = set(selectors.plan_nic_rows(plan)["port_names"])
+    ports = {p["name"] for p in selectors.destination_ports(plan)}
     form = DefaultNicForm(request.POST, ports=ports)
     if not form.is_valid():
         return _after_edit(request, plan, "nics", error=_form_error(form), error_key="default")
@@ -516,7 +456,7 @@ def plan_device_set(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_disk_set(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _writable_plan(request, pk)
-    disks = selectors.plan_layout(plan)["disk_names"]
+    disks = presenters.disk_names(plan)
     form = DiskRowForm(request.POST, disks=disks)
     key = request.POST.get("key", "")
     if not form.is_valid():
@@ -529,81 +469,29 @@ def plan_disk_set(request: HttpRequest, pk: int) -> HttpResponse:
     return _after_edit(request, plan, "layout", done=f"{key}: {disk}.")
 
 
-@login_required
-@require_POST
-def plan_job_start(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _writable_plan(request, pk)
-    kind = request.POST.get("kind", "")
-    if kind not in (Job.Kind.ARCHIVE, Job.Kind.EXTRACT):
-        return _render_plan(
-            request, plan, "jobs", status=400, edit_error="Choose an archive or an extract job."
-        )
-    archives = list(job_selectors.team_archives(plan.team_id)[:500])
-    form = StartJobForm(request.POST, prefix=kind, kind=kind, archives=archives)
-    if not form.is_valid():
-        return _render_plan(request, plan, "jobs", status=400, **{f"{kind}_form": form})
-    params = form.job_params()
-    try:
-        job = job_create(
-            team=plan.team,
-            kind=kind,
-            plan=plan,
-            executor=form.cleaned_data["executor"],
-            params=params,
-            user=request.user,
-        )
-    except JobError as exc:
-        form.add_error(None, str(exc))
-        return _render_plan(request, plan, "jobs", status=400, **{f"{kind}_form": form})
-    messages.success(request, f"{job} queued.")
-    return redirect("jobs:job_detail", pk=job.pk)
-
-
 # --- report and exports --------------------------------------------------------------------------
 
 
 def _report_context(request: HttpRequest, plan: Plan) -> dict[str, Any]:
-    filters = _filters(request)
-    report = plan.report or {}
-    last_job = job_selectors.plan_last_job(plan)
-    results = job_selectors.job_zone_results(last_job) if last_job else []
+    filters = page_filters(request)
+    report = presenters.report_of(plan)
+    zones = zone_filter(request, report)
     return {
         "plan": plan,
         "report": report,
         "filters": filters,
-        "verdicts": [(v, v) for v in selectors.VERDICTS],
-        "zones": selectors.report_zones(report, **filters),
-        "matrix": selectors.plan_matrix(report, **filters),
-        "findings": selectors.plan_findings_rows(report, **filters),
-        "nic_rows": [m for m in report.get("nic_mappings") or [] if _zone_kept(m, report, filters)],
-        "device_rows": [m for m in report.get("device_mappings") or [] if _zone_kept(m, report, filters)],
-        "layout": report.get("layout") or {},
-        "runbook": selectors.runbook_by_phase(report, zone=filters["zone"]),
-        "last_job": last_job,
-        "last_results": _filter_results(results, report, filters),
+        "verdicts": [(v, v) for v in VERDICTS],
+        "matrix": presenters.plan_matrix(report, **filters),
+        "findings": presenters.findings_rows(report, **filters),
+        "nic_rows": presenters.report_nic_rows(report, zones),
+        "device_rows": presenters.report_device_rows(report, zones),
+        "layout": report.layout,
+        "runbook": presenters.runbook_by_phase(report, zone=filters["zone"]),
+        "sections": [
+            {"template": s.template, "actions": s.actions_template, "data": s.context(request, plan, zones)}
+            for s in extensions.report_sections()
+        ],
     }
-
-
-def _kept_zones(report: dict[str, Any], filters: dict[str, str]) -> set[str]:
-    return {str(z.get("name", "")) for z in selectors.report_zones(report, **filters)}
-
-
-def _zone_kept(row: Any, report: dict[str, Any], filters: dict[str, str]) -> bool:
-    if not isinstance(row, dict):
-        return False
-    if not (filters["verdict"] or filters["zone"]):
-        return True
-    return str(row.get("zone", "")) in _kept_zones(report, filters)
-
-
-def _filter_results(results: list[Any], report: dict[str, Any], filters: dict[str, str]) -> list[Any]:
-    if not (filters["verdict"] or filters["zone"]):
-        return results
-    kept = _kept_zones(report, filters)
-    needle = filters["zone"].lower()
-    if not filters["verdict"]:
-        return [r for r in results if needle in r.zone.lower()]
-    return [r for r in results if r.zone in kept]
 
 
 @login_required
@@ -612,102 +500,17 @@ def plan_report(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "planner/plan_report.html", _report_context(request, plan))
 
 
-def _download_name(plan: Plan, suffix: str) -> str:
-    return f"{slugify(plan.source.hostname) or 'plan'}-plan{plan.pk}-{suffix}"
-
-
-EXPORT_FORMATS = ("csv", "json")
-_CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_cell(value: Any) -> str:
-    """Text for a spreadsheet cell; a leading formula character is quoted so Excel shows it as text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_CSV_FORMULA_START) else text
-
-
-def _csv_response(rows: list[dict[str, Any]], columns: tuple[str, ...], filename: str) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_csv_cell(row.get(c, "")) for c in columns])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = attachment(filename)
-    return response
-
-
-def _json_response(payload: dict[str, Any], filename: str) -> JsonResponse:
-    response = JsonResponse(payload, json_dumps_params={"indent": 2, "ensure_ascii": False})
-    response["Content-Disposition"] = attachment(filename)
-    return response
-
-
-def _plan_header(plan: Plan, filters: dict[str, str]) -> dict[str, Any]:
-    return {
-        "id": plan.pk,
-        "name": plan.name,
-        "source": plan.source.hostname,
-        "destination": plan.destination.hostname,
-        "verdict": plan.verdict,
-        "computed": plan.computed.isoformat() if plan.computed else None,
-        "filters": {k: v for k, v in filters.items() if v},
-    }
-
-
 @login_required
 def plan_findings_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     plan = selectors.plan_for_user(request.user, pk)
     if fmt not in EXPORT_FORMATS:
         raise Http404("CSV or JSON only")
-    filters = _filters(request)
-    rows = selectors.plan_findings_rows(plan.report or {}, **filters)
+    filters = page_filters(request)
+    rows = presenters.findings_rows(presenters.report_of(plan), **filters)
     if fmt == "csv":
-        return _csv_response(rows, selectors.FINDING_COLUMNS, _download_name(plan, "findings.csv"))
-    return _json_response(
-        {"plan": _plan_header(plan, filters), "findings": rows}, _download_name(plan, "findings.json")
-    )
-
-
-RESULT_COLUMNS = ("job", "kind", "job_state", "zone", "state", "message")
-
-
-@login_required
-def plan_results_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    plan = selectors.plan_for_user(request.user, pk)
-    if fmt not in EXPORT_FORMATS:
-        raise Http404("CSV or JSON only")
-    filters = _filters(request)
-    job = job_selectors.plan_last_job(plan)
-    results = _filter_results(job_selectors.job_zone_results(job), plan.report or {}, filters) if job else []
-    rows = [
-        {
-            "job": job.pk if job else "",
-            "kind": job.kind if job else "",
-            "job_state": job.state if job else "",
-            "zone": r.zone,
-            "state": r.state,
-            "message": r.message,
-        }
-        for r in results
-    ]
-    if fmt == "csv":
-        return _csv_response(rows, RESULT_COLUMNS, _download_name(plan, "results.csv"))
-    return _json_response(
-        {
-            "plan": _plan_header(plan, filters),
-            "job": {
-                "id": job.pk,
-                "kind": job.kind,
-                "state": job.state,
-                "started": job.started.isoformat() if job.started else None,
-                "finished": job.finished.isoformat() if job.finished else None,
-            }
-            if job
-            else None,
-            "results": rows,
-        },
-        _download_name(plan, "results.json"),
+        return csv_response(rows, presenters.FINDING_COLUMNS, download_name(plan, "findings.csv"))
+    return json_response(
+        {"plan": plan_header(plan, filters), "findings": rows}, download_name(plan, "findings.json")
     )
 
 
@@ -735,5 +538,5 @@ def plan_download(request: HttpRequest, pk: int, what: str) -> HttpResponse:
     except services.PlannerError as exc:
         return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = attachment(_download_name(plan, filename))
+    response["Content-Disposition"] = attachment(download_name(plan, filename))
     return response

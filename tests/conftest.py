@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
-import time
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
-from bench.common import WorkerProcess, process_env
-
-__all__ = ["REPO", "REQUIRE_SERVICES", "WorkerProcess", "require_tool", "wait_for", "worker_env"]
-
-REPO = Path(__file__).resolve().parent.parent
-REQUIRE_SERVICES = os.environ.get("ZFLAR_REQUIRE_SERVICES") == "1" or os.environ.get("CI") == "true"
+from tests.support.processes import REQUIRE_SERVICES, WorkerProcess, worker_env
+from tests.support.teams import World, build_team_objects, token_client
 
 # --- Hypothesis: one profile per place the suite runs ----------------------------------------------
 # "ci" is derandomized (the same examples on every run, so a failure reproduces), keeps no example
@@ -63,14 +56,6 @@ def _port_open(url: str, default_port: int) -> bool:
             return True
     except OSError:
         return False
-
-
-def require_tool(name: str) -> str:
-    """Fail (never skip) when a tool the suite checks against is missing."""
-    path = shutil.which(name) or (f"/usr/sbin/{name}" if Path(f"/usr/sbin/{name}").exists() else None)
-    if path is None:
-        pytest.fail(f"{name} is not installed; `make test` installs it (scripts/install-system-deps)")
-    return path
 
 
 @pytest.fixture(scope="session")
@@ -149,28 +134,6 @@ def viewer_client(client, viewer):  # type: ignore[no-untyped-def]
 # One launcher for the suite and the benchmarks: bench/common.py (plain Python, no Django at import).
 
 
-def worker_env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    from django.conf import settings
-    from django.db import connection
-
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        database_url = f"sqlite:///{db['NAME']}"
-    else:
-        user, host, port = db["USER"] or "postgres", db["HOST"] or "127.0.0.1", db["PORT"] or 5432
-        database_url = f"postgres://{user}@{host}:{port}/{db['NAME']}"
-    env = {
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        "ZFLAR_VAR_DIR": str(settings.VAR_DIR),
-        "ZFLAR_ARCHIVE_STORE": str(settings.ARCHIVE_STORE),
-        "ZFLAR_LOCAL_ROOT": str(settings.LOCAL_EXECUTOR_ROOT),
-        "ZFLAR_HEARTBEAT_SECONDS": "1",
-        "CELERY_POLLING_INTERVAL": "0.1",
-    }
-    env.update(extra or {})
-    return process_env(settings="zflar_site.settings_test", database_url=database_url, **env)
-
-
 @pytest.fixture
 def celery_worker_process(transactional_db, tmp_path) -> Iterator[WorkerProcess]:  # type: ignore[no-untyped-def]
     worker = WorkerProcess(worker_env(), tmp_path / "worker.log", name="test")
@@ -181,11 +144,41 @@ def celery_worker_process(transactional_db, tmp_path) -> Iterator[WorkerProcess]
         worker.stop()
 
 
-def wait_for(predicate, timeout: float = 60.0, interval: float = 0.2, what: str = "condition"):  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+# --- the API and security tests' objects (tests/support/teams.py) -----------------------------------
+
+
+@pytest.fixture
+def world(team, other_team, operator, viewer, outsider, settings, tmp_path) -> World:  # type: ignore[no-untyped-def]
+    """Both teams' objects (django_db, not transactional: jobs are never really enqueued).
+
+    The archive store and the host trees are this test's own folders."""
+    settings.ARCHIVE_STORE = tmp_path / "archives"
+    settings.LOCAL_EXECUTOR_ROOT = tmp_path / "hosts"
+    return World(own=build_team_objects(team, "a"), other=build_team_objects(other_team, "b"))
+
+
+@pytest.fixture
+def api_client():  # type: ignore[no-untyped-def]
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture
+def operator_api(operator):  # type: ignore[no-untyped-def]
+    return token_client(operator)
+
+
+@pytest.fixture
+def viewer_api(viewer):  # type: ignore[no-untyped-def]
+    return token_client(viewer)
+
+
+@pytest.fixture
+def clear_cache() -> Iterator[None]:
+    """The login rate limiter counts in the cache; no test may see another's failures."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

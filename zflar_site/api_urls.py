@@ -10,7 +10,7 @@
 
 from django.urls import include, path
 
-from planner.api import views
+from . import views
 
 urlpatterns = [
     path("api/", views.ApiRootView.as_view(), name="api-root"),

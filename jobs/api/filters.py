@@ -8,13 +8,12 @@ import django_filters
 
 from jobs.models import Job
 from planner.models import Plan
-from planner.selectors import teams_for_user
 
 
 def _user_plans(request: Any) -> Any:
     if request is None:
         return Plan.objects.none()
-    return Plan.objects.filter(team__in=teams_for_user(request.user))
+    return Plan.objects.for_user(request.user)
 
 
 class JobFilter(django_filters.FilterSet):

@@ -1,4 +1,4 @@
-"""Jobs API views: thin over jobs.services.  A refused job request (JobError) answers 409."""
+"""Jobs API views: thin over jobs.lifecycle.  A refused job request (JobError) answers 409."""
 
 from __future__ import annotations
 
@@ -19,13 +19,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jobs import selectors, services, storage
+from jobs import lifecycle, selectors, storage
 from jobs.models import Archive, Job, JobEvent, ZoneResult
 from planner.api import serializers as ps
 from planner.api.permissions import IsTeamOperatorForWrites
 from planner.downloads import attachment
 from planner.models import Host, Plan
-from planner.selectors import host_nic_names, teams_for_user
+from planner.selectors import host_nic_names
 
 from . import serializers as s
 from .filters import JobFilter
@@ -63,7 +63,7 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = JobFilter
 
     def get_queryset(self) -> QuerySet[Job]:
-        qs = Job.objects.filter(team__in=teams_for_user(self.request.user))
+        qs = Job.objects.for_user(self.request.user)
         if self.action == "retrieve":
             qs = qs.select_related("created_by").prefetch_related(
                 Prefetch("zone_results", queryset=ZoneResult.objects.order_by("zone"))
@@ -104,8 +104,8 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
     def cancel(self, request: Request, pk: str | None = None) -> Response:
         job = self.get_object()
         try:
-            job = services.job_cancel(job=job)
-        except services.JobError as exc:
+            job = lifecycle.job_cancel(job=job)
+        except lifecycle.JobError as exc:
             raise JobConflict(str(exc)) from exc
         return _detail(job)
 
@@ -120,8 +120,8 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
     def retry_failed(self, request: Request, pk: str | None = None) -> Response:
         job = self.get_object()
         try:
-            new_job = services.job_retry_failed(job=job, user=request.user)
-        except services.JobError as exc:
+            new_job = lifecycle.job_retry_failed(job=job, user=request.user)
+        except lifecycle.JobError as exc:
             raise JobConflict(str(exc)) from exc
         return _detail(new_job, status.HTTP_201_CREATED)
 
@@ -138,9 +138,7 @@ class PlanJobCreateView(APIView):
         responses=ps.responses({201: s.JobDetailSerializer}, 400, *_JOB_WRITE),
     )
     def post(self, request: Request, pk: str) -> Response:
-        plan = get_object_or_404(
-            Plan.objects.filter(team__in=teams_for_user(request.user)).only("pk", "team_id"), pk=pk
-        )
+        plan = get_object_or_404(Plan.objects.for_user(request.user).only("pk", "team_id"), pk=pk)
         self.check_object_permissions(request, plan)
         serializer = s.JobCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -150,7 +148,7 @@ class PlanJobCreateView(APIView):
         if problems:
             raise ValidationError({"params": {key: [message] for key, message in problems.items()}})
         try:
-            job = services.job_create(
+            job = lifecycle.job_create(
                 team=plan.team,
                 plan=plan,
                 kind=data["kind"],
@@ -158,7 +156,7 @@ class PlanJobCreateView(APIView):
                 params=params,
                 user=request.user,
             )
-        except services.JobError as exc:
+        except lifecycle.JobError as exc:
             raise JobConflict(str(exc)) from exc
         return _detail(job, status.HTTP_201_CREATED)
 
@@ -230,9 +228,9 @@ class ArchiveViewSet(viewsets.ReadOnlyModelViewSet):
             params["destination_ports"] = host_nic_names(destination)
             params["destination_host"] = destination.hostname
         try:
-            job = services.job_create(
+            job = lifecycle.job_create(
                 team=archive.team, kind=Job.Kind.INSPECT, params=params, user=request.user
             )
-        except services.JobError as exc:
+        except lifecycle.JobError as exc:
             raise JobConflict(str(exc)) from exc
         return _detail(job, status.HTTP_201_CREATED)

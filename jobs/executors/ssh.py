@@ -31,6 +31,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
 
+from jobs.flar import FlarError
+from jobs.flar.listing import MemberListing, identification_from_info
+from planner.solaris.disks import parse_df_k
 from planner.solaris.errors import SolarisParseError
 from planner.solaris.inventory import ZoneConfig, ZoneListEntry
 from planner.solaris.zoneadm import parse_zoneadm_list
@@ -144,45 +147,6 @@ def tail_lines(data: bytes | str, count: int = _STDERR_TAIL_LINES) -> str:
     return " / ".join(lines[-count:])
 
 
-def parse_flar_identification(text: str) -> dict[str, str]:
-    """The ``keyword=value`` lines ``flar info`` prints (the identification section).
-
-    A line without ``=`` continues ``content_description``, as in the installer's reader.
-    """
-    ident: dict[str, str] = {}
-    for raw in text.splitlines():
-        line = raw.rstrip("\r")
-        if not line.strip():
-            continue
-        keyword, equals, value = line.partition("=")
-        if equals and keyword and " " not in keyword:
-            if keyword.lower() in ("section_begin", "section_end"):
-                continue
-            ident[keyword.lower()] = value
-        elif "content_description" in ident:
-            ident["content_description"] += "\n" + line
-    return ident
-
-
-def parse_df_avail_kb(text: str, *, source: str) -> int:
-    """The ``avail`` column of Solaris ``df -k`` output (one file system).
-
-    Long file-system names (NFS, metadevices) make df wrap the numbers onto the next line,
-    so the row is read as one stream of words: name kbytes used avail capacity% mount-point.
-    """
-    lines = [line for line in text.splitlines() if line.strip()]
-    if not lines or not lines[0].split() or lines[0].split()[0] != "Filesystem":
-        raise ExecutorError(f"{source}: expected a df -k header line, found {text[:80]!r}")
-    words = " ".join(lines[1:]).split()
-    for index, word in enumerate(words):
-        if index >= 4 and word.endswith("%") and word[:-1].isdigit():
-            avail = words[index - 1]
-            if avail.isdigit():
-                return int(avail)
-            break
-    raise ExecutorError(f"{source}: cannot find the avail column in {text[:200]!r}")
-
-
 def parse_ls_size(text: str) -> int | None:
     """The size column of one ``ls -l`` line (permissions links owner group size ...)."""
     for line in text.splitlines():
@@ -190,17 +154,6 @@ def parse_ls_size(text: str) -> int | None:
         if len(fields) >= 5 and fields[4].isdigit() and fields[0][:1] in "-lbcdps":
             return int(fields[4])
     return None
-
-
-def _member_name(line: str) -> str:
-    name = line.strip()
-    while name.startswith("./"):
-        name = name[2:]
-    return name.lstrip("/").rstrip("/")
-
-
-def _relative(path: str) -> str:
-    return str(PurePosixPath("/") / path).lstrip("/")
 
 
 class SshExecutor:
@@ -539,7 +492,13 @@ class SshExecutor:
 
     def free_bytes(self, path: str) -> int:
         result = self.run("df", "-k", self._path(path))
-        return parse_df_avail_kb(result.text, source=f"{self.host}: df -k {path}") * 1024
+        try:
+            rows = parse_df_k(result.text, source=f"{self.host}: df -k {path}")
+        except SolarisParseError as exc:
+            raise ExecutorError(str(exc)) from exc
+        if not rows:
+            raise ExecutorError(f"{self.host}: df -k {path} printed no file system")
+        return rows[-1].avail * 1024
 
     def remote_size(self, path: str) -> int | None:
         """The size ``ls -l`` reports, or None when the file is not there (yet)."""
@@ -678,7 +637,10 @@ class SshExecutor:
     def _flar_info(self, path: str) -> tuple[dict[str, str], set[str]]:
         """``flar info``: the identification, and its lines as printed (to tell them from members)."""
         result = self.run("flar", "info", self._path(path, "archive path"))
-        ident = parse_flar_identification(result.text)
+        try:
+            ident = identification_from_info(result.text, path)
+        except FlarError as exc:
+            raise ExecutorError(f"flar info {path}: {exc}") from exc
         if not ident.get("content_name") and not ident.get("archive_id"):
             raise ExecutorError(
                 f"flar info {path} printed no identification section: {tail_lines(result.stdout)}"
@@ -698,20 +660,21 @@ class SshExecutor:
         if "rootpool" in ident:
             check.message += "; a ZFS root-pool archive: flar info -l cannot list its contents"
             return check
-        tracker = _MemberTracker()
+        zones: dict[str, tuple[str, list[str]]] = {}
         for entry in self.zone_list():
             if not entry.zonepath or entry.zonepath == "/":
                 continue
             ufs_dirs = [fs.dir for fs in self.zone_config(entry.name).fs if fs.type == "ufs" and fs.dir]
-            tracker.add_zone(entry.name, entry.zonepath, ufs_dirs)
-        self._stream_listing(path, ident_lines, tracker)
-        check.member_count = tracker.members
-        check.zones = tracker.zones_in_archive()
-        check.members_by_zone = {zone: tracker.members_by_zone[zone] for zone in check.zones}
-        check.empty_zone_mounts = tracker.empty_mounts(check.zones)
+            zones[entry.name] = (entry.zonepath, ufs_dirs)
+        listing = MemberListing(zones)
+        self._stream_listing(path, ident_lines, listing)
+        check.member_count = listing.members
+        check.zones = listing.zones_in_archive()
+        check.members_by_zone = listing.members_by_zone(check.zones)
+        check.empty_zone_mounts = listing.empty_mounts(check.zones)
         return check
 
-    def _stream_listing(self, path: str, ident_lines: set[str], tracker: _MemberTracker) -> None:
+    def _stream_listing(self, path: str, ident_lines: set[str], listing: MemberListing) -> None:
         """``flar info -l``: identification lines (when printed) then one member path per line."""
         display = self.display("flar", "info", "-l", path)
         script = self.script(self.command_line("flar", "info", "-l", path))
@@ -725,9 +688,7 @@ class SshExecutor:
                     line = raw.decode("utf-8", "surrogateescape").rstrip("\n").rstrip("\r")
                     if line in ident_lines or line.startswith(("section_begin=", "section_end=")):
                         continue
-                    name = _member_name(line)
-                    if name and name != ".":
-                        tracker.add_member(name)
+                    listing.add(line)
                 status = proc.wait()
             except BaseException:
                 proc.kill()
@@ -781,57 +742,6 @@ class SshExecutor:
 
 class _Cancelled(Exception):
     pass
-
-
-class _MemberTracker:
-    """Counts ``flar info -l`` members per zone root while the listing streams past."""
-
-    def __init__(self) -> None:
-        self.members = 0
-        self.zone_roots: dict[str, str] = {}  # zone -> "zones/web/root"
-        self.members_by_zone: dict[str, int] = {}
-        self.xml_members: dict[str, str] = {}  # "etc/zones/web.xml" -> zone
-        self.in_archive: set[str] = set()
-        # mount point relative path -> [zone, seen as a member, has members below]
-        self.mounts: dict[str, list[object]] = {}
-
-    def add_zone(self, zone: str, zonepath: str, ufs_dirs: list[str]) -> None:
-        root = _relative(str(PurePosixPath(zonepath) / "root"))
-        self.zone_roots[zone] = root
-        self.members_by_zone[zone] = 0
-        self.xml_members[f"etc/zones/{zone}.xml"] = zone
-        for fs_dir in ufs_dirs:
-            self.mounts[_relative(str(PurePosixPath("/") / root / fs_dir.lstrip("/")))] = [zone, False, False]
-
-    def add_member(self, name: str) -> None:
-        self.members += 1
-        zone_of_xml = self.xml_members.get(name)
-        if zone_of_xml is not None:
-            self.in_archive.add(zone_of_xml)
-        for zone, root in self.zone_roots.items():
-            if name.startswith(root + "/"):
-                self.members_by_zone[zone] += 1
-                break
-        if name in self.mounts:
-            self.mounts[name][1] = True
-        parent = name
-        while "/" in parent:
-            parent = parent.rsplit("/", 1)[0]
-            state = self.mounts.get(parent)
-            if state is not None:
-                state[2] = True
-                break
-
-    def zones_in_archive(self) -> list[str]:
-        return [zone for zone in self.zone_roots if zone in self.in_archive]
-
-    def empty_mounts(self, zones: list[str]) -> dict[str, list[str]]:
-        """Zone ufs mount points that are missing or empty directories in the archive."""
-        empty: dict[str, list[str]] = {}
-        for relative, (zone, _seen, has_children) in self.mounts.items():
-            if zone in zones and not has_children:
-                empty.setdefault(str(zone), []).append("/" + relative)
-        return empty
 
 
 def _read_all(handle: IO[bytes]) -> bytes:

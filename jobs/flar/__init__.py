@@ -8,7 +8,7 @@
 * :func:`zones_in_archive` finds the zones an archive carries and their empty
   zone-private mount points; :func:`inspect_archive` adds the archive_id check
   in the same pass.
-* :mod:`jobs.flar.api` adapts all this to the local executor's records.
+* :mod:`jobs.executors.local` adapts all this to the executor's records.
 * ``python -m jobs.flar`` is the command line (:mod:`jobs.flar.cli`).
 
 Every failure is a :class:`FlarError` (:class:`FlarCancelled` when a cancel

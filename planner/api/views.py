@@ -8,38 +8,26 @@ check the operator role in the object's team (403 for viewers).  Service refusal
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any
 
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import serializers, status, viewsets
-from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.reverse import reverse
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from planner import selectors, services
-from planner.inputs import LoadedInventory, load_upload
-from planner.models import DeviceOverride, Disk, DiskOverride, Host, LayoutSlice, Nic, NicOverride, Plan, Team
+from planner import imports, presenters, selectors, services
+from planner.models import DeviceOverride, Host, NicOverride, Plan, Team
 from planner.permissions import is_operator, operator_team_ids, roles_for_user
-from planner.ratelimit import LoginRateLimiter
-from planner.solaris.bundle_archive import BundleLimits
-from planner.solaris.errors import SolarisParseError
-from planner.solaris.names import check_hostname
 from planner.upload import (
     bundle_limits,
     content_length_error,
@@ -101,13 +89,6 @@ class HostViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 # --- bundle upload ------------------------------------------------------------------------------
-
-
-def _issue_dicts(loaded: LoadedInventory) -> list[dict[str, Any]]:
-    return [
-        {"file": i.file, "line": i.line, "message": i.message, "severity": i.severity}
-        for i in loaded.inventory.issues
-    ]
 
 
 class BundleUploadView(APIView):
@@ -197,52 +178,13 @@ class BundleUploadView(APIView):
         if not files:
             raise ValidationError({"files": ["Attach at least one file (field `files`)."]})
         limits = bundle_limits()
-        results = [self._import_one(upload, team=team, limits=limits) for upload in files]
+        results = [
+            imports.import_upload(team=team, upload=upload, user=request.user, limits=limits).api_dict()
+            for upload in files
+        ]
         imported = sum(1 for r in results if r["ok"])
         body = {"team": team.pk, "imported": imported, "failed": len(results) - imported, "results": results}
         return Response(body, status=status.HTTP_201_CREATED if imported else status.HTTP_400_BAD_REQUEST)
-
-    def _import_one(self, upload: Any, *, team: Team, limits: BundleLimits) -> dict[str, Any]:
-        name = Path(str(upload.name or "upload")).name[:255] or "upload"
-        try:
-            data = upload.read()
-            loaded = load_upload(name, data, limits=limits)
-            # The one hostname rule (planner/solaris/names.py), as on the upload page.
-            hostname = check_hostname(loaded.inventory.hostname, source=name)
-            previous = (
-                Host.objects.filter(team=team, hostname=hostname)
-                .values_list("current_snapshot_id", flat=True)
-                .first()
-            )
-            snapshot = services.host_import(team=team, loaded=loaded, user=self.request.user)
-        except (SolarisParseError, services.PlannerError) as exc:
-            return {"file": name, "ok": False, "error": str(exc)}
-        except Exception as exc:
-            # One file must not stop the others; host_import is atomic, so nothing of it was kept.
-            log.exception("API import of %s failed", name)
-            return {
-                "file": name,
-                "ok": False,
-                "error": f"{name}: the import failed ({exc.__class__.__name__}); see the server log",
-            }
-        finally:
-            upload.close()
-        inventory = loaded.inventory
-        return {
-            "file": name,
-            "ok": True,
-            "hostname": hostname,
-            "host": snapshot.host_id,
-            "snapshot": snapshot.number,
-            "snapshot_id": snapshot.pk,
-            "unchanged": previous == snapshot.pk,
-            "zones": [z.name for z in inventory.zones],
-            "nics": [n.name for n in inventory.nics],
-            "disks": [d.name for d in inventory.disks],
-            "metadevices": [m.name for m in inventory.metadevices],
-            "issues": _issue_dicts(loaded),
-            "ignored": list(loaded.ignored),
-        }
 
 
 # --- plans ----------------------------------------------------------------------------------------
@@ -272,9 +214,11 @@ _PLAN_WRITE = s.WRITE_ERRORS
 class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [IsAuthenticated, IsTeamOperatorForWrites]
     filterset_class = PlanFilter
+    # Actions that read the plan's report (the others leave the big JSON column in the database).
+    READS_REPORT = frozenset({"report", "nic_mappings", "device_mappings", "disk_overrides"})
 
     def get_queryset(self) -> QuerySet[Plan]:
-        qs = Plan.objects.filter(team__in=selectors.teams_for_user(self.request.user)).select_related(
+        qs = Plan.objects.for_user(self.request.user).select_related(
             "source", "destination", "source_snapshot", "destination_snapshot", "created_by"
         )
         heavy = [
@@ -283,7 +227,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
             for f in ("raw_files", "inventory")
         ]
         qs = qs.defer(*heavy)
-        if self.action != "report":
+        if self.action not in self.READS_REPORT:
             qs = qs.defer("report")
         return qs.order_by("-created", "-pk")
 
@@ -350,30 +294,11 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     def nic_mappings(self, request: Request, pk: str | None = None) -> Response:
         plan = self.get_object()
         overrides = list(NicOverride.objects.filter(plan=plan).order_by("zone", "physical", "address"))
-        keys = {(o.zone, o.physical, o.address) for o in overrides}
-        mappings = [
-            {
-                "zone": m.zone,
-                "physical": m.physical,
-                "address": m.address,
-                "ip_type": m.ip_type,
-                "proposed_target": m.proposed_target,
-                "target": m.target,
-                "action": m.action,
-                "origin": m.origin,
-                "status": m.status,
-                "reason": m.reason,
-                "overridden": (m.zone, m.physical, m.address) in keys,
-            }
-            for m in plan.nic_mappings.all()
-        ]
-        ports = list(
-            Nic.objects.filter(snapshot_id=plan.destination_snapshot_id).values_list("name", flat=True)
-        )
+        rows = sorted(presenters.nic_rows(plan), key=lambda r: (r.zone, r.physical, r.address))
         body = {
             "default_nic_target": plan.default_nic_target,
-            "destination_ports": ports,
-            "mappings": mappings,
+            "destination_ports": [p["name"] for p in selectors.destination_ports(plan)],
+            "mappings": [row.api_dict() for row in rows],
             "overrides": s.NicOverrideSerializer(overrides, many=True).data,
         }
         return Response(body)
@@ -448,20 +373,8 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     def device_mappings(self, request: Request, pk: str | None = None) -> Response:
         plan = self.get_object()
         overrides = list(DeviceOverride.objects.filter(plan=plan).order_by("zone", "match"))
-        keys = {(o.zone, o.match) for o in overrides}
-        mappings = [
-            {
-                "zone": m.zone,
-                "match": m.match,
-                "action": m.action,
-                "replacement": m.replacement,
-                "origin": m.origin,
-                "needs_manual_check": m.needs_manual_check,
-                "reason": m.reason,
-                "overridden": (m.zone, m.match) in keys,
-            }
-            for m in plan.device_mappings.all()
-        ]
+        rows = sorted(presenters.device_rows(plan), key=lambda r: (r.zone, r.match))
+        mappings = [row.api_dict() for row in rows]
         return Response(
             {"mappings": mappings, "overrides": s.DeviceOverrideSerializer(overrides, many=True).data}
         )
@@ -536,11 +449,10 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
         else:
             data = validated(s.DiskOverrideInputSerializer, request.data)
             key, disk = data["key"], data["disk"]
-            known_keys = set(LayoutSlice.objects.filter(plan=plan).values_list("key", flat=True))
-            known_keys |= set(DiskOverride.objects.filter(plan=plan).values_list("key", flat=True))
+            known_keys = presenters.report_of(plan).layout.keys | set(selectors.plan_disk_choices(plan))
             if key not in known_keys:
                 raise ValidationError({"key": [f"the plan's layout has no file system {key!r}"]})
-            if disk and disk not in self._destination_disks(plan):
+            if disk and disk not in presenters.disk_names(plan):
                 raise ValidationError({"disk": [f"the destination has no disk {disk!r}"]})
         try:
             plan = services.disk_override_set(plan=plan, key=key, disk=disk)
@@ -548,156 +460,10 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
             raise planner_error(exc) from exc
         return self._detail(plan)
 
-    @staticmethod
-    def _destination_disks(plan: Plan) -> list[str]:
-        names = list(
-            Disk.objects.filter(snapshot_id=plan.destination_snapshot_id).values_list("name", flat=True)
-        )
-        report_disks = ((plan.report or {}).get("layout") or {}).get("disks") or []
-        for d in report_disks:
-            name = d.get("name") if isinstance(d, dict) else None
-            if name and name not in names:
-                names.append(str(name))
-        return names
-
     def _disk_overrides_body(self, plan: Plan) -> dict[str, Any]:
-        overrides = dict(DiskOverride.objects.filter(plan=plan).values_list("key", "disk"))
-        layout = [
-            {
-                "key": ls.key,
-                "disk": ls.disk,
-                "index": ls.index,
-                "mount_point": ls.mount_point,
-                "size_mb": ls.size_mb,
-                "shortfall_mb": ls.shortfall_mb,
-                "override": overrides.get(ls.key, ""),
-            }
-            for ls in LayoutSlice.objects.filter(plan=plan)
-        ]
+        overrides = selectors.plan_disk_choices(plan)
         return {
-            "disks": self._destination_disks(
-                Plan.objects.only("destination_snapshot_id", "report").get(pk=plan.pk)
-            ),
-            "layout": layout,
+            "disks": presenters.disk_names(plan),
+            "layout": [row.api_dict() for row in presenters.layout_rows(plan)],
             "overrides": [{"key": k, "disk": v} for k, v in sorted(overrides.items())],
         }
-
-
-# --- token, schema, docs, root --------------------------------------------------------------------
-
-
-class TokenResponseSerializer(serializers.Serializer):
-    token = serializers.CharField()
-
-
-class ObtainTokenView(ObtainAuthToken):
-    """POST /api/token/: trade a username and password for an API token (rate-limited)."""
-
-    authentication_classes: list[Any] = []
-    limiter_class = LoginRateLimiter
-
-    @extend_schema(
-        summary="Obtain an API token",
-        description=(
-            "Send `username` and `password`; use the answer as `Authorization: Token <token>`. "
-            "After LOGIN_RATE_LIMIT failed attempts for one username from one address, or "
-            "LOGIN_RATE_LIMIT_PER_ADDRESS failed attempts from one address for any usernames, "
-            "within 15 minutes the endpoint answers 429 until the window ends."
-        ),
-        request={
-            "application/json": AuthTokenSerializer,
-            "application/x-www-form-urlencoded": AuthTokenSerializer,
-            "multipart/form-data": AuthTokenSerializer,
-        },
-        responses=s.responses({200: TokenResponseSerializer}, 400, 429),
-        auth=[],
-    )
-    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        limiter = self.limiter_class()
-        username = str(request.data.get("username", "")) if hasattr(request.data, "get") else ""
-        # Counted before the password is checked: concurrent guesses cannot slip past the limit.
-        state = limiter.begin(request._request, username)
-        if state.blocked:
-            return Response(
-                {"detail": state.message}, status=429, headers={"Retry-After": str(state.retry_after)}
-            )
-        serializer = self.get_serializer(data=request.data)
-        if not serializer.is_valid():
-            raise ValidationError(serializer.errors)
-        limiter.succeeded(request._request, username)
-        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": token.key})
-
-
-class SchemaView(SpectacularAPIView):
-    """The OpenAPI 3 schema; for signed-in users (session or token)."""
-
-    permission_classes = [IsAuthenticated]
-
-
-_ASSET_DIR = "drf_spectacular_sidecar/static/drf_spectacular_sidecar/swagger-ui-dist"
-_ASSETS = {
-    "swagger-ui.css": "text/css",
-    "swagger-ui-bundle.js": "text/javascript",
-    "swagger-ui-standalone-preset.js": "text/javascript",
-    "favicon-32x32.png": "image/png",
-}
-
-
-def swagger_asset(request: HttpRequest, name: str) -> HttpResponse:
-    """Swagger UI's files, from the drf-spectacular-sidecar package: the docs work offline.
-
-    Only the four listed names are served (no path is ever built from user input).
-    """
-    content_type = _ASSETS.get(name)
-    if content_type is None:
-        raise Http404("no such asset")
-    import drf_spectacular_sidecar
-
-    root = Path(drf_spectacular_sidecar.__file__).resolve().parent.parent
-    response = FileResponse((root / _ASSET_DIR / name).open("rb"), content_type=content_type)
-    response["Cache-Control"] = "public, max-age=86400"
-    return response
-
-
-class DocsView(SpectacularSwaggerView):
-    """Swagger UI over /api/schema/, with its JS/CSS served by zflar itself (no CDN)."""
-
-    permission_classes = [IsAuthenticated]
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return super().dispatch(request, *args, **kwargs)
-
-    @staticmethod
-    def _swagger_ui_resource(filename: str) -> str:
-        return reverse("api-docs-asset", kwargs={"name": filename})
-
-    @staticmethod
-    def _swagger_ui_favicon() -> str:
-        return reverse("api-docs-asset", kwargs={"name": "favicon-32x32.png"})
-
-
-class ApiRootView(APIView):
-    """The API's entry points (browsable in a browser)."""
-
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(exclude=True)
-    def get(self, request: Request) -> Response:
-        def link(name: str) -> str:
-            return reverse(name, request=request)
-
-        return Response(
-            {
-                "bundles": link("planner_api:bundles"),
-                "hosts": link("planner_api:host-list"),
-                "plans": link("planner_api:plan-list"),
-                "jobs": link("jobs_api:job-list"),
-                "archives": link("jobs_api:archive-list"),
-                "token": link("api-token"),
-                "schema": link("api-schema"),
-                "docs": link("api-docs"),
-            }
-        )

@@ -206,16 +206,18 @@ def _optional(attributes: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(key, value) for key, value in attributes if value]
 
 
-def _zone_attributes(cfg: ZoneConfig) -> list[tuple[str, str]]:
+def _zone_attributes(cfg: ZoneConfig, *, defaults: bool = True) -> list[tuple[str, str]]:
     attributes = [
         ("name", cfg.name),
         ("zonepath", cfg.zonepath),
         ("autoboot", "true" if cfg.autoboot else "false"),
     ]
+    brand = cfg.brand if defaults or cfg.brand != "native" else ""
+    ip_type = cfg.ip_type if defaults or cfg.ip_type != "shared" else ""
     attributes += _optional(
         [
-            ("brand", cfg.brand),
-            ("ip-type", cfg.ip_type),
+            ("brand", brand),
+            ("ip-type", ip_type),
             ("pool", cfg.pool),
             ("limitpriv", cfg.limitpriv),
             ("bootargs", cfg.bootargs),
@@ -283,13 +285,18 @@ def _pool_children(cfg: ZoneConfig) -> list[str]:
     return children
 
 
-def write_zone_xml(cfg: ZoneConfig) -> str:
-    """``/etc/zones/<zone>.xml`` as libzonecfg saves it (DOCTYPE, DO NOT EDIT comment, 2-space indent)."""
+def write_zone_xml(cfg: ZoneConfig, *, defaults: bool = True) -> str:
+    """``/etc/zones/<zone>.xml`` as libzonecfg saves it (DOCTYPE, DO NOT EDIT comment, 2-space indent).
+
+    With ``defaults=False`` the ``brand`` and ``ip-type`` attributes are left out while they hold
+    their default values (native, shared); :func:`~planner.solaris.zonexml.parse_zone_xml` reads
+    the file the same either way.
+    """
     canonical = canonical_zone_config(cfg)
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         ZONE_DTD_DOCTYPE,
         ZONE_XML_COMMENT,
-        *_element("zone", _zone_attributes(canonical), _zone_children(canonical)),
+        *_element("zone", _zone_attributes(canonical, defaults=defaults), _zone_children(canonical)),
     ]
     return "\n".join(lines) + "\n"

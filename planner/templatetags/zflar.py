@@ -2,59 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import template
 from django.http import QueryDict
 
+from planner import choices
+from planner.domain.contract import Layout, LayoutDisk, LayoutSlice, UnplacedFs
+
 register = template.Library()
 
-VERDICT_LABELS = {
-    "ready": "Ready",
-    "ready_with_steps": "Ready with steps",
-    "blocked": "Blocked",
-}
-SEVERITY_CLASSES = {"info": "ok", "step": "warn", "blocker": "bad", "none": "none"}
-JOB_STATE_CLASSES = {
-    "queued": "none",
-    "running": "run",
-    "succeeded": "ok",
-    "partial": "warn",
-    "failed": "bad",
-    "cancelled": "none",
-    "pending": "none",
-    "ok": "ok",
-    "warning": "warn",
-    "skipped": "none",
-}
-NIC_STATUS_CLASSES = {"ok": "ok", "conflict": "warn", "blocker": "bad"}
-
-
-@register.filter
-def verdict_label(verdict: str | None) -> str:
-    if not verdict:
-        return "Not computed"
-    return VERDICT_LABELS.get(str(verdict), str(verdict).replace("_", " ").capitalize())
-
-
-@register.filter
-def verdict_class(verdict: str | None) -> str:
-    return {"ready": "ok", "ready_with_steps": "warn", "blocked": "bad"}.get(str(verdict or ""), "none")
-
-
-@register.filter
-def severity_class(severity: str | None) -> str:
-    return SEVERITY_CLASSES.get(str(severity or "none"), "none")
-
-
-@register.filter
-def state_class(state: str | None) -> str:
-    return JOB_STATE_CLASSES.get(str(state or ""), "none")
-
-
-@register.filter
-def nic_status_class(status: str | None) -> str:
-    return NIC_STATUS_CLASSES.get(str(status or ""), "none")
+# Labels and colours come from planner.choices (the jobs app registers its states' there).
+verdict_label = register.filter("verdict_label", choices.verdict_label)
+verdict_class = register.filter("verdict_class", choices.verdict_tone)
+severity_class = register.filter("severity_class", choices.severity_tone)
+state_class = register.filter("state_class", choices.state_tone)
+nic_status_class = register.filter("nic_status_class", choices.nic_status_tone)
 
 
 @register.filter
@@ -162,47 +126,36 @@ BAR_HEIGHT = 34
 ROW_GAP = 12
 
 
-def _num(value: Any) -> int:
-    try:
-        return max(0, int(value or 0))
-    except (TypeError, ValueError):
-        return 0
-
-
-def _slice_label(s: dict[str, Any]) -> str:
+def _slice_label(s: LayoutSlice) -> str:
     parts = []
-    if s.get("index") is not None and s.get("index") != "":
-        parts.append(f"s{s['index']}")
-    if s.get("mount_point"):
-        parts.append(str(s["mount_point"]))
-    elif s.get("key"):
-        parts.append(str(s["key"]))
-    parts.append(mb(s.get("size_mb")))
+    if s.index is not None:
+        parts.append(f"s{s.index}")
+    if s.mount_point:
+        parts.append(s.mount_point)
+    elif s.key:
+        parts.append(s.key)
+    parts.append(mb(s.size_mb))
     return " ".join(parts)
 
 
 SECTORS_PER_MB = 2048
 
 
-def _is_backup(s: dict[str, Any]) -> bool:
-    return s.get("purpose") == "backup" or (s.get("index") == 2 and s.get("tag") == 5)
-
-
-def _placed_slices(d: dict[str, Any]) -> list[tuple[float, float, dict[str, Any]]]:
+def _placed_slices(d: LayoutDisk) -> list[tuple[float, float, LayoutSlice]]:
     """(offset MB, size MB, slice) for the file-system slices of one disk, in disk order.
 
     Uses each slice's start sector when the report gives one, else lays them end to end.
     """
-    slices = [s for s in d.get("slices") or [] if isinstance(s, dict) and not _is_backup(s)]
-    positioned = any(_num(s.get("start_sector")) or _num(s.get("start_cyl")) for s in slices)
-    out: list[tuple[float, float, dict[str, Any]]] = []
+    slices = [s for s in d.slices if not s.is_backup]
+    positioned = any((s.start_sector or 0) > 0 or (s.start_cyl or 0) > 0 for s in slices)
+    out: list[tuple[float, float, LayoutSlice]] = []
     cursor = 0.0
     for s in slices:
-        size = float(_num(s.get("size_mb")))
-        if positioned and s.get("start_sector") is not None:
-            offset = _num(s.get("start_sector")) / SECTORS_PER_MB
-        elif positioned and s.get("start_cyl") is not None and d.get("cylinder_sectors"):
-            offset = _num(s.get("start_cyl")) * _num(d.get("cylinder_sectors")) / SECTORS_PER_MB
+        size = float(s.size_mb)
+        if positioned and s.start_sector is not None:
+            offset = max(0, s.start_sector) / SECTORS_PER_MB
+        elif positioned and s.start_cyl is not None and d.cylinder_sectors:
+            offset = max(0, s.start_cyl) * d.cylinder_sectors / SECTORS_PER_MB
         else:
             offset = cursor
         out.append((offset, size, s))
@@ -210,8 +163,16 @@ def _placed_slices(d: dict[str, Any]) -> list[tuple[float, float, dict[str, Any]
     return sorted(out, key=lambda item: item[0])
 
 
+def _layout(layout: Any) -> tuple[tuple[LayoutDisk, ...], tuple[UnplacedFs, ...]]:
+    """The disks and unplaced file systems of a layout: the report's (typed), the layout editor's,
+    or a layout dict as the report JSON holds it."""
+    if isinstance(layout, Mapping) or layout is None:
+        layout = Layout.from_dict(layout or {})
+    return tuple(getattr(layout, "disks", ())), tuple(getattr(layout, "unplaced", ()))
+
+
 @register.inclusion_tag("planner/partials/layout_svg.html")
-def layout_svg(layout: dict[str, Any]) -> dict[str, Any]:
+def layout_svg(layout: Layout | Mapping[str, Any] | Any) -> dict[str, Any]:
     """Geometry for one SVG per destination disk, and the file systems that did not fit.
 
     All disks share one scale so bars compare.  Free space (the gaps between slices and
@@ -219,17 +180,16 @@ def layout_svg(layout: dict[str, Any]) -> dict[str, Any]:
     the end of the used space of the disk with the most free room, running past the
     disk's end by its shortfall, labelled "short by N MB".
     """
-    disks = [d for d in (layout or {}).get("disks") or [] if isinstance(d, dict)]
-    unplaced = [u for u in (layout or {}).get("unplaced") or [] if isinstance(u, dict)]
+    disks, unplaced = _layout(layout)
     prepared = []
     for d in disks:
         placed = _placed_slices(d)
         used_end = max((off + size for off, size, _ in placed), default=0.0)
         # The bar is the allocatable part of the disk (usable cylinders), not the label size.
-        size = float(_num(d.get("usable_mb")) or _num(d.get("size_mb")) or used_end)
+        size = float(d.usable_mb or d.size_mb or used_end)
         usable = size
-        if d.get("free_mb") is not None:
-            free = float(_num(d.get("free_mb")))
+        if d.free_mb is not None:
+            free = float(d.free_mb)
         else:
             free = max(0.0, usable - sum(sz for _, sz, _ in placed))
         prepared.append(
@@ -238,16 +198,16 @@ def layout_svg(layout: dict[str, Any]) -> dict[str, Any]:
     # Each file system that did not fit is drawn on the disk the planner names as its best
     # candidate ("best_disk"), else on the disk with the most free room.
     roomiest = max(prepared, key=lambda p: p["free"], default=None)
-    by_name = {p["disk"].get("name"): p for p in prepared}
-    overflow_of: dict[int, list[dict[str, Any]]] = {}
+    by_name = {p["disk"].name: p for p in prepared}
+    overflow_of: dict[int, list[UnplacedFs]] = {}
     for u in unplaced:
-        host_disk = by_name.get(u.get("best_disk")) or roomiest
+        host_disk = by_name.get(u.best_disk) or roomiest
         if host_disk is not None:
             overflow_of.setdefault(id(host_disk), []).append(u)
     extent = max([p["size"] for p in prepared] + [1.0])
     for p in prepared:
         for u in overflow_of.get(id(p), []):
-            extent = max(extent, p["used_end"] + _num(u.get("size_mb")))
+            extent = max(extent, p["used_end"] + u.size_mb)
     scale = (SVG_WIDTH - 2 * BAR_X) / extent
     overflow_row = BAR_HEIGHT // 2 + 8
 
@@ -264,16 +224,16 @@ def layout_svg(layout: dict[str, Any]) -> dict[str, Any]:
             rects.append(
                 {
                     "shade": len(rects) % 4,
-                    "index": s.get("index"),
-                    "mount_point": s.get("mount_point") or s.get("key", ""),
+                    "index": s.index,
+                    "mount_point": s.mount_point or s.key,
                     "size_mb": size,
-                    "zone": s.get("zone") or "",
+                    "zone": s.zone or "",
                     "x": round(x, 1),
                     "width": round(max(width, 1), 1),
                     "label": _slice_label(s),
                     "show_label": width >= 70,
                     "text_x": round(x + 4, 1),
-                    "key": s.get("key", ""),
+                    "key": s.key,
                 }
             )
             cursor = max(cursor, offset + size)
@@ -289,17 +249,17 @@ def layout_svg(layout: dict[str, Any]) -> dict[str, Any]:
             row_y = BAR_HEIGHT + ROW_GAP
             for u in overflow_of[id(p)]:
                 start = BAR_X + p["used_end"] * scale
-                width = max(_num(u.get("size_mb")) * scale, 2)
+                width = max(u.size_mb * scale, 2)
                 anchor_end = start > SVG_WIDTH / 2
+                name = u.mount_point or u.key
                 overflow.append(
                     {
-                        "name": u.get("mount_point") or u.get("key", ""),
+                        "name": name,
                         "x": round(start, 1),
                         "y": row_y,
                         "width": round(width, 1),
                         "height": BAR_HEIGHT // 2,
-                        "label": f"{u.get('mount_point') or u.get('key', '')} {mb(u.get('size_mb'))}"
-                        f" — short by {_num(u.get('shortfall_mb')):,} MB",
+                        "label": f"{name} {mb(u.size_mb)} — short by {u.shortfall_mb:,} MB",
                         "text_x": round(start - 4 if anchor_end else start + 4, 1),
                         "text_y": row_y + 13,
                         "anchor": "end" if anchor_end else "start",
@@ -310,9 +270,9 @@ def layout_svg(layout: dict[str, Any]) -> dict[str, Any]:
         drawings.append(
             {
                 "n": n,
-                "name": p["disk"].get("name", ""),
+                "name": p["disk"].name,
                 "size_mb": p["size"],
-                "label_size_mb": _num(p["disk"].get("size_mb")),
+                "label_size_mb": p["disk"].size_mb,
                 "free_mb": p["free"],
                 "rects": rects,
                 "free_rects": free_rects,
@@ -323,7 +283,7 @@ def layout_svg(layout: dict[str, Any]) -> dict[str, Any]:
                 "bar_height": BAR_HEIGHT,
             }
         )
-    orphan_unplaced = unplaced if roomiest is None else []
+    orphan_unplaced = list(unplaced) if roomiest is None else []
     return {"drawings": drawings, "orphan_unplaced": orphan_unplaced}
 
 

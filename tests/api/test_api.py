@@ -10,8 +10,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from tests.api.bundles import bundle_files, destination_bundle, make_tar, source_bundle
-from tests.api.fixtures import token_client
+from tests.support.bundles import bundle_files, destination_bundle, make_tar, source_bundle
+from tests.support.teams import token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -317,7 +317,7 @@ def test_plan_create_refusals_are_400_with_messages(world, operator_api):
 
 def test_recompute_and_stale(world, operator_api):
     own = world.own
-    from tests.api.fixtures import import_bytes
+    from tests.support.teams import import_bytes
 
     # An import re-plans the plans using the host; without that the plan is stale until recomputed.
     import_bytes(own.team, "src.tar.gz", source_bundle("asrc01", zones=("web01",)), replan=False)

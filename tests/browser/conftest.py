@@ -21,26 +21,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserType, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserType, Playwright, expect, sync_playwright
 
-from tests.conftest import REPO, WorkerProcess, require_tool, worker_env
-
-SCREENSHOTS = Path(os.environ.get("ZFLAR_SCREENSHOT_DIR") or REPO / "docs" / "screenshots")
-VIEWPORT = {"width": 1400, "height": 900}
-CHROMIUM_ARGS = [
-    "--no-sandbox",  # CI runs as root
-    "--disable-dev-shm-usage",  # containers have a small /dev/shm
-    "--disable-gpu",
-    "--disable-background-networking",  # no update checks or other traffic on a closed network
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-# The seed-rows source host of planner.fleetgen and the catalog destination the journey picks.
-SOURCE_HOSTNAME = "src-seed-01"
-DESTINATION_MODEL = "V445"
-DESTINATION_HOSTNAME = "new-v445-01"
-
+from tests.support.browser import (
+    CHROMIUM_ARGS,
+    DESTINATION_HOSTNAME,
+    DESTINATION_MODEL,
+    SOURCE_HOSTNAME,
+    VIEWPORT,
+    LazyWorker,
+    build_source_tree,
+)
+from tests.support.processes import require_tool
 
 # --- Playwright for this package only ----------------------------------------------------------------
 
@@ -136,27 +128,6 @@ def job_dirs(settings, tmp_path) -> dict[str, Path]:  # type: ignore[no-untyped-
     return {"archives": settings.ARCHIVE_STORE, "hosts": settings.LOCAL_EXECUTOR_ROOT}
 
 
-class LazyWorker:
-    """A real Celery worker process, started when the test asks (so a test can watch a queued job)."""
-
-    def __init__(self, log_path: Path) -> None:
-        self.log_path = log_path
-        self.process: WorkerProcess | None = None
-
-    def start(self) -> WorkerProcess:
-        if self.process is None:
-            self.process = WorkerProcess(worker_env(), self.log_path)
-            self.process.start()
-        return self.process
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else "(not started)"
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.stop()
-
-
 @pytest.fixture
 def worker(transactional_db, job_dirs, tmp_path) -> Iterator[LazyWorker]:  # type: ignore[no-untyped-def]
     lazy = LazyWorker(tmp_path / "worker.log")
@@ -169,29 +140,13 @@ def worker(transactional_db, job_dirs, tmp_path) -> Iterator[LazyWorker]:  # typ
 @pytest.fixture
 def seed_bundle(tmp_path) -> Path:  # type: ignore[no-untyped-def]
     """fleetgen's seed-rows host (one zone per pitfall) as the collector's bundle, gzipped."""
-    from planner import fleetgen
+    from planner import fleet
 
-    tar = fleetgen.write_bundle_tar(tmp_path, fleetgen.seed_rows_host(SOURCE_HOSTNAME))
+    tar = fleet.write_bundle_tar(tmp_path, fleet.seed_rows_host(SOURCE_HOSTNAME))
     target = tar.with_name(tar.name + ".gz")
     target.write_bytes(gzip.compress(tar.read_bytes(), mtime=0))
     tar.unlink()
     return target
-
-
-def build_source_tree(bundle: Path) -> Path:
-    """Stand the bundle's (imported) host up for the local executor, as the real Solaris host would be.
-
-    The web upload stores the inventory only; the local executor works on
-    ``LOCAL_EXECUTOR_ROOT/team-<id>/host-<id>``, which stands in for the machine itself.
-    """
-    from jobs import storage
-    from jobs.executors.local_tree import build_host_tree
-    from planner.inputs import load_path
-    from planner.models import Host
-
-    inventory = load_path(str(bundle)).inventory
-    host = Host.objects.get(hostname=inventory.hostname)
-    return build_host_tree(storage.host_root(host.team_id, host.pk), inventory)
 
 
 @pytest.fixture
@@ -206,45 +161,3 @@ def seed_plan(team, operator, seed_bundle, job_dirs):  # type: ignore[no-untyped
     ).host
     build_source_tree(seed_bundle)
     return services.plan_create(team=team, source=source, destination=destination, user=operator)
-
-
-# --- helpers for the tests ---------------------------------------------------------------------------
-
-
-def password_of(user: Any) -> str:
-    """tests/conftest.py gives every team member the password ``pw-<username>``."""
-    return f"pw-{user.get_username()}"
-
-
-def log_in(page: Page, base_url: str, user: Any) -> None:
-    page.goto(f"{base_url}/login/")
-    page.get_by_label("Username").fill(user.get_username())
-    page.get_by_label("Password").fill(password_of(user))
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Dashboard", level=1)).to_be_visible()
-
-
-def screenshot(page: Page, name: str) -> Path:
-    """A full-page PNG under docs/screenshots/ (the README shows them)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True, animations="disabled")
-    assert path.stat().st_size > 10_000, f"{path} looks empty"
-    return path
-
-
-FINAL_JOB_STATES = ("cancelled", "failed", "partial", "succeeded")
-
-
-def wait_for_job_end(page: Page, worker: LazyWorker, timeout_ms: float = 60_000) -> str:
-    """Wait until the job page's live block shows a final state (htmx swaps it; nothing reloads)."""
-    try:
-        page.wait_for_function(
-            "states => states.includes(document.querySelector('#job-state')?.dataset.state)",
-            arg=list(FINAL_JOB_STATES),
-            timeout=timeout_ms,
-        )
-    except Exception:
-        print(f"--- worker log ---\n{worker.log()[-4000:]}")
-        raise
-    return str(page.locator("#job-state").get_attribute("data-state"))

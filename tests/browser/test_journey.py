@@ -14,7 +14,7 @@ import json
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import (
+from tests.support.browser import (
     DESTINATION_HOSTNAME,
     DESTINATION_MODEL,
     FINAL_JOB_STATES,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.conftest import FINAL_JOB_STATES, log_in, wait_for_job_end
+from tests.support.browser import FINAL_JOB_STATES, log_in, wait_for_job_end
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker]
 

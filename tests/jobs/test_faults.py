@@ -30,7 +30,7 @@ from urllib.parse import urlparse, urlunparse
 
 import pytest
 
-from tests.conftest import REPO, REQUIRE_SERVICES, WorkerProcess, wait_for, worker_env
+from tests.support.processes import REPO, REQUIRE_SERVICES, WorkerProcess, wait_for, worker_env
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -63,13 +63,13 @@ class Source:
 def _make_source(team: Any, tmp_path: Path, *, plans: int = 1) -> Source:
     from jobs import storage
     from jobs.executors.local_tree import build_host_tree
-    from planner import fleetgen
+    from planner import fleet
     from planner import services as planner_services
     from planner.inputs import load_path
 
     bundles = tmp_path / "bundles"
-    source = load_path(str(fleetgen.write_bundle(bundles, fleetgen.seed_rows_host())))
-    destination = load_path(str(fleetgen.write_bundle(bundles, fleetgen.identical_destination())))
+    source = load_path(str(fleet.write_bundle(bundles, fleet.seed_rows_host())))
+    destination = load_path(str(fleet.write_bundle(bundles, fleet.identical_destination())))
     source_host = planner_services.host_import(team=team, loaded=source).host
     destination_host = planner_services.host_import(team=team, loaded=destination).host
     root = storage.host_root(team.pk, source_host.pk)  # where jobs find the source's tree
@@ -94,9 +94,9 @@ def _make_source(team: Any, tmp_path: Path, *, plans: int = 1) -> Source:
 
 
 def _archive_job(source: Source, tag: str, plan: int = 0) -> Any:
-    from jobs import services as job_services
+    from jobs import lifecycle
 
-    return job_services.job_create(
+    return lifecycle.job_create(
         team=source.team,
         kind="archive",
         plan=source.plan(plan),
@@ -142,7 +142,7 @@ def _partials(output: Path) -> set[Path]:
 
 
 def _verifies(path: Path) -> bool:
-    from jobs.flar.api import check_for_executor
+    from jobs.executors.local import check_for_executor
 
     return check_for_executor(path).hash_ok is True
 
@@ -180,9 +180,9 @@ def _send(job_id: int, broker_url: str | None = None) -> None:
 @pytest.fixture
 def no_enqueue(monkeypatch: pytest.MonkeyPatch) -> None:
     """Jobs are created without a message; the test publishes the messages itself."""
-    from jobs import services as job_services
+    from jobs import lifecycle
 
-    monkeypatch.setattr(job_services, "_enqueue_on_commit", lambda job: None)
+    monkeypatch.setattr(lifecycle, "_enqueue_on_commit", lambda job: None)
 
 
 @pytest.fixture
@@ -649,12 +649,12 @@ def test_same_job_delivered_to_two_workers(team, tmp_path, workers, no_enqueue):
 
 
 def _claimed_job(team: Any, max_attempts: int = 3) -> Any:
-    from jobs import services as job_services
+    from jobs import lifecycle, progress
     from jobs.models import Job
 
-    job = job_services.job_create(team=team, kind="inspect", params={"archive_path": "x.flar"})
+    job = lifecycle.job_create(team=team, kind="inspect", params={"archive_path": "x.flar"})
     Job.objects.filter(pk=job.pk).update(max_attempts=max_attempts)
-    claimed = job_services.job_claim(job_id=job.pk)
+    claimed = progress.job_claim(job_id=job.pk)
     assert claimed is not None
     return claimed
 
@@ -666,18 +666,18 @@ def test_a_late_finish_from_a_handed_on_attempt_is_ignored(team, no_enqueue):
 
     from django.utils import timezone
 
-    from jobs import services as job_services
+    from jobs import lifecycle, progress
     from jobs.models import Job
 
     first = _claimed_job(team)
     Job.objects.filter(pk=first.pk).update(heartbeat=timezone.now() - timedelta(hours=1))
-    assert job_services.jobs_reap_stale(stale_after=60) == [first.pk]
-    second = job_services.job_claim(job_id=first.pk)
+    assert lifecycle.jobs_reap_stale(stale_after=60) == [first.pk]
+    second = progress.job_claim(job_id=first.pk)
     assert second is not None and second.attempt == 2
     Job.objects.filter(pk=first.pk).update(worker="other-host:4242")  # attempt 2 runs on another worker
 
-    job_services.job_finish(first, error="")
-    job_services.job_mark_cancelled(first, "the job is no longer ours")
+    progress.job_finish(first, error="")
+    progress.job_mark_cancelled(first, "the job is no longer ours")
     row = _job(first.pk)
     assert (row.state, row.attempt, row.worker, row.finished) == ("running", 2, "other-host:4242", None)
     events = _events(first.pk)
@@ -687,21 +687,21 @@ def test_a_late_finish_from_a_handed_on_attempt_is_ignored(team, no_enqueue):
 
 
 def test_an_interrupted_job_is_requeued_then_failed_at_the_cap(team, monkeypatch):
-    from jobs import services as job_services
+    from jobs import lifecycle, progress
 
     sent: list[int] = []
-    monkeypatch.setattr(job_services, "_enqueue_on_commit", lambda job: sent.append(job.pk))
+    monkeypatch.setattr(lifecycle, "_enqueue_on_commit", lambda job: sent.append(job.pk))
     first = _claimed_job(team, max_attempts=2)
-    assert job_services.job_interrupted(first, "the database connection was lost")
+    assert lifecycle.job_interrupted(first, "the database connection was lost")
     row = _job(first.pk)
     # A queued job's heartbeat is when its message was last sent (jobs_resend_unclaimed).
     assert (row.state, row.worker) == ("queued", "") and row.heartbeat is not None
     assert sent == [first.pk, first.pk]  # job_create's message, then the re-queue's
-    assert not job_services.job_interrupted(first, "again")  # a copy that no longer holds the row
+    assert not lifecycle.job_interrupted(first, "again")  # a copy that no longer holds the row
 
-    second = job_services.job_claim(job_id=first.pk)
+    second = progress.job_claim(job_id=first.pk)
     assert second is not None
-    assert job_services.job_interrupted(second, "the database connection was lost")
+    assert lifecycle.job_interrupted(second, "the database connection was lost")
     row = _job(first.pk)
     assert row.state == "failed" and row.finished is not None
     assert row.error == "the database connection was lost; gave up after 2 attempts"
@@ -739,8 +739,7 @@ def test_a_restarted_worker_asks_for_a_reap_when_the_dead_workers_jobs_go_stale(
 def test_a_message_that_meets_an_unreachable_database_is_retried(monkeypatch):
     from django.db import OperationalError
 
-    from jobs import services as job_services
-    from jobs import tasks
+    from jobs import progress, tasks
 
     calls: list[int] = []
 
@@ -749,7 +748,7 @@ def test_a_message_that_meets_an_unreachable_database_is_retried(monkeypatch):
         if len(calls) == 1:
             raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
 
-    monkeypatch.setattr(job_services, "job_claim", claim)
+    monkeypatch.setattr(progress, "job_claim", claim)
     result = tasks.run_job_task.apply(args=[7])  # eager: the retry runs at once, in process
     assert result.successful(), result.traceback
     assert calls == [7, 7]

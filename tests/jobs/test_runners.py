@@ -1,6 +1,6 @@
 """Archive and extract jobs run in-process (no worker) over the seed-row host.
 
-The source is ``fleetgen.seed_rows_host()``: one zone per row of the seed document's
+The source is ``fleet.seed_rows_host()``: one zone per row of the seed document's
 results table.  Each test plans it against a destination, stands the source up as a
 local-executor tree, runs the job with :func:`jobs.runners.run_job` and checks every
 zone's result, the trees on both sides, and the archive itself with GNU cpio.
@@ -9,187 +9,26 @@ zone's result, the trees on both sides, and the archive itself with GNU cpio.
 from __future__ import annotations
 
 import hashlib
-import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.jobs.flar.archives import require_tools, split_payload
+from tests.support.archives import split_payload
+from tests.support.seed import (
+    ARCHIVE_EXPECTED,
+    EXTRACT_EXPECTED,
+    SOURCE,
+    check_zone_results,
+    cpio_member,
+    cpio_names,
+    make_world,
+    results,
+    run,
+    zone_xml_autoboot,
+)
 
 pytestmark = pytest.mark.django_db
-
-SOURCE = "src-seed-01"
-
-
-@dataclass
-class World:
-    """A planned migration of the seed-row host, with its trees on the worker."""
-
-    team: Any
-    plan: Any
-    tmp: Path
-    source_root: Path
-    destination_root: Path
-    destination_host: str
-
-    archives: Path  # the team's folder of the archive store
-
-    def params(self, **extra: Any) -> dict[str, Any]:
-        # The trees are the hosts' default ones (<root>/team-<id>/host-<id>); the output is named
-        # relative to the team's archive folder, as the API and the forms give it.
-        return {"output_path": f"{SOURCE}-{len(list(self.plan.jobs.all()))}.flar", **extra}
-
-    def archive(self, relative: str) -> Path:
-        """An archive a job recorded (relative to the team's folder), as a file on the worker."""
-        return self.archives / relative
-
-    def source(self) -> Any:
-        from jobs.executors.local import LocalExecutor
-
-        return LocalExecutor(root=self.source_root, host=SOURCE)
-
-    def destination(self) -> Any:
-        from jobs.executors.local import LocalExecutor
-
-        return LocalExecutor(root=self.destination_root, host=self.destination_host)
-
-
-def make_world(team: Any, tmp: Path, destination: str = "different", **tree: Any) -> World:
-    """Import the seed-row host and a destination through the real loaders, plan, build the tree."""
-    from jobs import storage
-    from jobs.executors.local_tree import build_host_tree
-    from planner import fleetgen, services
-    from planner.inputs import load_path
-
-    spec = (
-        fleetgen.different_destination() if destination == "different" else fleetgen.identical_destination()
-    )
-    bundles = tmp / "bundles"
-    source_loaded = load_path(str(fleetgen.write_bundle(bundles, fleetgen.seed_rows_host(SOURCE))))
-    destination_loaded = load_path(str(fleetgen.write_bundle(bundles, spec)))
-    source = services.host_import(team=team, loaded=source_loaded).host
-    target = services.host_import(team=team, loaded=destination_loaded).host
-    source_root = build_host_tree(storage.host_root(team.pk, source.pk), source_loaded.inventory, **tree)
-    plan = services.plan_create(team=team, source=source, destination=target)
-    return World(
-        team,
-        plan,
-        tmp,
-        source_root,
-        storage.host_root(team.pk, target.pk),
-        spec.hostname,
-        storage.team_archive_root(team.pk),
-    )
-
-
-def run(world: World, kind: str, zone_names: tuple[str, ...] = (), **params: Any) -> Any:
-    """Create, claim and run one job the way the Celery task does, but in this process."""
-    from jobs import services
-    from jobs.runners import run_job
-
-    job = services.job_create(
-        team=world.team, kind=kind, plan=world.plan, params=world.params(**params), zone_names=zone_names
-    )
-    claimed = services.job_claim(job_id=job.pk, task_id="in-process")
-    assert claimed is not None
-    return run_job(claimed)
-
-
-def results(job: Any) -> dict[str, tuple[str, str]]:
-    return {r.zone: (r.state, r.message) for r in job.zone_results.all()}
-
-
-def check_zone_results(
-    got: dict[str, tuple[str, str]], expected: dict[str, tuple[str, list[str]]], prefix: str = "z-"
-) -> None:
-    """Each seed row's zone has the expected state and every expected phrase in its message."""
-    from planner.fleetgen import SEED_ROW_KINDS
-
-    assert set(expected) == set(SEED_ROW_KINDS), "every seed row needs an expectation"
-    assert set(got) == {prefix + kind for kind in SEED_ROW_KINDS}
-    problems = []
-    for kind, (state, phrases) in expected.items():
-        got_state, message = got[prefix + kind]
-        missing = [p for p in phrases if p not in message]
-        if got_state != state or missing:
-            problems.append(f"{prefix}{kind}: {got_state} (wanted {state}) {message!r}; missing {missing}")
-    assert not problems, "\n".join(problems)
-
-
-# What an archive job says about each seed row when the destination is different hardware.
-ARCHIVE_EXPECTED: dict[str, tuple[str, list[str]]] = {
-    "running": ("ok", ["halted (was running) so the archive is complete", "archived ("]),
-    "autoboot": ("ok", ["autoboot=false in the archive", "autoboot restored to true on the source"]),
-    "net-same": ("ok", ["archived ("]),
-    "net-remap": ("ok", ["archived ("]),
-    "nfs": ("ok", ["NFS nas01:/export/data/z-nfs on /data is in the zone's own vfstab", "archived ("]),
-    "nfs-zonepath": (
-        "failed",
-        ["zonepath /nfszones/z-nfs-zonepath is on NFS (nas01:/export/zones)", "not in the archive"],
-    ),
-    "lofs": ("ok", ["archived ("]),
-    "ufs": (
-        "warning",
-        [
-            "mounted /dev/dsk/c1t1d0s0 on /zones/z-ufs/root/opt/local from the global zone",
-            "zone-private ufs /opt/local is in the archive",
-            "the extraction is blocked until: No disk of dst-diff-01 has room for /opt/local",
-        ],
-    ),
-    "svm": ("failed", ["blocked: Zone z-svm's file system /data is on metadevice d100"]),
-    "device": ("ok", ["archived ("]),
-    "ready": ("ok", ["archived ("]),
-}
-
-# What an extract job says about each seed row on the different-hardware destination.
-EXTRACT_EXPECTED: dict[str, tuple[str, list[str]]] = {
-    "running": ("ok", ["net bge0 remapped to e1000g0", "matches the plan"]),
-    "autoboot": ("ok", ["net bge2 remapped to e1000g2", "autoboot restored to true"]),
-    "net-same": ("ok", ["net bge0 remapped to e1000g0"]),
-    "net-remap": ("ok", ["net bge1 remapped to e1000g1"]),
-    "nfs": ("ok", ["NFS nas01:/export/data/z-nfs on /data is in the zone's vfstab"]),
-    "nfs-zonepath": ("failed", ["blocked: The zonepath of z-nfs-zonepath is on NFS"]),
-    "lofs": ("ok", ["lofs /export/home/shared on /export/shared works"]),
-    "ufs": ("failed", ["capacity: zone-private ufs /opt/local does not fit on the destination: needs"]),
-    "svm": ("failed", ["blocked: Zone z-svm's file system /data is on metadevice d100"]),
-    "device": (
-        "warning",
-        [
-            "device /dev/rmt/0 removed",
-            "device /dev/dsk/c2t0d0s* removed",
-            "device /dev/rdsk/c2t0d0s* removed",
-        ],
-    ),
-    "ready": ("ok", ["matches the plan"]),
-}
-
-
-def cpio_names(archive: Path) -> list[str]:
-    tools = require_tools("cpio")
-    listing = subprocess.run(
-        [tools["cpio"], "-it", "--quiet"], input=split_payload(archive), capture_output=True, check=True
-    )
-    return listing.stdout.decode("utf-8", "surrogateescape").splitlines()
-
-
-def cpio_member(archive: Path, name: str) -> str:
-    tools = require_tools("cpio")
-    out = subprocess.run(
-        [tools["cpio"], "-i", "--quiet", "--to-stdout", name],
-        input=split_payload(archive),
-        capture_output=True,
-        check=True,
-    )
-    return out.stdout.decode()
-
-
-def zone_xml_autoboot(xml: str) -> bool:
-    from planner.solaris.zonexml import parse_zone_xml
-
-    return parse_zone_xml(xml, source="archive").autoboot
-
 
 # --- archive ----------------------------------------------------------------------------------
 
@@ -288,7 +127,7 @@ def test_cancel_of_an_archive_job_undoes_the_source_changes(
     team: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pace: int
 ) -> None:
     """With a paced source the cancel stops the writer; unpaced it lands at the next step."""
-    from jobs import services
+    from jobs import lifecycle
     from jobs.runners import ArchiveRunner
 
     world = make_world(team, tmp_path, bytes_per_second=pace)
@@ -299,7 +138,7 @@ def test_cancel_of_an_archive_job_undoes_the_source_changes(
         # The pre-archive steps are done: autoboot is off and the slices are mounted.
         seen["autoboot_during"] = world.source().zone_config("z-autoboot").autoboot
         seen["mounted"] = [point for _, point in self.mounted]
-        services.job_cancel(job=self.job)
+        lifecycle.job_cancel(job=self.job)
         return original(self)
 
     monkeypatch.setattr(ArchiveRunner, "create_archive", cancel_then_create)
@@ -474,7 +313,7 @@ def test_extract_fails_when_a_host_file_system_does_not_fit(team: Any, tmp_path:
 
 
 def test_retry_of_failed_extract_zones_keeps_the_fixed_zones(team: Any, tmp_path: Path) -> None:
-    from jobs import services
+    from jobs import lifecycle, progress
 
     world = make_world(team, tmp_path)
     run(world, "archive")
@@ -482,9 +321,9 @@ def test_retry_of_failed_extract_zones_keeps_the_fixed_zones(team: Any, tmp_path
     failed = sorted(z for z, (state, _) in results(first).items() if state in ("failed", "skipped"))
     assert failed == ["z-nfs-zonepath", "z-svm", "z-ufs"]
 
-    retry = services.job_retry_failed(job=first)
+    retry = lifecycle.job_retry_failed(job=first)
     assert retry.zone_names == failed and retry.retry_of_id == first.pk
-    claimed = services.job_claim(job_id=retry.pk)
+    claimed = progress.job_claim(job_id=retry.pk)
     assert claimed is not None
     from jobs.runners import run_job
 
@@ -498,14 +337,3 @@ def test_retry_of_failed_extract_zones_keeps_the_fixed_zones(team: Any, tmp_path
     again = run(world, "extract", zone_names=("z-net-remap",))
     assert results(again) == {"z-net-remap": ("ok", results(again)["z-net-remap"][1])}
     assert "net bge1 remapped to e1000g1" in results(again)["z-net-remap"][1]
-
-
-def test_nic_target_prefers_the_effective_choice() -> None:
-    from jobs.runners import nic_target
-
-    assert (
-        nic_target({"chosen_target": "e1000g3", "target": "e1000g0", "proposed_target": "e1000g0"})
-        == "e1000g3"
-    )
-    assert nic_target({"target": "e1000g1"}) == "e1000g1"
-    assert nic_target({"chosen_target": "", "target": "", "proposed_target": "e1000g0"}) == ""

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from tests.jobs.test_runners import make_world
+from tests.support.seed import make_world
 
 pytestmark = pytest.mark.django_db
 
@@ -20,15 +20,15 @@ def plan(team: Any, tmp_path: Path) -> Any:
 
 
 def new_job(team: Any, plan: Any = None, kind: str = "archive", zones: tuple[str, ...] = ()) -> Any:
-    from jobs import services
+    from jobs import lifecycle
 
-    return services.job_create(team=team, kind=kind, plan=plan, zone_names=zones)
+    return lifecycle.job_create(team=team, kind=kind, plan=plan, zone_names=zones)
 
 
 def claim(job: Any, task_id: str = "task-1") -> Any:
-    from jobs import services
+    from jobs import progress
 
-    return services.job_claim(job_id=job.pk, task_id=task_id)
+    return progress.job_claim(job_id=job.pk, task_id=task_id)
 
 
 def go_stale(job: Any, seconds: int = 3600) -> None:
@@ -85,20 +85,20 @@ def test_the_task_runs_a_job_once_for_duplicate_deliveries(
 
 
 def test_one_active_job_per_plan(team: Any, other_team: Any, plan: Any, tmp_path: Path) -> None:
-    from jobs import services
+    from jobs import lifecycle, progress
 
     first = new_job(team, plan)
-    with pytest.raises(services.JobError, match=r"is still queued; one job per plan runs at a time"):
+    with pytest.raises(lifecycle.JobError, match=r"is still queued; one job per plan runs at a time"):
         new_job(team, plan, kind="extract")
     running = claim(first)
-    with pytest.raises(services.JobError, match=r"is still running; one job per plan runs at a time"):
+    with pytest.raises(lifecycle.JobError, match=r"is still running; one job per plan runs at a time"):
         new_job(team, plan, kind="extract")
     # Jobs without a plan, and other plans, are not held up.
     assert new_job(team, kind="inspect").state == "queued"
-    with pytest.raises(services.JobError, match="the plan belongs to another team"):
+    with pytest.raises(lifecycle.JobError, match="the plan belongs to another team"):
         new_job(other_team, plan)
 
-    services.job_finish(running, result={})
+    progress.job_finish(running, result={})
     assert new_job(team, plan, kind="extract").state == "queued"
 
 
@@ -108,18 +108,18 @@ def test_one_active_job_per_plan(team: Any, other_team: Any, plan: Any, tmp_path
 def test_the_reaper_requeues_a_stale_job_until_its_attempts_run_out(
     team: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from jobs import services
+    from jobs import lifecycle, progress
     from jobs.models import Job
 
     job = new_job(team, kind="inspect")
-    services.zone_results_init(job, ["z1", "z2"])
+    progress.zone_results_init(job, ["z1", "z2"])
     assert job.max_attempts == 3
     for attempt in (1, 2):
         running = claim(job, f"task-{attempt}")
         assert running is not None and running.attempt == attempt
         go_stale(job)
         with django_capture_on_commit_callbacks() as enqueued:
-            assert services.jobs_reap_stale(stale_after=60) == [job.pk]
+            assert lifecycle.jobs_reap_stale(stale_after=60) == [job.pk]
         assert len(enqueued) == 1, "a re-queued job goes to the broker again"
         job.refresh_from_db()
         assert (job.state, job.worker, job.attempt) == ("queued", "", attempt)
@@ -130,7 +130,7 @@ def test_the_reaper_requeues_a_stale_job_until_its_attempts_run_out(
     claim(job, "task-3")
     go_stale(job)
     with django_capture_on_commit_callbacks() as enqueued:
-        assert services.jobs_reap_stale(stale_after=60) == [job.pk]
+        assert lifecycle.jobs_reap_stale(stale_after=60) == [job.pk]
     assert enqueued == [], "the last attempt is not re-queued"
 
     job.refresh_from_db()
@@ -139,41 +139,41 @@ def test_the_reaper_requeues_a_stale_job_until_its_attempts_run_out(
     assert {(r.state, r.message) for r in job.zone_results.all()} == {
         ("skipped", "not run: the job's worker died")
     }
-    assert services.jobs_reap_stale(stale_after=60) == []
+    assert lifecycle.jobs_reap_stale(stale_after=60) == []
 
 
 def test_the_reaper_leaves_live_jobs_alone(team: Any) -> None:
-    from jobs import services
+    from jobs import lifecycle
 
     job = new_job(team, kind="inspect")
     claim(job)
     go_stale(job, seconds=5)
-    assert services.jobs_reap_stale(stale_after=60) == []
+    assert lifecycle.jobs_reap_stale(stale_after=60) == []
     job.refresh_from_db()
     assert job.state == "running"
 
 
 def test_the_reaper_requeues_a_running_job_that_never_beat(team: Any) -> None:
-    from jobs import services
+    from jobs import lifecycle
     from jobs.models import Job
 
     job = new_job(team, kind="inspect")
     claim(job)
     Job.objects.filter(pk=job.pk).update(heartbeat=None)
-    assert services.jobs_reap_stale(stale_after=60) == [job.pk]
+    assert lifecycle.jobs_reap_stale(stale_after=60) == [job.pk]
     job.refresh_from_db()
     assert job.state == "queued"
     assert job.events.filter(message__contains="(last never)").exists()
 
 
 def test_the_reaper_ends_a_stale_job_that_was_asked_to_cancel(team: Any) -> None:
-    from jobs import services
+    from jobs import lifecycle
 
     job = new_job(team, kind="inspect")
     claim(job)
-    services.job_cancel(job=job)
+    lifecycle.job_cancel(job=job)
     go_stale(job)
-    assert services.jobs_reap_stale(stale_after=60) == [job.pk]
+    assert lifecycle.jobs_reap_stale(stale_after=60) == [job.pk]
     job.refresh_from_db()
     assert job.state == "cancelled" and job.error.startswith("cancelled; worker ")
 
@@ -182,42 +182,42 @@ def test_the_reaper_ends_a_stale_job_that_was_asked_to_cancel(team: Any) -> None
 
 
 def test_cancel_of_a_queued_job_ends_it_at_once(team: Any) -> None:
-    from jobs import services
+    from jobs import lifecycle, progress
 
     job = new_job(team, kind="inspect")
-    services.zone_results_init(job, ["z1"])
-    job = services.job_cancel(job=job)
+    progress.zone_results_init(job, ["z1"])
+    job = lifecycle.job_cancel(job=job)
     assert (job.state, job.error) == ("cancelled", "cancelled before it started")
     assert job.zone_results.get().message == "not run: cancelled before it started"
     assert claim(job) is None
 
 
 def test_cancel_of_a_running_job_lands_at_its_next_heartbeat(team: Any) -> None:
-    from jobs import services
+    from jobs import lifecycle, progress
 
     job = claim(new_job(team, kind="inspect"))
-    recorder = services.ProgressRecorder(job)
+    recorder = progress.ProgressRecorder(job)
     recorder.beat(force=True)  # no cancel yet
 
-    job = services.job_cancel(job=job)
+    job = lifecycle.job_cancel(job=job)
 
     assert job.state == "running" and job.cancel_requested
-    with pytest.raises(services.JobCancelled, match="cancelled by the user"):
+    with pytest.raises(progress.JobCancelled, match="cancelled by the user"):
         recorder.beat(force=True)
-    job = services.job_mark_cancelled(job, "cancelled by the user")
+    job = progress.job_mark_cancelled(job, "cancelled by the user")
     assert job.state == "cancelled"
-    with pytest.raises(services.JobError, match="already ended"):
-        services.job_cancel(job=job)
+    with pytest.raises(lifecycle.JobError, match="already ended"):
+        lifecycle.job_cancel(job=job)
 
 
 def test_a_heartbeat_from_a_worker_that_lost_the_job_stops_it(team: Any) -> None:
-    from jobs import services
+    from jobs import progress
     from jobs.models import Job
 
     job = claim(new_job(team, kind="inspect"))
     Job.objects.filter(pk=job.pk).update(worker="another-host:42")  # re-queued and claimed elsewhere
-    with pytest.raises(services.JobCancelled, match="no longer ours"):
-        services.ProgressRecorder(job).beat(force=True)
+    with pytest.raises(progress.JobCancelled, match="no longer ours"):
+        progress.ProgressRecorder(job).beat(force=True)
 
 
 # --- finish and retry -------------------------------------------------------------------------
@@ -235,12 +235,12 @@ def test_a_heartbeat_from_a_worker_that_lost_the_job_stops_it(team: Any) -> None
 def test_the_finished_state_follows_the_zone_results(
     team: Any, states: tuple[str, ...], error: str, expected: str
 ) -> None:
-    from jobs import services
+    from jobs import progress
 
     job = claim(new_job(team, kind="inspect"))
     for index, state in enumerate(states):
-        services.zone_result_set(job, f"z{index}", state, f"{state} because")
-    job = services.job_finish(job, error=error)
+        progress.zone_result_set(job, f"z{index}", state, f"{state} because")
+    job = progress.job_finish(job, error=error)
     assert job.state == expected
     if error:
         assert job.zone_results.get(zone="z1").state == "skipped"
@@ -248,11 +248,11 @@ def test_the_finished_state_follows_the_zone_results(
 
 
 def test_retry_lists_only_the_failed_and_skipped_zones(team: Any, plan: Any) -> None:
-    from jobs import services
+    from jobs import lifecycle, progress
 
-    job = services.job_create(team=team, kind="extract", plan=plan, params={"archive_path": "/x.flar"})
-    with pytest.raises(services.JobError, match="is still queued"):
-        services.job_retry_failed(job=job)
+    job = lifecycle.job_create(team=team, kind="extract", plan=plan, params={"archive_path": "/x.flar"})
+    with pytest.raises(lifecycle.JobError, match="is still queued"):
+        lifecycle.job_retry_failed(job=job)
     job = claim(job)
     for zone, state in (
         ("z-a", "ok"),
@@ -261,11 +261,11 @@ def test_retry_lists_only_the_failed_and_skipped_zones(team: Any, plan: Any) -> 
         ("z-d", "skipped"),
         ("z-e", "failed"),
     ):
-        services.zone_result_set(job, zone, state, "because")
-    job = services.job_finish(job, result={})
+        progress.zone_result_set(job, zone, state, "because")
+    job = progress.job_finish(job, result={})
     assert job.state == "partial"
 
-    retry = services.job_retry_failed(job=job)
+    retry = lifecycle.job_retry_failed(job=job)
 
     assert retry.zone_names == ["z-b", "z-d", "z-e"]
     assert (retry.kind, retry.plan_id, retry.params, retry.retry_of_id) == (
@@ -278,16 +278,16 @@ def test_retry_lists_only_the_failed_and_skipped_zones(team: Any, plan: Any) -> 
 
 
 def test_an_archive_retry_never_writes_over_the_first_archive(team: Any, plan: Any) -> None:
-    from jobs import services
+    from jobs import lifecycle, progress
 
-    job = services.job_create(team=team, kind="archive", plan=plan, params={"output_path": "/s/web01.flar"})
+    job = lifecycle.job_create(team=team, kind="archive", plan=plan, params={"output_path": "/s/web01.flar"})
     job = claim(job)
-    services.zone_result_set(job, "z-a", "failed", "because")
-    job = services.job_finish(job, result={})
+    progress.zone_result_set(job, "z-a", "failed", "because")
+    job = progress.job_finish(job, result={})
 
-    first_retry = services.job_retry_failed(job=job)
-    services.job_cancel(job=first_retry)
-    second_retry = services.job_retry_failed(job=job)
+    first_retry = lifecycle.job_retry_failed(job=job)
+    lifecycle.job_cancel(job=first_retry)
+    second_retry = lifecycle.job_retry_failed(job=job)
 
     assert first_retry.params["output_path"] == f"/s/web01-retry{job.pk}.1.flar"
     assert second_retry.params["output_path"] == f"/s/web01-retry{job.pk}.2.flar"
@@ -295,13 +295,13 @@ def test_an_archive_retry_never_writes_over_the_first_archive(team: Any, plan: A
 
 
 def test_retry_of_a_job_without_failures_is_refused(team: Any) -> None:
-    from jobs import services
+    from jobs import lifecycle, progress
 
     job = claim(new_job(team, kind="inspect"))
-    services.zone_result_set(job, "z1", "ok", "fine")
-    job = services.job_finish(job, result={})
-    with pytest.raises(services.JobError, match="no zone failed; nothing to retry"):
-        services.job_retry_failed(job=job)
+    progress.zone_result_set(job, "z1", "ok", "fine")
+    job = progress.job_finish(job, result={})
+    with pytest.raises(lifecycle.JobError, match="no zone failed; nothing to retry"):
+        lifecycle.job_retry_failed(job=job)
 
 
 def test_a_queued_job_nobody_claims_is_sent_again_once_per_interval(
@@ -311,25 +311,25 @@ def test_a_queued_job_nobody_claims_is_sent_again_once_per_interval(
 
     from django.utils import timezone
 
-    from jobs import services
+    from jobs import lifecycle, progress
     from jobs.models import Job
 
     sent: list[int] = []
-    monkeypatch.setattr("jobs.tasks.run_job_task.delay", lambda job_id: sent.append(job_id))
+    monkeypatch.setattr("jobs.lifecycle.send_run_job", lambda job_id: sent.append(job_id))
     with django_capture_on_commit_callbacks(execute=True):
-        job = services.job_create(team=team, kind="archive", plan=plan)
+        job = lifecycle.job_create(team=team, kind="archive", plan=plan)
     assert sent == [job.pk]
 
-    assert services.jobs_resend_unclaimed(after=600) == []  # young: still waiting its turn
+    assert lifecycle.jobs_resend_unclaimed(after=600) == []  # young: still waiting its turn
     Job.objects.filter(pk=job.pk).update(created=timezone.now() - timedelta(seconds=601))
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.jobs_resend_unclaimed(after=600) == [job.pk]
+        assert lifecycle.jobs_resend_unclaimed(after=600) == [job.pk]
     assert sent == [job.pk, job.pk]
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.jobs_resend_unclaimed(after=600) == []  # just sent: wait another interval
+        assert lifecycle.jobs_resend_unclaimed(after=600) == []  # just sent: wait another interval
     assert "sent again" in job.events.last().message
 
-    claimed = services.job_claim(job_id=job.pk)
+    claimed = progress.job_claim(job_id=job.pk)
     assert claimed is not None
     Job.objects.filter(pk=job.pk).update(created=timezone.now() - timedelta(days=1))
-    assert services.jobs_resend_unclaimed(after=0) == []  # running jobs belong to the reaper
+    assert lifecycle.jobs_resend_unclaimed(after=0) == []  # running jobs belong to the reaper

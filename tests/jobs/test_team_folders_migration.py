@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from django.apps import apps
 
-from tests.api.bundles import destination_bundle, source_bundle
-from tests.api.fixtures import import_bytes
+from tests.support.bundles import destination_bundle, source_bundle
+from tests.support.teams import import_bytes
 
 pytestmark = pytest.mark.django_db
 

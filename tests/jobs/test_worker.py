@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import WorkerProcess, wait_for, worker_env
-from tests.jobs.flar.archives import split_payload
-from tests.jobs.test_runners import (
+from tests.support.archives import split_payload
+from tests.support.processes import WorkerProcess, wait_for, worker_env
+from tests.support.seed import (
     ARCHIVE_EXPECTED,
     EXTRACT_EXPECTED,
     World,
@@ -33,9 +33,9 @@ JOB_TIMEOUT = 90.0
 
 
 def create(world: World, kind: str, **params: Any) -> Any:
-    from jobs import services
+    from jobs import lifecycle
 
-    return services.job_create(team=world.team, kind=kind, plan=world.plan, params=world.params(**params))
+    return lifecycle.job_create(team=world.team, kind=kind, plan=world.plan, params=world.params(**params))
 
 
 def wait_until_ended(job: Any, worker: WorkerProcess, timeout: float = JOB_TIMEOUT) -> Any:
@@ -102,7 +102,7 @@ def test_a_duplicate_delivery_does_nothing(
 def test_cancel_stops_a_running_archive_and_one_job_per_plan_runs(
     transactional_db: None, celery_worker_process: WorkerProcess, team: Any, tmp_path: Path
 ) -> None:
-    from jobs import services
+    from jobs import lifecycle
     from jobs.models import Job
 
     # A slow source host: the archive takes about seven seconds.
@@ -113,10 +113,10 @@ def test_cancel_stops_a_running_archive_and_one_job_per_plan_runs(
         timeout=JOB_TIMEOUT,
         what="the archive to be under way",
     )
-    with pytest.raises(services.JobError, match="one job per plan runs at a time"):
+    with pytest.raises(lifecycle.JobError, match="one job per plan runs at a time"):
         create(world, "extract")
 
-    services.job_cancel(job=Job.objects.get(pk=job.pk))
+    lifecycle.job_cancel(job=Job.objects.get(pk=job.pk))
     job = wait_until_ended(job, celery_worker_process, timeout=30)
 
     assert job.state == "cancelled", job.error
@@ -129,21 +129,21 @@ def test_cancel_stops_a_running_archive_and_one_job_per_plan_runs(
     # With the job ended the plan takes a new one (cancelled too, so the worker stops promptly).
     again = create(world, "archive")
     assert again.state == "queued"
-    services.job_cancel(job=again)
+    lifecycle.job_cancel(job=again)
     assert wait_until_ended(again, celery_worker_process, timeout=30).state == "cancelled"
 
 
 def test_retry_runs_only_the_failed_zones(
     transactional_db: None, celery_worker_process: WorkerProcess, team: Any, tmp_path: Path
 ) -> None:
-    from jobs import services
+    from jobs import lifecycle
 
     world = make_world(team, tmp_path)
     first = wait_until_ended(create(world, "archive"), celery_worker_process)
     failed = sorted(zone for zone, (state, _) in results(first).items() if state == "failed")
     assert failed == ["z-nfs-zonepath", "z-svm"]
 
-    retry = services.job_retry_failed(job=first)
+    retry = lifecycle.job_retry_failed(job=first)
     assert retry.zone_names == failed and retry.retry_of_id == first.pk
     retry = wait_until_ended(retry, celery_worker_process)
 
@@ -168,7 +168,7 @@ def redis_worker(
     from django.db import transaction
     from kombu import Connection
 
-    from jobs import services
+    from jobs import lifecycle
     from jobs.tasks import run_job_task
 
     broker = services_urls["broker"]
@@ -180,7 +180,7 @@ def redis_worker(
 
         transaction.on_commit(send)
 
-    monkeypatch.setattr(services, "_enqueue_on_commit", enqueue_on_redis)
+    monkeypatch.setattr(lifecycle, "_enqueue_on_commit", enqueue_on_redis)
     worker = WorkerProcess(worker_env({"CELERY_BROKER_URL": broker}), tmp_path / "redis-worker.log")
     worker.start()
     try:

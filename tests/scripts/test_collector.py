@@ -1,6 +1,6 @@
 """scripts/zflar-collect: Bourne-shell hygiene, syntax, shellcheck, and runs against stand-in commands.
 
-The runs use a bundle written by planner.fleetgen as the "host": stand-ins for
+The runs use a bundle written by planner.fleet as the "host": stand-ins for
 the Solaris commands (tests/scripts/standins/) print its files, and a fake root
 (``-R``) holds its /etc files and the zones' vfstabs.  The tar the collector
 writes must then hold exactly that bundle again, plus README and collect.log.
@@ -19,13 +19,13 @@ from pathlib import Path
 
 import pytest
 
-from planner import fleetgen
+from planner import fleet
 from planner.domain.facts import disk_names
 from planner.solaris.bundle import read_bundle_files
 from planner.solaris.bundle_archive import unpack_bundle
 from planner.solaris.inventory import HostInventory
 from planner.solaris.largefiles import parse_large_files
-from tests.scripts.bourne_check import bourne_violations
+from tests.support.bourne import bourne_violations
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "tests" / "planner" / "solaris" / "samples"
@@ -149,7 +149,7 @@ class Run:
         return self.files.get("collect.log", "")
 
 
-def fake_root(tmp: Path, bundle: Path, host: fleetgen.HostSpec) -> Path:
+def fake_root(tmp: Path, bundle: Path, host: fleet.HostSpec) -> Path:
     """/etc/vfstab, /etc/zones and each installed zone's <zonepath>/root/etc/vfstab, under one folder."""
     root = tmp / "root"
     (root / "etc" / "zones").mkdir(parents=True)
@@ -183,7 +183,7 @@ def standins_without(tmp: Path, *missing: str) -> Path:
 
 def run_collector(
     tmp: Path,
-    host: fleetgen.HostSpec | None,
+    host: fleet.HostSpec | None,
     *,
     shell: tuple[str, ...] = ("dash",),
     standins: Path = STANDINS,
@@ -202,7 +202,7 @@ def run_collector(
         bundle = fixture
     else:
         assert host is not None
-        bundle = fleetgen.write_bundle(tmp / "fixture", host)
+        bundle = fleet.write_bundle(tmp / "fixture", host)
     for relative, text in (fixture_extra or {}).items():
         (bundle / relative).parent.mkdir(parents=True, exist_ok=True)
         (bundle / relative).write_text(text)
@@ -250,9 +250,9 @@ def run_collector(
     return run
 
 
-def expected_files(host: fleetgen.HostSpec) -> dict[str, str]:
+def expected_files(host: fleet.HostSpec) -> dict[str, str]:
     """What the collector must gather: the generated bundle, without its own README."""
-    files = fleetgen.render_bundle(host)
+    files = fleet.render_bundle(host)
     del files["README"]
     return files
 
@@ -270,7 +270,7 @@ def shell(request: pytest.FixtureRequest) -> tuple[str, ...]:
 
 
 def test_collects_every_seed_row_host_file(tmp_path: Path, shell: tuple[str, ...]) -> None:
-    host = fleetgen.seed_rows_host()
+    host = fleet.seed_rows_host()
     run = run_collector(tmp_path, host, shell=shell)
 
     assert run.returncode == 0, run.stderr
@@ -294,7 +294,7 @@ def test_collects_every_seed_row_host_file(tmp_path: Path, shell: tuple[str, ...
 
 
 def test_the_collected_tar_imports_cleanly(tmp_path: Path) -> None:
-    host = fleetgen.seed_rows_host()
+    host = fleet.seed_rows_host()
     run = run_collector(tmp_path, host)
     assert run.tar is not None
     with run.tar.open("rb") as handle:
@@ -303,14 +303,12 @@ def test_the_collected_tar_imports_cleanly(tmp_path: Path) -> None:
     assert unpacked.ignored == []
     inventory = read_bundle_files(unpacked.files)
     assert [i for i in inventory.issues if i.severity == "error"] == []
-    assert [z.name for z in inventory.zones] == [z.name for z in fleetgen.listed_zones(host)]
+    assert [z.name for z in inventory.zones] == [z.name for z in fleet.listed_zones(host)]
 
 
 def test_a_fleet_host_with_configured_and_exclusive_zones(tmp_path: Path) -> None:
     host = next(
-        h
-        for h in fleetgen.fleet(12, 8, seed=3)
-        if {"configured", "exclusive"} <= {z.purpose for z in h.zones}
+        h for h in fleet.fleet(12, 8, seed=3) if {"configured", "exclusive"} <= {z.purpose for z in h.zones}
     )
     run = run_collector(tmp_path, host)
     assert run.returncode == 0, run.stderr
@@ -321,7 +319,7 @@ def test_a_fleet_host_with_configured_and_exclusive_zones(tmp_path: Path) -> Non
 
 
 def test_a_host_without_svm_has_no_metastat_file(tmp_path: Path) -> None:
-    host = fleetgen.different_destination()
+    host = fleet.different_destination()
     run = run_collector(tmp_path, host, standins=standins_without(tmp_path, "metastat", "metadb"))
     assert run.returncode == 0, run.stderr
     assert "metastat-p" not in run.files
@@ -331,7 +329,7 @@ def test_a_host_without_svm_has_no_metastat_file(tmp_path: Path) -> None:
 
 
 def test_svm_without_state_database_replicas_is_skipped(tmp_path: Path) -> None:
-    host = fleetgen.identical_destination()
+    host = fleet.identical_destination()
     run = run_collector(tmp_path, host)  # metastat and metadb exist; metadb finds no replicas
     assert run.returncode == 0, run.stderr
     assert "metastat-p" not in run.files
@@ -342,7 +340,7 @@ def test_svm_without_state_database_replicas_is_skipped(tmp_path: Path) -> None:
 
 
 def test_refuses_to_run_in_a_non_global_zone(tmp_path: Path) -> None:
-    run = run_collector(tmp_path, fleetgen.seed_rows_host(), env={"ZFLAR_STANDIN_ZONENAME": "z-ready"})
+    run = run_collector(tmp_path, fleet.seed_rows_host(), env={"ZFLAR_STANDIN_ZONENAME": "z-ready"})
     assert run.returncode == 2
     assert run.tar is None
     assert "non-global zone 'z-ready'" in run.stderr
@@ -351,7 +349,7 @@ def test_refuses_to_run_in_a_non_global_zone(tmp_path: Path) -> None:
 
 
 def test_a_failing_command_is_logged_and_the_run_completes(tmp_path: Path) -> None:
-    host = fleetgen.seed_rows_host()
+    host = fleet.seed_rows_host()
     run = run_collector(tmp_path, host, env={"ZFLAR_STANDIN_FAIL": "dladm prtvtoc"})
     assert run.returncode == 0, run.stderr
     assert run.tar is not None
@@ -369,7 +367,7 @@ def test_a_failing_command_is_logged_and_the_run_completes(tmp_path: Path) -> No
 
 
 def test_a_missing_command_is_skipped(tmp_path: Path) -> None:
-    host = fleetgen.seed_rows_host()
+    host = fleet.seed_rows_host()
     run = run_collector(tmp_path, host, standins=standins_without(tmp_path, "iostat"))
     assert run.returncode == 0, run.stderr
     assert "skipped: there is no iostat on this host" in run.log
@@ -382,8 +380,8 @@ def test_a_missing_command_is_skipped(tmp_path: Path) -> None:
 
 
 def test_a_symbolic_link_inside_a_zone_root_is_not_followed(tmp_path: Path) -> None:
-    host = fleetgen.seed_rows_host()
-    bundle = fleetgen.write_bundle(tmp_path / "fixture", host)
+    host = fleet.seed_rows_host()
+    bundle = fleet.write_bundle(tmp_path / "fixture", host)
     root = fake_root(tmp_path, bundle, host)
     secret = tmp_path / "shadow"
     secret.write_text("root:secret-hash:::\n")
@@ -404,7 +402,7 @@ def test_a_symbolic_link_inside_a_zone_root_is_not_followed(tmp_path: Path) -> N
 
 
 def test_exits_1_when_the_tar_cannot_be_written(tmp_path: Path) -> None:
-    run = run_collector(tmp_path, fleetgen.seed_rows_host(), args=["-o", str(tmp_path / "no-such-folder")])
+    run = run_collector(tmp_path, fleet.seed_rows_host(), args=["-o", str(tmp_path / "no-such-folder")])
     assert run.returncode == 1
     assert "cannot write the tar" in run.stderr
     assert run.workdir_left == []
@@ -415,7 +413,7 @@ def test_exits_1_when_tar_fails_after_collecting(tmp_path: Path) -> None:
     failing_tar = standins / "tar"
     failing_tar.write_text("#!/bin/sh\necho 'tar: write error: No space left on device' >&2\nexit 2\n")
     failing_tar.chmod(0o755)
-    run = run_collector(tmp_path, fleetgen.seed_rows_host(), standins=standins)
+    run = run_collector(tmp_path, fleet.seed_rows_host(), standins=standins)
     assert run.returncode == 1
     assert run.tar is None
     assert "No space left on device" in run.stderr
@@ -426,7 +424,7 @@ def test_exits_1_when_tar_fails_after_collecting(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("args", [["-x"], ["-o"], ["extra"], ["-R", "/no/such/root"]])
 def test_usage_errors_exit_2(tmp_path: Path, args: list[str]) -> None:
-    run = run_collector(tmp_path, fleetgen.seed_rows_host(), args=args)
+    run = run_collector(tmp_path, fleet.seed_rows_host(), args=args)
     assert run.returncode == 2
     assert run.tar is None
 
@@ -461,7 +459,7 @@ def _imported(run: Run) -> HostInventory:
 
 
 def test_release_cluster_zfs_and_large_files(tmp_path: Path) -> None:
-    host = fleetgen.seed_rows_host()
+    host = fleet.seed_rows_host()
     root = tmp_path / "root"
     # Local ufs and zfs file systems under -R ROOT are searched; NFS, /proc and mounts outside ROOT are not.
     _sparse(root / "data1" / "big file.dbf", 5 * GIB)
@@ -516,8 +514,8 @@ def test_release_cluster_zfs_and_large_files(tmp_path: Path) -> None:
 
 
 def test_without_zfs_commands_a_mount_table_or_release_files(tmp_path: Path) -> None:
-    host = fleetgen.different_destination()
-    bundle = fleetgen.write_bundle(tmp_path / "fixture", host)
+    host = fleet.different_destination()
+    bundle = fleet.write_bundle(tmp_path / "fixture", host)
     root = fake_root(tmp_path, bundle, host)
     (root / "etc" / "release").unlink()
     (root / "var" / "sadm" / "system" / "admin" / "CLUSTER").unlink()
@@ -544,7 +542,7 @@ def test_without_zfs_commands_a_mount_table_or_release_files(tmp_path: Path) -> 
 
 def test_ata_disks_are_listed_and_cd_dvd_drives_never_see_prtvtoc(tmp_path: Path) -> None:
     """Issue #12 item 10: the ATA disks' Size shares the Model line; the drives hold discs."""
-    host = fleetgen.different_destination()
+    host = fleet.different_destination()
     vtoc = _sample("disks/prtvtoc-c0t0d0")
     run = run_collector(
         tmp_path,

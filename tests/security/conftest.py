@@ -1,1 +1,10 @@
-from tests.api.fixtures import _clear_cache, api_client, operator_api, viewer_api, world  # noqa: F401
+"""The login rate limiter counts in the cache: no test here may see another's failures."""
+
+from collections.abc import Iterator
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache(clear_cache: None) -> Iterator[None]:
+    yield

@@ -23,7 +23,7 @@ import pytest
 from django.db import transaction
 from django.urls import Resolver404, resolve
 
-from tests.api.fixtures import TeamObjects, build_team_objects, token_client
+from tests.support.teams import TeamObjects, build_team_objects, token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +114,7 @@ class Endpoint:
 def _bundle_body(o: TeamObjects) -> dict[str, Any]:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from tests.api.bundles import destination_bundle
+    from tests.support.bundles import destination_bundle
 
     return {"files": [SimpleUploadedFile("new.tar.gz", destination_bundle("fresh01"))], "team": o.team.pk}
 

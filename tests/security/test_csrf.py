@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.middleware.csrf import _get_new_csrf_string
 from rest_framework.test import APIClient
 
-from tests.api.bundles import destination_bundle
-from tests.api.fixtures import token_client
+from tests.support.bundles import destination_bundle
+from tests.support.teams import token_client
 
 pytestmark = pytest.mark.django_db
 

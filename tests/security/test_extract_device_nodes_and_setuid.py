@@ -12,8 +12,8 @@ import os
 import stat
 from pathlib import Path
 
+from jobs.executors.local import extract_for_executor
 from jobs.flar import extract
-from jobs.flar.api import extract_for_executor
 from tests.support.hostile import cpio_entry, cpio_payload, flar_file
 
 ENTRIES = (

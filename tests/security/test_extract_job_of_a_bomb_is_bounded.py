@@ -31,12 +31,12 @@ def written(root: Path) -> int:
 
 
 def extract_job(world: Any, relative: str) -> Any:
-    from jobs import services
+    from jobs import archives, lifecycle
     from jobs.models import Job
 
     Job.objects.filter(team=world.own.team).update(state="failed")
-    services.archive_register(team_id=world.own.team.pk, relative=relative, origin="upload")
-    job = services.job_create(
+    archives.archive_register(team_id=world.own.team.pk, relative=relative, origin="upload")
+    job = lifecycle.job_create(
         team=world.own.team, kind="extract", plan=world.own.plan, params={"archive_path": relative}
     )
     return run_in_process(job)

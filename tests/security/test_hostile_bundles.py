@@ -20,7 +20,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.html import escape
 
-from tests.api.bundles import bundle_files, make_tar
+from tests.support.bundles import bundle_files, make_tar
 
 pytestmark = pytest.mark.django_db
 

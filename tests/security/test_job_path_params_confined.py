@@ -108,7 +108,7 @@ def test_html_extract_form_accepts_only_the_team_s_archives(world: Any, operator
 
 
 def test_runner_refuses_symlinks_that_lead_out_before_opening_anything(world: Any, outside: Path) -> None:
-    from jobs import services, storage
+    from jobs import lifecycle, storage
     from jobs.models import Job
 
     team, plan = world.own.team, world.own.plan
@@ -123,7 +123,7 @@ def test_runner_refuses_symlinks_that_lead_out_before_opening_anything(world: An
         ("archive", {"source_root": "tree"}),
         ("extract", {"archive_path": "a-web.flar", "destination_root": "tree"}),
     ):
-        job = run_in_process(services.job_create(team=team, kind=kind, plan=plan, params=params))
+        job = run_in_process(lifecycle.job_create(team=team, kind=kind, plan=plan, params=params))
         assert job.state == "failed" and "refused" in job.error and "leads outside" in job.error, (
             params,
             job.error,
@@ -137,7 +137,7 @@ def test_a_symlink_inside_a_host_tree_is_never_followed_out(world: Any, outside:
     """The host's own tree holds a symlink (as an extracted archive could): /etc/zones -> outside.
     The job reads the zone index through the executor, which refuses the path instead of reading
     (or later writing) the worker's files."""
-    from jobs import services, storage
+    from jobs import lifecycle, storage
     from jobs.executors.local import LocalExecutor
     from jobs.executors.paths import PathEscape
     from jobs.models import Job
@@ -147,7 +147,7 @@ def test_a_symlink_inside_a_host_tree_is_never_followed_out(world: Any, outside:
     tree = storage.host_root(team.pk, world.own.source.pk)
     (tree / "etc").mkdir(parents=True)
     os.symlink(outside / "zones", tree / "etc" / "zones")
-    job = run_in_process(services.job_create(team=team, kind="archive", plan=plan))
+    job = run_in_process(lifecycle.job_create(team=team, kind="archive", plan=plan))
     assert job.state == "failed" and "leads outside" in job.error, (job.error, events(job))
 
     executor = LocalExecutor(root=tree, host="asrc01")

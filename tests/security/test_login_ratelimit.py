@@ -67,7 +67,7 @@ def test_the_window_expires(operator, settings, monkeypatch):  # type: ignore[no
     assert client.post("/api/token/", GOOD, format="json").status_code == 200
 
 
-@pytest.mark.urls("tests.security.login_urls")
+@pytest.mark.urls("tests.support.login_urls")
 def test_html_login_answers_429_after_n_failures(operator):  # type: ignore[no-untyped-def]
     from django.test import Client
 

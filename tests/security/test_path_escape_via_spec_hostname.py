@@ -20,7 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
 
-from tests.api.bundles import destination_bundle, source_bundle
+from tests.support.bundles import destination_bundle, source_bundle
 from tests.support.jobs import events, files_under, run_in_process
 
 pytestmark = pytest.mark.django_db
@@ -107,8 +107,7 @@ def test_a_job_for_a_host_with_a_hostile_stored_name_stays_in_its_team_folder(
 ) -> None:
     """A host whose stored name is a path (bypassing the boundary, as an old database could hold):
     archive and extract jobs read and write only below <root>/team-<id>/, by ids."""
-    from jobs import services as job_services
-    from jobs import storage
+    from jobs import lifecycle, storage
     from jobs.executors.local_tree import build_host_tree
     from jobs.models import Archive
     from planner import services
@@ -125,9 +124,9 @@ def test_a_job_for_a_host_with_a_hostile_stored_name_stays_in_its_team_folder(
     build_host_tree(storage.host_root(team.pk, src.pk), services.inventory_of(src.current_snapshot))
     before = files_under(tmp_path)
 
-    archive = run_in_process(job_services.job_create(team=team, kind="archive", plan=plan, user=operator))
+    archive = run_in_process(lifecycle.job_create(team=team, kind="archive", plan=plan, user=operator))
     assert archive.state in ("succeeded", "partial"), archive.error + "\n" + events(archive)
-    extract = run_in_process(job_services.job_create(team=team, kind="extract", plan=plan, user=operator))
+    extract = run_in_process(lifecycle.job_create(team=team, kind="extract", plan=plan, user=operator))
     assert extract.archive_path == "" and extract.result.get("extracted") is True, events(extract)
 
     team_roots = (storage.team_archive_root(team.pk), storage.team_hosts_root(team.pk))

@@ -21,8 +21,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connections
 from django.urls import reverse
 
-from tests.api.bundles import destination_bundle, source_bundle
-from tests.api.fixtures import import_bytes
+from tests.support.bundles import destination_bundle, source_bundle
+from tests.support.teams import import_bytes
 
 pytestmark = pytest.mark.django_db
 

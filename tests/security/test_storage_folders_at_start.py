@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.bundles import destination_bundle, source_bundle
+from tests.support.bundles import destination_bundle, source_bundle
 from tests.support.jobs import events, run_in_process
 from tests.support.server import manage
 
@@ -51,8 +51,7 @@ def test_storage_problems_say_which_folder_is_not_a_folder(settings: Any, tmp_pa
 
 @pytest.mark.django_db
 def test_the_first_archive_job_on_a_fresh_store_succeeds(settings: Any, tmp_path: Path, team: Any) -> None:
-    from jobs import services as job_services
-    from jobs import storage
+    from jobs import lifecycle, storage
     from jobs.executors.local_tree import build_host_tree
     from planner import services
     from planner.inputs import load_upload
@@ -64,6 +63,6 @@ def test_the_first_archive_job_on_a_fresh_store_succeeds(settings: Any, tmp_path
     build_host_tree(storage.host_root(team.pk, src.pk), services.inventory_of(src.current_snapshot))
     plan = services.plan_create(team=team, source=src, destination=dst)
     assert not settings.ARCHIVE_STORE.exists()
-    job = run_in_process(job_services.job_create(team=team, kind="archive", plan=plan))
+    job = run_in_process(lifecycle.job_create(team=team, kind="archive", plan=plan))
     assert job.state in ("succeeded", "partial"), job.error + "\n" + events(job)
     assert (storage.team_archive_root(team.pk) / job.archive_path).is_file()

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from tests.api.fixtures import token_client
 from tests.support.jobs import events, run_in_process
+from tests.support.teams import token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -25,11 +25,11 @@ SECRET = b"FlAsH-aRcHiVe-2.0\nsection_begin=identification\nteam A's secret\n"
 @pytest.fixture
 def a_archive(world: Any) -> Any:
     """Team A's archive: a file in A's folder with its record."""
-    from jobs import services, storage
+    from jobs import archives, storage
 
     folder = storage.team_archive_root(world.own.team.pk)
     (folder / "crown-jewels.flar").write_bytes(SECRET)
-    return services.archive_register(team_id=world.own.team.pk, relative="crown-jewels.flar", origin="store")
+    return archives.archive_register(team_id=world.own.team.pk, relative="crown-jewels.flar", origin="store")
 
 
 @pytest.fixture
@@ -127,7 +127,7 @@ def test_b_cannot_reach_a_s_trees_or_overwrite_a_s_archive(world: Any, a_archive
 def test_the_runner_refuses_paths_into_another_team_even_past_the_api(world: Any, a_archive: Any) -> None:
     """Defence in depth: a job row whose params name A's files (never accepted by the API or the
     forms) fails in the runner with a clear refusal, before anything is opened."""
-    from jobs import services, storage
+    from jobs import lifecycle, storage
     from jobs.models import Job
 
     a_folder = f"team-{world.own.team.pk}"
@@ -144,11 +144,11 @@ def test_the_runner_refuses_paths_into_another_team_even_past_the_api(world: Any
         ("extract", {"archive_path": "b-web.flar", "destination_root": f"../../hosts/{a_folder}"}),
     ]
     for kind, params in cases:
-        job = run_in_process(services.job_create(team=b_team, kind=kind, plan=b_plan, params=params))
+        job = run_in_process(lifecycle.job_create(team=b_team, kind=kind, plan=b_plan, params=params))
         assert job.state == "failed", (params, job.state, events(job))
         assert "refused" in job.error, job.error
     inspect = run_in_process(
-        services.job_create(
+        lifecycle.job_create(
             team=b_team, kind="inspect", params={"archive_path": f"../{a_folder}/crown-jewels.flar"}
         )
     )

@@ -9,10 +9,10 @@ from typing import Any
 
 def run_in_process(job: Any) -> Any:
     """Claim and run ``job`` the way the Celery task does, in this process; returns the ended row."""
-    from jobs import services
+    from jobs import progress
     from jobs.runners import run_job
 
-    claimed = services.job_claim(job_id=job.pk, task_id="in-process")
+    claimed = progress.job_claim(job_id=job.pk, task_id="in-process")
     assert claimed is not None, f"job {job.pk} could not be claimed"
     return run_job(claimed)
 

@@ -1,7 +1,7 @@
 """Builders for release-aware plan tests: complete plan settings, /etc/release texts, and bundles.
 
 Bundles are written the way the collector writes them: :func:`bundle_files` renders a
-``planner.fleetgen`` host and replaces or adds files with real-format samples from
+``planner.fleet`` host and replaces or adds files with real-format samples from
 ``tests/planner/solaris/samples`` (or text given inline), then :func:`read` reads them with the
 real bundle reader, so a test goes from bundle files to the report and the plan files.
 """
@@ -16,7 +16,7 @@ import pytest
 
 from planner.domain.options import PlanOptions
 from planner.domain.releases import find_update
-from planner.fleetgen import HostSpec, render_bundle
+from planner.fleet import HostSpec, render_bundle
 from planner.solaris.bundle import read_bundle_files
 from planner.solaris.inventory import HostInventory, OsRelease
 from planner.solaris.release import parse_etc_release

@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
-from tests.web import bundles
-
-
-def import_bytes(team, name: str, data: bytes, user=None):  # type: ignore[no-untyped-def]
-    from planner import services
-    from planner.inputs import load_upload
-
-    return services.host_import(team=team, loaded=load_upload(name, data), user=user)
+from tests.support.bundles import t5220 as bundles
+from tests.support.teams import import_bytes, make_job
 
 
 @pytest.fixture
@@ -32,35 +23,6 @@ def plan(team, operator, source_host, destination_host):  # type: ignore[no-unty
     from planner import services
 
     return services.plan_create(team=team, source=source_host, destination=destination_host, user=operator)
-
-
-def make_job(plan, *, state: str = "running", kind: str = "archive", zones=("web01", "db01"), **fields):  # type: ignore[no-untyped-def]
-    """A job row in a given state, with per-zone results and a few events (no Celery involved)."""
-    from jobs.models import Job, JobEvent, ZoneResult
-
-    now = timezone.now()
-    job = Job.objects.create(
-        team=plan.team if plan is not None else fields.pop("team"),
-        plan=plan,
-        kind=kind,
-        state=state,
-        started=now - timedelta(seconds=40),
-        finished=now if state in Job.TERMINAL_STATES else None,
-        bytes_done=fields.pop("bytes_done", 400 * 2**20),
-        bytes_total=fields.pop("bytes_total", 1000 * 2**20),
-        attempt=1,
-        **fields,
-    )
-    zone_state = {"running": "running", "succeeded": "ok", "partial": "failed", "failed": "failed"}.get(
-        state, "pending"
-    )
-    for i, zone in enumerate(zones):
-        ZoneResult.objects.create(
-            job=job, zone=zone, state=zone_state if i == 0 else "ok", message=f"{zone} message"
-        )
-    JobEvent.objects.create(job=job, message="archive: flarcreate")
-    JobEvent.objects.create(job=job, message="db01: slow disk", level="warning", zone="db01")
-    return job
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from tests.web.conftest import make_job
+from tests.support.teams import make_job
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +95,7 @@ def test_unknown_export_format_is_404(operator_client, plan):
 
 
 def test_csv_cells_cannot_start_formulas():
-    from planner.views import _csv_cell
+    from planner.downloads import _csv_cell
 
     assert _csv_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert _csv_cell("zonecfg -z web01") == "zonecfg -z web01"

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from jobs.models import Archive, Job
-from tests.web.conftest import make_job
+from tests.support.teams import make_job
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.web.conftest import make_job
+from tests.support.teams import make_job
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tests.web import bundles
-from tests.web.conftest import make_job
+from tests.support.bundles import t5220 as bundles
+from tests.support.teams import make_job
 
 pytestmark = pytest.mark.django_db
 

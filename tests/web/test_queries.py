@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.web import bundles
-from tests.web.conftest import import_bytes, make_job
+from tests.support.bundles import t5220 as bundles
+from tests.support.teams import import_bytes, make_job
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from planner.models import Host
-from tests.web import bundles
+from tests.support.bundles import t5220 as bundles
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +94,9 @@ def test_zone_named_script_is_escaped(operator_client):
 
 
 def test_zonecfg_export_upload(operator_client):
-    cfg = bundles.ZONE_CFG.format(zone="solo", autoboot="true", octet=1, host=5, port="bge0")
+    cfg = bundles.zonecfg_export(
+        "solo", autoboot=True, address="10.1.1.5/24", port="bge0", lofs=True, tape=False
+    )
     response = _upload(operator_client, SimpleUploadedFile("solo.cfg", cfg.encode()))
     assert response.status_code == 200
     assert "solo" in response.content.decode()

@@ -17,8 +17,7 @@ import pytest
 
 from jobs.executors.base import ArchiveSpec, ExecutorError
 from jobs.executors.ssh import SshExecutor
-
-from .conftest import FakeHost, SshServer, require_openssh
+from tests.support.ssh import FakeHost, SshServer, require_openssh
 
 
 def _payload(archive: Path) -> bytes:

@@ -9,7 +9,7 @@ import pytest
 
 from jobs.flar import info
 from jobs.flar.cli import main
-from tests.jobs.flar.archives import build_sample_tree, entry, payload, write_flar
+from tests.support.archives import build_sample_tree, entry, payload, write_flar
 
 
 def run(*argv: str) -> tuple[int, str, str]:

@@ -20,7 +20,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from jobs.management.commands.flar import Command
-from tests.jobs.flar.archives import entry, payload, write_flar
+from tests.support.archives import entry, payload, write_flar
 
 REPO = Path(__file__).resolve().parents[3]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from jobs.flar import CreateOptions, FlarCancelled, FlarError, HashStatus, create, extract
-from tests.jobs.flar.archives import build_sample_tree, entry, payload, snapshot, write_flar
+from tests.support.archives import build_sample_tree, entry, payload, snapshot, write_flar
 
 DIR = stat.S_IFDIR | 0o755
 LINK = stat.S_IFLNK | 0o777

@@ -16,7 +16,7 @@ import pytest
 
 from jobs.flar import extract
 from jobs.flar.payload import CHUNK
-from tests.jobs.flar.archives import entry, payload, write_flar
+from tests.support.archives import entry, payload, write_flar
 
 REG = stat.S_IFREG
 
@@ -132,7 +132,7 @@ def test_names_that_need_the_full_path(tmp_path: Path) -> None:
 
 def test_the_declared_size_limit_holds_on_the_fast_path(tmp_path: Path) -> None:
     from jobs.flar import FlarError
-    from tests.jobs.flar.archives import flar_bytes
+    from tests.support.archives import flar_bytes
 
     cpio = payload(*(entry(f"f{i}", b"x" * 1000, ino=i + 2) for i in range(3000)))
     (tmp_path / "x.flar").write_bytes(flar_bytes(cpio, extra_ident=("files_unarchived_size=1000",)))

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jobs.flar import FlarError, extract, info, list_members, lzw, verify
-from tests.jobs.flar.archives import entry, flar_bytes, payload
+from tests.support.archives import entry, flar_bytes, payload
 from tests.support.fuzz import FUZZ_EXAMPLES
 
 pytestmark = pytest.mark.fuzz

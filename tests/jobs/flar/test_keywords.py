@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from jobs.executors.local import create_for_executor
 from jobs.flar import CreateOptions, FlarError, SystemInfo, create, info
-from jobs.flar.api import create_for_executor
 from jobs.flar.cli import main
 from jobs.flar.header import COMPUTED_KEYWORDS, SETTABLE_KEYWORDS
 from jobs.flar.writer import REHEARSAL_KEYWORD, REHEARSAL_WORKER_KEYWORD

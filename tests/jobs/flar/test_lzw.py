@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 from jobs.flar import lzw
-from tests.jobs.flar.archives import require_tools
+from tests.support.archives import require_tools
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from jobs.flar.cli import EXIT_BROKEN_PIPE, main
-from tests.jobs.flar.archives import build_sample_tree, entry, payload, write_flar
+from tests.support.archives import build_sample_tree, entry, payload, write_flar
 
 REPO = Path(__file__).resolve().parents[3]
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from jobs.flar import FlarError, HashStatus, MemberType, extract, info, list_members, verify
-from tests.jobs.flar.archives import (
+from tests.support.archives import (
     build_sample_tree,
     entry,
     flar_bytes,

@@ -11,7 +11,7 @@ import pytest
 
 from jobs.flar import CreateOptions, FlarCancelled, FlarError, create, extract, info, list_members, verify
 from jobs.flar.writer import partial_path
-from tests.jobs.flar.archives import build_sample_tree, require_tools, snapshot, split_payload
+from tests.support.archives import build_sample_tree, require_tools, snapshot, split_payload
 
 
 @pytest.fixture(scope="module")

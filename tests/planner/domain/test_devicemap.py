@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from planner.domain.devicemap import DeviceMapping, known_device_paths, resolve, same_platform
 from planner.domain.plan import DeviceOverride, Overrides, compute_plan
-
-from .helpers import codes, host, one, zone
+from tests.support.bundles import codes, host, one, zone
 
 
 def _row(result_rows: list[DeviceMapping], match: str) -> DeviceMapping:

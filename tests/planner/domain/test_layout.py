@@ -6,8 +6,7 @@ from planner.domain.catalog import catalog_destination
 from planner.domain.layout import TAG_BACKUP, TAG_ROOT, TAG_SWAP, TAG_VAR
 from planner.domain.plan import DiskOverride, Overrides, PlanOptions, compute_plan
 from planner.solaris.inventory import Disk, HostInventory
-
-from .helpers import df, host, mb_vtoc, one, ufs, vfs, zone
+from tests.support.bundles import df, host, mb_vtoc, one, ufs, vfs, zone
 
 
 def _source(zone_fs_mb: int = 4000) -> HostInventory:

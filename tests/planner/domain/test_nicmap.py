@@ -6,8 +6,7 @@ from planner.domain.catalog import catalog_destination
 from planner.domain.nicmap import NicMapping
 from planner.domain.plan import NicOverride, Overrides, PlanOptions, compute_plan
 from planner.solaris.inventory import IpInterface, ZoneNet
-
-from .helpers import codes, host, nic, one, zone
+from tests.support.bundles import codes, host, nic, one, zone
 
 
 def _row(result_rows: list[NicMapping], zone_name: str, physical: str = "") -> NicMapping:

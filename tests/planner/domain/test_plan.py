@@ -16,9 +16,8 @@ from planner.domain.report import render_report_text, runbook_markdown, scripts_
 from planner.domain.runbook import PHASES
 from planner.domain.samples import seed_pair
 from planner.solaris.inventory import DfEntry, IpInterface, ZoneFs, ZoneNet
+from tests.support.bundles import host, zone
 from tests.support.plans import complete_options
-
-from .helpers import host, zone
 
 
 def test_verdict_rolls_up_from_zones_and_host() -> None:

@@ -22,7 +22,7 @@ from planner.domain.options import PlanOptions, check_options
 from planner.domain.plan import PlanResult, compute_plan
 from planner.domain.release_rules import rule_release_too_old
 from planner.domain.report import runbook_markdown
-from planner.fleetgen import ZoneSpec, different_destination, identical_destination, seed_rows_host
+from planner.fleet import ZoneSpec, different_destination, identical_destination, seed_rows_host
 from planner.solaris.bundle import read_bundle
 from planner.solaris.errors import SolarisParseError
 from planner.solaris.inventory import HostInventory, ZoneFs

@@ -8,8 +8,7 @@ from __future__ import annotations
 from planner.domain.catalog import catalog_destination
 from planner.domain.plan import compute_plan
 from planner.solaris.inventory import Metadevice, ZoneFs, ZoneNet
-
-from .helpers import codes, df, host, mb_vtoc, one, ufs, vfs, zone
+from tests.support.bundles import codes, df, host, mb_vtoc, one, ufs, vfs, zone
 
 
 def _step_commands(result: object, phase: str) -> list[str]:

@@ -9,8 +9,7 @@ import pytest
 from planner.solaris.bundle import read_bundle, read_bundle_files, read_hardware_spec, read_zonecfg_only
 from planner.solaris.errors import SolarisParseError
 from planner.solaris.inventory import HostInventory
-
-from ._samples import SAMPLES, sample
+from tests.support.samples import SAMPLES, sample
 
 BUNDLE = SAMPLES / "bundle-web01"
 S11_BUNDLE = SAMPLES / "bundle-s11dest"

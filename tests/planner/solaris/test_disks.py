@@ -5,8 +5,7 @@ import pytest
 from planner.solaris.disks import parse_df_k, parse_iostat_en, parse_prtvtoc
 from planner.solaris.errors import SolarisParseError
 from planner.solaris.inventory import DfEntry, Disk, VtocSlice
-
-from ._samples import sample
+from tests.support.samples import sample
 
 
 def test_iostat_en() -> None:

@@ -31,8 +31,7 @@ from planner.solaris.zoneadm import parse_zone_index, parse_zoneadm_list
 from planner.solaris.zonecfg import parse_zonecfg, parse_zonecfg_export, parse_zonecfg_info
 from planner.solaris.zonexml import parse_zone_xml
 from tests.support.fuzz import FUZZ_EXAMPLES
-
-from ._samples import SAMPLES, sample
+from tests.support.samples import SAMPLES, sample
 
 pytestmark = pytest.mark.fuzz
 

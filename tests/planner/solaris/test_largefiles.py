@@ -7,8 +7,7 @@ import pytest
 from planner.solaris.errors import SolarisParseError
 from planner.solaris.inventory import LargeFile
 from planner.solaris.largefiles import parse_large_files
-
-from ._samples import sample
+from tests.support.samples import sample
 
 
 def test_solaris_ls_lines() -> None:

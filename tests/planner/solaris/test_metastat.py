@@ -4,8 +4,7 @@ import pytest
 
 from planner.solaris.errors import SolarisParseError
 from planner.solaris.metastat import parse_metastat, short_name
-
-from ._samples import sample
+from tests.support.samples import sample
 
 
 def by_name(text: str) -> dict[str, object]:

@@ -5,8 +5,7 @@ import pytest
 from planner.solaris.errors import SolarisParseError
 from planner.solaris.inventory import Nic
 from planner.solaris.network import merge_nics, parse_dladm_show_dev, parse_dladm_show_link, parse_ifconfig
-
-from ._samples import sample
+from tests.support.samples import sample
 
 
 def test_show_dev_solaris10_columns() -> None:

@@ -7,8 +7,7 @@ import pytest
 from planner.solaris.errors import SolarisParseError
 from planner.solaris.inventory import OsRelease
 from planner.solaris.release import parse_cluster, parse_etc_release
-
-from ._samples import sample
+from tests.support.samples import sample
 
 
 def test_solaris_10_sparc_release_file() -> None:

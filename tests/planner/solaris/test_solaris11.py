@@ -7,8 +7,7 @@ import pytest
 from planner.solaris.errors import SolarisParseError
 from planner.solaris.inventory import Nic
 from planner.solaris.solaris11 import PackageState, parse_dladm_show_phys, parse_pkg_list_brand
-
-from ._samples import sample
+from tests.support.samples import sample
 
 
 def test_show_phys_links_sit_on_devices() -> None:

@@ -5,8 +5,7 @@ import pytest
 from planner.solaris.errors import SolarisParseError
 from planner.solaris.inventory import Uname
 from planner.solaris.system import model_key, parse_hostname, parse_prtdiag, parse_uname
-
-from ._samples import sample
+from tests.support.samples import sample
 
 
 def test_uname_sparc_and_x86() -> None:

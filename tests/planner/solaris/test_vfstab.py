@@ -5,8 +5,7 @@ import pytest
 from planner.solaris.errors import SolarisParseError
 from planner.solaris.inventory import VfstabEntry
 from planner.solaris.vfstab import parse_vfstab
-
-from ._samples import sample
+from tests.support.samples import sample
 
 
 def test_global_zone_vfstab() -> None:

@@ -11,9 +11,8 @@ from planner.solaris.zonecfg import parse_zonecfg_export
 from planner.solaris.zonemodel import canonical_zone_config
 from planner.solaris.zonexml import parse_zone_xml
 from tests.support.fuzz import fuzz_settings, property_settings
-
-from ._samples import sample
-from ._strategies import zone_configs
+from tests.support.samples import sample
+from tests.support.strategies import zone_configs
 
 
 def reparse(cfg: ZoneConfig) -> ZoneConfig:

@@ -7,8 +7,7 @@ import pytest
 from planner.solaris.errors import SolarisParseError
 from planner.solaris.inventory import ZfsDataset, Zpool
 from planner.solaris.zfs import parse_zfs_list, parse_zpool_list, zfs_size
-
-from ._samples import sample
+from tests.support.samples import sample
 
 G = 1024**3
 

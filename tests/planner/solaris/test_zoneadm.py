@@ -5,8 +5,7 @@ import pytest
 from planner.solaris.errors import SolarisParseError
 from planner.solaris.inventory import ZoneIndexEntry, ZoneListEntry
 from planner.solaris.zoneadm import parse_zone_index, parse_zoneadm_list, split_escaped_colons
-
-from ._samples import sample
+from tests.support.samples import sample
 
 
 def test_zoneadm_list_cvp_of_a_solaris10_host() -> None:

@@ -17,8 +17,7 @@ from planner.solaris.inventory import (
     ZoneRctl,
 )
 from planner.solaris.zonecfg import parse_zonecfg, parse_zonecfg_export, parse_zonecfg_info
-
-from ._samples import sample
+from tests.support.samples import sample
 
 
 def parse(text: str, zonename: str = "web01"):  # type: ignore[no-untyped-def]

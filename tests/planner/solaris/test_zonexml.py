@@ -6,8 +6,7 @@ from planner.solaris.errors import SolarisParseError
 from planner.solaris.inventory import SPARSE_INHERIT_PKG_DIRS, ZoneCappedMemory, ZoneDedicatedCpu, ZoneNet
 from planner.solaris.zonecfg import parse_zonecfg_export
 from planner.solaris.zonexml import parse_zone_xml
-
-from ._samples import sample
+from tests.support.samples import sample
 
 DOCTYPE = '<!DOCTYPE zone PUBLIC "-//Sun Microsystems Inc//DTD Zones//EN" "file:///usr/share/lib/xml/dtd/zonecfg.dtd.1">'
 

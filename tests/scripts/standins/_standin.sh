@@ -2,7 +2,7 @@
 # Shared by the Solaris stand-in commands of tests/scripts/test_collector.py.
 #
 # The stand-ins print what a bundle folder (ZFLAR_FIXTURE, written by
-# planner.fleetgen) recorded, so a collector run can be compared with it file
+# planner.fleet) recorded, so a collector run can be compared with it file
 # by file.  They run on the test machine (dash), not on Solaris.
 #   ZFLAR_FIXTURE          the bundle folder to answer from (required)
 #   ZFLAR_STANDIN_FAIL     space-separated command names that fail (stderr + exit 1)

@@ -2,7 +2,8 @@
 
 Idempotent: running it again keeps the existing login and data.  The demo
 sources also get Solaris-like trees for the local executor, so archive and
-extract jobs can run on the worker straight away.
+extract jobs can run on the worker straight away: the command lives in the jobs
+app, which knows where those trees go (the planner does not).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.db import transaction
 
 from jobs import storage
 from jobs.executors.local_tree import build_host_tree
-from planner import fleetgen, services
+from planner import fleet, services
 from planner.inputs import load_catalog, load_path
 from planner.models import Host, Membership, Plan, Team
 
@@ -62,8 +63,8 @@ class Command(BaseCommand):
     @transaction.atomic
     def _load_fleet(self, team: Team) -> None:
         bundle_dir = Path(settings.VAR_DIR) / "demo" / "bundles"
-        paths = fleetgen.demo_fleet(bundle_dir)
-        sources, destinations = fleetgen.demo_hosts()
+        paths = fleet.demo_fleet(bundle_dir)
+        sources, destinations = fleet.demo_hosts()
         imported: dict[str, Host] = {}
         for path in paths:
             loaded = load_path(str(path))
@@ -87,7 +88,7 @@ class Command(BaseCommand):
 
         Made when missing (a fresh checkout, or one whose trees were still keyed by hostname).
         """
-        sources = {s.hostname for s in fleetgen.demo_hosts()[0]}
+        sources = {s.hostname for s in fleet.demo_hosts()[0]}
         for host in Host.objects.filter(team=team, hostname__in=sources).select_related("current_snapshot"):
             root = storage.host_root(team.pk, host.pk)
             if host.current_snapshot is None or root.exists():

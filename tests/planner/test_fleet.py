@@ -1,4 +1,4 @@
-"""planner.fleetgen: deterministic bundles in the exact Solaris 10 formats, readable by read_bundle."""
+"""planner.fleet: deterministic bundles in the exact Solaris 10 formats, readable by read_bundle."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from planner import fleetgen
-from planner.fleetgen import SEED_ROW_KINDS, HostSpec, ZoneSpec
+from planner import fleet
+from planner.fleet import SEED_ROW_KINDS, HostSpec, ZoneSpec
 from planner.solaris.bundle import read_bundle, read_bundle_files
 from planner.solaris.bundle_archive import unpack_bundle
 from planner.solaris.inventory import HostInventory, VfstabEntry
@@ -30,46 +30,44 @@ SEED_FILES = {
 
 @pytest.fixture(scope="module")
 def seed() -> HostSpec:
-    return fleetgen.seed_rows_host()
+    return fleet.seed_rows_host()
 
 
 @pytest.fixture(scope="module")
 def seed_files(seed: HostSpec) -> dict[str, str]:
-    return fleetgen.render_bundle(seed)
+    return fleet.render_bundle(seed)
 
 
 # --- determinism and layout ------------------------------------------------------------------
 
 
 def test_the_same_seed_gives_the_same_bytes() -> None:
-    first = [fleetgen.render_bundle(h) for h in fleetgen.fleet(6, 7, seed=11)]
-    second = [fleetgen.render_bundle(h) for h in fleetgen.fleet(6, 7, seed=11)]
+    first = [fleet.render_bundle(h) for h in fleet.fleet(6, 7, seed=11)]
+    second = [fleet.render_bundle(h) for h in fleet.fleet(6, 7, seed=11)]
     assert first == second
-    assert fleetgen.render_bundle(fleetgen.seed_rows_host()) == fleetgen.render_bundle(
-        fleetgen.seed_rows_host()
-    )
-    other = [fleetgen.render_bundle(h) for h in fleetgen.fleet(6, 7, seed=12)]
+    assert fleet.render_bundle(fleet.seed_rows_host()) == fleet.render_bundle(fleet.seed_rows_host())
+    other = [fleet.render_bundle(h) for h in fleet.fleet(6, 7, seed=12)]
     assert first != other
 
 
 def test_tars_are_byte_identical(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
-    one = fleetgen.write_bundle_tar(tmp_path / "a", fleetgen.seed_rows_host())
-    two = fleetgen.write_bundle_tar(tmp_path / "b", fleetgen.seed_rows_host())
+    one = fleet.write_bundle_tar(tmp_path / "a", fleet.seed_rows_host())
+    two = fleet.write_bundle_tar(tmp_path / "b", fleet.seed_rows_host())
     assert one.name == two.name == "zflar-src-seed-01-20240115093000.tar"
     assert one.read_bytes() == two.read_bytes()
 
 
 def test_seed_bundle_layout(tmp_path: Path, seed: HostSpec) -> None:
-    top = fleetgen.write_bundle(tmp_path, seed)
+    top = fleet.write_bundle(tmp_path, seed)
     assert top == tmp_path / "zflar-src-seed-01"
     written = {p.relative_to(top).as_posix() for p in top.rglob("*") if p.is_file()}
     assert written == SEED_FILES
 
 
 def test_tar_has_one_top_folder_and_passes_the_upload_checks(tmp_path: Path, seed: HostSpec) -> None:
-    path = fleetgen.write_bundle_tar(tmp_path, seed)
+    path = fleet.write_bundle_tar(tmp_path, seed)
     with tarfile.open(path) as archive:
         members = archive.getmembers()
     assert {m.name.split("/", 1)[0] for m in members} == {"zflar-src-seed-01"}
@@ -91,18 +89,18 @@ def test_uname_and_prtdiag(seed_files: dict[str, str]) -> None:
     )
 
 
-@pytest.mark.parametrize("model", sorted(fleetgen.MODELS))
+@pytest.mark.parametrize("model", sorted(fleet.MODELS))
 def test_prtdiag_is_the_first_40_lines_for_every_model(model: str) -> None:
     host = HostSpec(hostname="h1", model=model)
-    host.nics = [fleetgen.NicSpec(name) for name in fleetgen.MODELS[model].nics]
-    text = fleetgen.render_bundle(host)["prtdiag"]
+    host.nics = [fleet.NicSpec(name) for name in fleet.MODELS[model].nics]
+    text = fleet.render_bundle(host)["prtdiag"]
     assert len(text.splitlines()) == 40
-    assert text.startswith(f"System Configuration: {fleetgen.MODELS[model].configuration}\n")
-    uname = fleetgen.render_bundle(host)["uname-a"].split()
+    assert text.startswith(f"System Configuration: {fleet.MODELS[model].configuration}\n")
+    uname = fleet.render_bundle(host)["uname-a"].split()
     assert uname[4:] == [
-        fleetgen.MODELS[model].machine,
-        fleetgen.MODELS[model].processor,
-        fleetgen.MODELS[model].platform,
+        fleet.MODELS[model].machine,
+        fleet.MODELS[model].processor,
+        fleet.MODELS[model].platform,
     ]
 
 
@@ -134,8 +132,8 @@ def test_zonecfg_export_in_the_solaris_10_order(seed_files: dict[str, str]) -> N
         "dedicated-cpu",
         "capped-memory",
     ]
-    for host in [fleetgen.seed_rows_host(), *fleetgen.fleet(10, 12, seed=4)]:
-        for name, text in fleetgen.render_bundle(host).items():
+    for host in [fleet.seed_rows_host(), *fleet.fleet(10, 12, seed=4)]:
+        for name, text in fleet.render_bundle(host).items():
             if name.endswith(".cfg"):
                 resources = re.findall(r"^add (\S+)$", text, re.MULTILINE)
                 ranks = [order.index(r) for r in resources]
@@ -188,13 +186,13 @@ def test_network_formats(seed_files: dict[str, str]) -> None:
 
 
 def test_legacy_drivers_and_vlans_in_show_link() -> None:
-    host = next(h for h in fleetgen.fleet(40, 20, seed=2) if any(n.vlan_id for n in h.nics))
-    links = fleetgen.render_bundle(host)["dladm-show-link"]
+    host = next(h for h in fleet.fleet(40, 20, seed=2) if any(n.vlan_id for n in h.nics))
+    links = fleet.render_bundle(host)["dladm-show-link"]
     vlan = next(n for n in host.nics if n.vlan_id)
     assert f"{vlan.name:<16}type: vlan {vlan.vlan_id:<5}mtu: 1500       device: {vlan.device}\n" in links
-    assert vlan.name not in fleetgen.render_bundle(host)["dladm-show-dev"]
-    v490 = HostSpec("h", "V490", nics=[fleetgen.NicSpec("ce0")])
-    assert fleetgen.render_bundle(v490)["dladm-show-link"] == (
+    assert vlan.name not in fleet.render_bundle(host)["dladm-show-dev"]
+    v490 = HostSpec("h", "V490", nics=[fleet.NicSpec("ce0")])
+    assert fleet.render_bundle(v490)["dladm-show-link"] == (
         "ce0             type: legacy    mtu: 1500       device: ce0\n"
     )
 
@@ -241,10 +239,10 @@ def test_metastat(seed_files: dict[str, str]) -> None:
     )
     host = HostSpec("h", "V240")
     host.metadevices = [
-        fleetgen.MetaSpec("d30", "stripe", ["c1t1d0s0", "c1t2d0s0"], interlace_blocks=32),
-        fleetgen.MetaSpec("d40", "concat", ["c1t1d0s1", "c1t2d0s1"]),
+        fleet.MetaSpec("d30", "stripe", ["c1t1d0s0", "c1t2d0s0"], interlace_blocks=32),
+        fleet.MetaSpec("d40", "concat", ["c1t1d0s1", "c1t2d0s1"]),
     ]
-    assert fleetgen.render_bundle(host)["metastat-p"] == (
+    assert fleet.render_bundle(host)["metastat-p"] == (
         "d30 1 2 c1t1d0s0 c1t2d0s0 -i 32b\nd40 2 1 c1t1d0s1 \\\n\t1 c1t2d0s1\n"
     )
 
@@ -282,20 +280,20 @@ def test_the_ufs_zone_slice_is_real_and_does_not_fit_the_different_destination(s
     assert disk is not None
     slice0 = disk.slice(0)
     assert slice0 is not None and slice0.sector_count * 512 >= 100 * 1024**3
-    different = fleetgen.different_destination()
+    different = fleet.different_destination()
     assert max(d.size_bytes for d in different.disks) < slice0.sector_count * 512
 
 
 def test_destinations(seed: HostSpec) -> None:
-    same = fleetgen.identical_destination()
+    same = fleet.identical_destination()
     assert same.model == seed.model and same.zones == [] and same.metadevices == []
     assert [n.name for n in same.nics] == [n.name for n in seed.nics]
     assert sorted(d.name for d in same.disks) == sorted(d.name for d in seed.disks)
-    different = fleetgen.different_destination()
+    different = fleet.different_destination()
     assert different.model == "T5220" and different.info.machine == "sun4v"
     assert {n.driver for n in different.nics} == {"e1000g"}
     assert not any(d.kind == "tape" for d in different.disks)
-    files = fleetgen.render_bundle(different)
+    files = fleet.render_bundle(different)
     assert files["zoneadm-list-cvp"] == "0:global:running:/::native:shared\n"
     assert "metastat-p" not in files
 
@@ -304,26 +302,26 @@ def test_destinations(seed: HostSpec) -> None:
 
 
 def test_benchmark_fleet_covers_every_seed_row() -> None:
-    hosts = fleetgen.fleet(200, 20, seed=1)
+    hosts = fleet.fleet(200, 20, seed=1)
     assert len(hosts) == 200 and all(len(h.zones) == 20 for h in hosts)
     assert len({h.hostname for h in hosts}) == 200
     kinds = Counter(z.purpose for h in hosts for z in h.zones)
     assert set(SEED_ROW_KINDS) <= set(kinds)
     assert min(kinds[k] for k in SEED_ROW_KINDS) > 50
     assert len({h.model for h in hosts}) >= 6
-    assert set(fleetgen.fleet(1, len(SEED_ROW_KINDS), seed=9)[0].zones[i].purpose for i in range(11)) == set(
+    assert set(fleet.fleet(1, len(SEED_ROW_KINDS), seed=9)[0].zones[i].purpose for i in range(11)) == set(
         SEED_ROW_KINDS
     )
 
 
 def test_fleet_destinations() -> None:
-    hosts = fleetgen.fleet_destinations(8, seed=1)
+    hosts = fleet.fleet_destinations(8, seed=1)
     assert len(hosts) == 8 and all(h.role == "destination" and not h.zones for h in hosts)
-    assert hosts == fleetgen.fleet_destinations(8, seed=1)
+    assert hosts == fleet.fleet_destinations(8, seed=1)
 
 
 def test_demo_fleet(tmp_path: Path) -> None:
-    paths = fleetgen.demo_fleet(tmp_path / "demo")
+    paths = fleet.demo_fleet(tmp_path / "demo")
     assert len(paths) == 6
     assert paths[0].name == "zflar-lon-erp-01-20240115093000.tar"
     assert all(p.exists() and p.suffix == ".tar" for p in paths)
@@ -339,15 +337,15 @@ def test_unknown_model_and_zone_defaults() -> None:
 
 
 def _all_hosts() -> list[HostSpec]:
-    sources, destinations = fleetgen.demo_hosts()
+    sources, destinations = fleet.demo_hosts()
     return [
-        fleetgen.seed_rows_host(),
-        fleetgen.identical_destination(),
-        fleetgen.different_destination(),
+        fleet.seed_rows_host(),
+        fleet.identical_destination(),
+        fleet.different_destination(),
         *sources,
         *destinations,
-        *fleetgen.fleet(30, 20, seed=5),
-        *fleetgen.fleet_destinations(6, seed=5),
+        *fleet.fleet(30, 20, seed=5),
+        *fleet.fleet_destinations(6, seed=5),
     ]
 
 
@@ -360,7 +358,7 @@ def assert_inventory_matches(inventory: HostInventory, host: HostSpec) -> None:
     assert errors == [], f"{host.hostname}: {errors}"
     assert inventory.hostname == host.hostname
     assert inventory.uname.platform == host.info.platform
-    assert [z.name for z in inventory.zones] == [z.name for z in fleetgen.listed_zones(host)]
+    assert [z.name for z in inventory.zones] == [z.name for z in fleet.listed_zones(host)]
     for spec in host.zones:
         zone = inventory.zone(spec.name)
         assert zone is not None and zone.config is not None and zone.listed is not None
@@ -411,12 +409,12 @@ def assert_inventory_matches(inventory: HostInventory, host: HostSpec) -> None:
 
 def test_every_generated_bundle_reads_back_as_specified(tmp_path: Path) -> None:
     for host in _all_hosts():
-        assert_inventory_matches(read_bundle(fleetgen.write_bundle(tmp_path, host)), host)
+        assert_inventory_matches(read_bundle(fleet.write_bundle(tmp_path, host)), host)
 
 
 def test_tars_read_back_through_the_upload_path(tmp_path: Path) -> None:
-    for host in fleetgen.demo_hosts()[0]:
-        path = fleetgen.write_bundle_tar(tmp_path, host)
+    for host in fleet.demo_hosts()[0]:
+        path = fleet.write_bundle_tar(tmp_path, host)
         unpacked = unpack_bundle(io.BytesIO(path.read_bytes()), source=path.name)
         assert_inventory_matches(read_bundle_files(unpacked.files), host)
 
@@ -424,8 +422,8 @@ def test_tars_read_back_through_the_upload_path(tmp_path: Path) -> None:
 def test_the_tape_iostat_lists_is_kept_on_identical_hardware() -> None:
     from planner.domain.plan import compute_plan
 
-    source = read_bundle_files(fleetgen.render_bundle(fleetgen.seed_rows_host()))
-    same = read_bundle_files(fleetgen.render_bundle(fleetgen.identical_destination()))
+    source = read_bundle_files(fleet.render_bundle(fleet.seed_rows_host()))
+    same = read_bundle_files(fleet.render_bundle(fleet.identical_destination()))
     tape_rows = [d for d in compute_plan(source, same).device_mappings if d.match == "/dev/rmt/0"]
     assert [(d.zone, d.action) for d in tape_rows] == [("z-device", "keep")]
     assert "lists no tape" not in tape_rows[0].reason
@@ -451,8 +449,8 @@ def test_release_files(seed_files: dict[str, str]) -> None:
 
 
 def test_an_older_release_can_be_chosen() -> None:
-    host = fleetgen.seed_rows_host()
+    host = fleet.seed_rows_host()
     host.release = "10/09"
-    text = fleetgen.render_bundle(host)["etc/release"]
+    text = fleet.render_bundle(host)["etc/release"]
     assert text.splitlines()[0].strip() == "Solaris 10 10/09 s10s_u8wos_08a SPARC"
     assert "Sun Microsystems" in text and "Assembled 16 September 2009" in text

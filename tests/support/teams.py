@@ -1,14 +1,19 @@
-"""Fixtures shared by tests/api and tests/security: two teams, each with hosts, a plan and jobs."""
+"""Two teams' worth of objects for the API, web and security tests, and the helpers that make them.
+
+Hosts come in through the real loaders and services (:func:`import_bytes`); jobs are rows in a
+chosen state with per-zone results (:func:`make_job`), or created by the service without a worker.
+The fixtures that use these (``world``, ``plan``...) live in the conftest files.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
-import pytest
+from django.utils import timezone
 
-from tests.api.bundles import destination_bundle, source_bundle
+from tests.support.bundles import destination_bundle, source_bundle
 
 
 @dataclass
@@ -39,8 +44,7 @@ def import_bytes(team: Any, name: str, data: bytes, user: Any = None, replan: bo
 
 
 def build_team_objects(team: Any, prefix: str) -> TeamObjects:
-    from jobs import services as job_services
-    from jobs import storage
+    from jobs import archives, lifecycle, storage
     from jobs.models import Job, ZoneResult
     from planner import services
 
@@ -49,16 +53,16 @@ def build_team_objects(team: Any, prefix: str) -> TeamObjects:
     src.refresh_from_db()
     dst.refresh_from_db()
     plan = services.plan_create(team=team, source=src, destination=dst, name=f"{prefix} plan")
-    failed = job_services.job_create(team=team, kind=Job.Kind.ARCHIVE, plan=plan)
+    failed = lifecycle.job_create(team=team, kind=Job.Kind.ARCHIVE, plan=plan)
     ZoneResult.objects.create(job=failed, zone="web01", state=ZoneResult.State.FAILED, message="boom")
     ZoneResult.objects.create(job=failed, zone="app01", state=ZoneResult.State.OK)
     Job.objects.filter(pk=failed.pk).update(state=Job.State.PARTIAL, error="")
     failed.refresh_from_db()
-    queued = job_services.job_create(team=team, kind=Job.Kind.INSPECT, params={"archive_path": "x.flar"})
+    queued = lifecycle.job_create(team=team, kind=Job.Kind.INSPECT, params={"archive_path": "x.flar"})
     folder = storage.team_archive_root(team.pk)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{prefix}-web.flar").write_bytes(b"FlAsH-aRcHiVe-2.0\nsection_begin=identification\n")
-    archive = job_services.archive_register(team_id=team.pk, relative=f"{prefix}-web.flar", origin="store")
+    archive = archives.archive_register(team_id=team.pk, relative=f"{prefix}-web.flar", origin="store")
     return TeamObjects(
         team=team,
         source=src,
@@ -68,23 +72,6 @@ def build_team_objects(team: Any, prefix: str) -> TeamObjects:
         queued_job=queued,
         archive=archive,
     )
-
-
-@pytest.fixture
-def world(team, other_team, operator, viewer, outsider, settings, tmp_path) -> World:  # type: ignore[no-untyped-def]
-    """Both teams' objects (django_db, not transactional: jobs are never really enqueued).
-
-    The archive store and the host trees are this test's own folders."""
-    settings.ARCHIVE_STORE = tmp_path / "archives"
-    settings.LOCAL_EXECUTOR_ROOT = tmp_path / "hosts"
-    return World(own=build_team_objects(team, "a"), other=build_team_objects(other_team, "b"))
-
-
-@pytest.fixture
-def api_client():  # type: ignore[no-untyped-def]
-    from rest_framework.test import APIClient
-
-    return APIClient()
 
 
 def token_client(user: Any) -> Any:
@@ -97,21 +84,37 @@ def token_client(user: Any) -> Any:
     return client
 
 
-@pytest.fixture
-def operator_api(operator):  # type: ignore[no-untyped-def]
-    return token_client(operator)
+def make_job(
+    plan: Any,
+    *,
+    state: str = "running",
+    kind: str = "archive",
+    zones: tuple[str, ...] = ("web01", "db01"),
+    **fields: Any,
+) -> Any:
+    """A job row in a given state, with per-zone results and a few events (no Celery involved)."""
+    from jobs.models import Job, JobEvent, ZoneResult
 
-
-@pytest.fixture
-def viewer_api(viewer):  # type: ignore[no-untyped-def]
-    return token_client(viewer)
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache() -> Iterator[None]:
-    """The login rate limiter counts in the cache; no test may see another's failures."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
+    now = timezone.now()
+    job = Job.objects.create(
+        team=plan.team if plan is not None else fields.pop("team"),
+        plan=plan,
+        kind=kind,
+        state=state,
+        started=now - timedelta(seconds=40),
+        finished=now if state in Job.TERMINAL_STATES else None,
+        bytes_done=fields.pop("bytes_done", 400 * 2**20),
+        bytes_total=fields.pop("bytes_total", 1000 * 2**20),
+        attempt=1,
+        **fields,
+    )
+    zone_state = {"running": "running", "succeeded": "ok", "partial": "failed", "failed": "failed"}.get(
+        state, "pending"
+    )
+    for i, zone in enumerate(zones):
+        ZoneResult.objects.create(
+            job=job, zone=zone, state=zone_state if i == 0 else "ok", message=f"{zone} message"
+        )
+    JobEvent.objects.create(job=job, message="archive: flarcreate")
+    JobEvent.objects.create(job=job, message="db01: slow disk", level="warning", zone="db01")
+    return job

@@ -1,4 +1,4 @@
-"""jobs.flar.api: the library as the local executor consumes it."""
+"""jobs.executors.local: the flar library as the local executor consumes it."""
 
 from __future__ import annotations
 
@@ -6,14 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from jobs.executors.local import check_for_executor, create_for_executor, extract_for_executor
 from jobs.flar import FlarError, info
-from jobs.flar.api import check_for_executor, create_for_executor, extract_for_executor
-from tests.jobs.flar.archives import entry, payload, write_flar
-from tests.jobs.flar.test_zones import _solaris_tree
+from tests.support.archives import entry, payload, write_flar, zoned_tree
 
 
 def test_create_check_extract_records(tmp_path: Path) -> None:
-    tree = _solaris_tree(tmp_path / "root")
+    tree = zoned_tree(tmp_path / "root")
     out = tmp_path / "host.flar"
     outcome = create_for_executor(
         root=tree,
@@ -53,7 +52,7 @@ def test_records_for_archives_without_id_and_hostile_ones(tmp_path: Path) -> Non
 
 
 def test_reading_back_reports_progress_so_the_job_heartbeat_keeps_going(tmp_path: Path) -> None:
-    tree = _solaris_tree(tmp_path / "root")
+    tree = zoned_tree(tmp_path / "root")
     (tree / "big.bin").write_bytes(b"\x5a" * (3 << 20))
     out = tmp_path / "host.flar"
     create_for_executor(root=tree, output=out, name="web01")

@@ -1,0 +1,491 @@
+"""Presenters: what the plan pages, the printable report, the exports and the API show of a plan.
+
+One module builds the rows, for the HTML and the API alike, from the typed report
+(:class:`planner.domain.contract.Report`) and the user's choices (the override tables):
+the compatibility matrix, the flat findings table, the NIC and device editors' rows, the
+layout's file systems and the runbook by phase.  Only the editors' rows query the database
+(the overrides, the destination's ports and disks: a few indexed queries), so a page costs
+the same for 5 zones or 500.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+
+from planner.domain.contract import (
+    SEVERITY_RANK,
+    VERDICTS,
+    DeviceMappingRow,
+    Finding,
+    LayoutDisk,
+    NicMappingRow,
+    Report,
+    RunbookStep,
+    UnplacedFs,
+)
+from planner.domain.findings import CHECK_COLUMNS
+
+from . import selectors
+from .extensions import ZoneFilter
+from .models import Plan
+
+# A short label per finding code for the matrix cells (unknown codes fall back to the code).
+CODE_LABELS: dict[str, str] = {
+    "ZONE_RUNNING": "running",
+    "AUTOBOOT_FIRST_BOOT": "1st boot",
+    "NET_PORT_PRESENT": "same port",
+    "NET_PORT_REMAP": "remap",
+    "NET_NO_TARGET": "no port",
+    "FS_NFS": "nfs",
+    "ZONEPATH_ON_NFS": "on nfs",
+    "FS_LOFS": "lofs",
+    "FS_UFS_PRIVATE": "mount",
+    "FS_UFS_NO_SPACE": "no space",
+    "SVM_IN_USE": "svm",
+    "DEVICE_SAME_HARDWARE": "same hw",
+    "DEVICE_REMAP": "remap",
+    "NET_DUPLICATE_ADDRESS": "dup addr",
+    "DISK_NO_SPACE": "no space",
+    "ISA_MISMATCH": "isa",
+    "KERNEL_ARCH_DIFFERS": "arch",
+}
+OTHER_COLUMN = "other"
+FINDING_COLUMNS = ("zone", "code", "severity", "resource", "message", "remedy")
+
+
+def report_of(plan: Plan) -> Report:
+    """The plan's report, typed (read once per plan object)."""
+    cached: Report | None = getattr(plan, "_typed_report", None)
+    if cached is None:
+        cached = Report.from_dict(plan.report)
+        plan._typed_report = cached  # type: ignore[attr-defined]
+    return cached
+
+
+# --- filters -----------------------------------------------------------------------------------
+
+
+def page_filters(request: HttpRequest) -> dict[str, str]:
+    """The verdict (one of the known ones) and zone-name filters of a page's query string."""
+    verdict = request.GET.get("verdict", "")
+    return {
+        "verdict": verdict if verdict in VERDICTS else "",
+        "zone": request.GET.get("zone", "").strip()[:64],
+    }
+
+
+def zone_filter(request: HttpRequest, report: Report) -> ZoneFilter:
+    """The page's filters, with the report's zones they keep."""
+    filters = page_filters(request)
+    kept = frozenset(z.name for z in report.zones_where(**filters))
+    return ZoneFilter(verdict=filters["verdict"], zone=filters["zone"], kept=kept)
+
+
+# --- the compatibility matrix --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    column: str
+    severity: str  # the worst of its findings, or "none"
+    label: str
+    findings: list[Finding]
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    name: str
+    state: str
+    verdict: str
+    zonepath: str
+    cells: list[MatrixCell]
+    finding_count: int
+
+
+@dataclass(frozen=True)
+class HostRow:
+    cells: list[MatrixCell]
+    finding_count: int
+
+
+@dataclass(frozen=True)
+class Matrix:
+    columns: list[str]
+    rows: list[MatrixRow]
+    host_row: HostRow | None
+    total_zones: int
+
+
+def _column_of(code: str) -> str:
+    for column, codes in CHECK_COLUMNS.items():
+        if any(code == c.value for c in codes):
+            return column
+    return OTHER_COLUMN
+
+
+def _worst(findings: Iterable[Finding]) -> str:
+    known = [f for f in findings if f.severity in SEVERITY_RANK]
+    return max(known, key=lambda f: f.rank).severity if known else ""
+
+
+def _cell(column: str, findings: list[Finding]) -> MatrixCell:
+    ordered = sorted(findings, key=lambda f: -f.rank)
+    if ordered:
+        code = ordered[0].code
+        label = CODE_LABELS.get(code, code.lower().replace("_", " "))
+        if len(ordered) > 1:
+            label = f"{label} +{len(ordered) - 1}"
+    else:
+        label = "—"
+    return MatrixCell(column=column, severity=_worst(findings) or "none", label=label, findings=ordered)
+
+
+def plan_matrix(report: Report, *, verdict: str = "", zone: str = "") -> Matrix:
+    """Zones as rows, CHECK_COLUMNS as columns; each cell the worst severity of its findings."""
+    zones = report.zones_where(verdict=verdict, zone=zone)
+    columns = list(CHECK_COLUMNS)
+    codes = [f.code for z in zones for f in z.findings] + [f.code for f in report.host_findings]
+    if any(_column_of(c) == OTHER_COLUMN for c in codes):
+        columns.append(OTHER_COLUMN)
+
+    def cells(findings: Iterable[Finding]) -> list[MatrixCell]:
+        by_column: dict[str, list[Finding]] = {c: [] for c in columns}
+        for f in findings:
+            by_column[_column_of(f.code)].append(f)
+        return [_cell(c, by_column[c]) for c in columns]
+
+    rows = [
+        MatrixRow(
+            name=z.name,
+            state=z.state,
+            verdict=z.verdict,
+            zonepath=z.zonepath,
+            cells=cells(z.findings),
+            finding_count=len(z.findings),
+        )
+        for z in zones
+    ]
+    host = report.host_findings
+    return Matrix(
+        columns=columns,
+        rows=rows,
+        host_row=HostRow(cells=cells(host), finding_count=len(host)) if host else None,
+        total_zones=len(report.zones),
+    )
+
+
+def findings_rows(report: Report, *, verdict: str = "", zone: str = "") -> list[dict[str, str]]:
+    """One flat row per finding (host-level findings have an empty zone), for the report and exports.
+
+    Host-level findings are kept when no zone-name filter is given.
+    """
+    rows = [_finding_row("", f) for f in report.host_findings] if not zone else []
+    for z in report.zones_where(verdict=verdict, zone=zone):
+        rows += [_finding_row(z.name, f) for f in z.findings]
+    return rows
+
+
+def _finding_row(zone: str, f: Finding) -> dict[str, str]:
+    return {
+        "zone": zone or (f.zone or ""),
+        "code": f.code,
+        "severity": f.severity,
+        "resource": f.resource,
+        "message": f.message,
+        "remedy": f.remedy,
+    }
+
+
+# --- NICs ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NicRow:
+    """One zone net with the plan's choice and the user's (the NIC editor, the API, the report)."""
+
+    zone: str
+    physical: str
+    address: str
+    ip_type: str
+    proposed_target: str
+    target: str  # the port the plan uses ("" for a dropped or unmapped net)
+    action: str
+    origin: str
+    status: str
+    reason: str
+    selected: str = ""  # the user's choice: a port, "drop", or "" (the proposal)
+    overridden: bool = False
+
+    @property
+    def row_key(self) -> str:
+        return "|".join((self.zone, self.physical, self.address))
+
+    def api_dict(self) -> dict[str, Any]:
+        """The API's shape of a mapping (GET /api/plans/{id}/nic-mappings/)."""
+        return {
+            "zone": self.zone,
+            "physical": self.physical,
+            "address": self.address,
+            "ip_type": self.ip_type,
+            "proposed_target": self.proposed_target,
+            "target": self.target,
+            "action": self.action,
+            "origin": self.origin,
+            "status": self.status,
+            "reason": self.reason,
+            "overridden": self.overridden,
+        }
+
+
+@dataclass(frozen=True)
+class Port:
+    name: str
+    driver: str
+    link_state: str
+
+
+@dataclass(frozen=True)
+class NicTable:
+    rows: list[NicRow]
+    ports: list[Port]
+    default_target: str
+
+    @property
+    def port_names(self) -> set[str]:
+        return {p.name for p in self.ports}
+
+
+def nic_row(m: NicMappingRow, *, selected: str = "", overridden: bool = False) -> NicRow:
+    return NicRow(
+        zone=m.zone,
+        physical=m.physical,
+        address=m.address,
+        ip_type=m.ip_type,
+        proposed_target=m.proposed_target,
+        target=m.target,
+        action=m.action,
+        origin=m.origin,
+        status=m.status,
+        reason=m.reason,
+        selected=selected,
+        overridden=overridden,
+    )
+
+
+def nic_rows(plan: Plan, *, zone: str = "") -> list[NicRow]:
+    """One row per zone net, with the user's current choice; ``zone`` filters by name (substring)."""
+    choices = selectors.plan_nic_choices(plan)
+    needle = zone.lower()
+    return [
+        nic_row(m, selected=choices.get(m.key, ""), overridden=m.key in choices)
+        for m in report_of(plan).nic_mappings
+        if not needle or needle in m.zone.lower()
+    ]
+
+
+def nic_table(plan: Plan, *, zone: str = "") -> NicTable:
+    """The NIC editor: the rows, the destination's ports and the default port."""
+    ports = [Port(**p) for p in selectors.destination_ports(plan)]
+    return NicTable(rows=nic_rows(plan, zone=zone), ports=ports, default_target=plan.default_nic_target)
+
+
+# --- devices ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeviceRow:
+    zone: str
+    match: str
+    action: str
+    replacement: str
+    origin: str
+    needs_manual_check: bool
+    reason: str
+    selected: str = ""  # the user's choice: keep / replace / remove, or "" (the proposal)
+    selected_replacement: str = ""
+    overridden: bool = False
+
+    @property
+    def row_key(self) -> str:
+        return "|".join((self.zone, self.match))
+
+    def api_dict(self) -> dict[str, Any]:
+        """The API's shape of a mapping (GET /api/plans/{id}/device-mappings/)."""
+        return {
+            "zone": self.zone,
+            "match": self.match,
+            "action": self.action,
+            "replacement": self.replacement,
+            "origin": self.origin,
+            "needs_manual_check": self.needs_manual_check,
+            "reason": self.reason,
+            "overridden": self.overridden,
+        }
+
+
+def device_row(m: DeviceMappingRow, *, choice: tuple[str, str] | None = None) -> DeviceRow:
+    return DeviceRow(
+        zone=m.zone,
+        match=m.match,
+        action=m.action,
+        replacement=m.replacement,
+        origin=m.origin,
+        needs_manual_check=m.needs_manual_check,
+        reason=m.reason,
+        selected=choice[0] if choice else "",
+        selected_replacement=choice[1] if choice else "",
+        overridden=choice is not None,
+    )
+
+
+def device_rows(plan: Plan, *, zone: str = "") -> list[DeviceRow]:
+    choices = selectors.plan_device_choices(plan)
+    needle = zone.lower()
+    return [
+        device_row(m, choice=choices.get(m.key))
+        for m in report_of(plan).device_mappings
+        if not needle or needle in m.zone.lower()
+    ]
+
+
+# --- layout ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FsRow:
+    """One file system of the layout editor: placed on a slice, or short of room."""
+
+    key: str
+    mount_point: str
+    size_mb: int
+    disk: str  # "" when not placed
+    index: int | None
+    placed: bool
+    shortfall_mb: int = 0
+    override: str = ""  # the disk the user chose for it
+
+    def api_dict(self) -> dict[str, Any]:
+        """The API's shape of a layout row (GET /api/plans/{id}/disk-overrides/)."""
+        return {
+            "key": self.key,
+            "disk": self.disk,
+            "index": self.index,
+            "mount_point": self.mount_point,
+            "size_mb": self.size_mb,
+            "shortfall_mb": self.shortfall_mb,
+            "override": self.override,
+        }
+
+
+@dataclass(frozen=True)
+class LayoutTable:
+    disks: tuple[LayoutDisk, ...]
+    unplaced: tuple[UnplacedFs, ...]
+    filesystems: list[FsRow]
+    disk_names: list[str]
+
+
+def disk_names(plan: Plan) -> list[str]:
+    """The destination's disks: its inventory's, then any other the layout names."""
+    names = selectors.destination_disk_names(plan)
+    names += [n for n in report_of(plan).layout.disk_names if n not in names]
+    return names
+
+
+def layout_table(plan: Plan) -> LayoutTable:
+    """The layout from the report, the destination's disks and the user's disk choices."""
+    layout = report_of(plan).layout
+    overrides = selectors.plan_disk_choices(plan)
+    rows = [
+        FsRow(
+            key=s.key,
+            mount_point=s.mount_point,
+            size_mb=s.size_mb,
+            disk=s.disk,
+            index=s.index,
+            placed=True,
+            override=overrides.get(s.key, ""),
+        )
+        for s in layout.placed
+    ]
+    rows += [
+        FsRow(
+            key=u.key,
+            mount_point=u.mount_point,
+            size_mb=u.size_mb,
+            disk="",
+            index=None,
+            placed=False,
+            shortfall_mb=u.shortfall_mb,
+            override=overrides.get(u.key, ""),
+        )
+        for u in layout.unplaced
+    ]
+    return LayoutTable(
+        disks=layout.disks, unplaced=layout.unplaced, filesystems=rows, disk_names=disk_names(plan)
+    )
+
+
+def layout_rows(plan: Plan) -> list[FsRow]:
+    """Every file system of the layout with the user's disk choice, as the API lists them: by disk,
+    slice and key (the file systems that did not fit first, with no disk)."""
+    overrides = selectors.plan_disk_choices(plan)
+    rows = [
+        FsRow(
+            key=r.key,
+            mount_point=r.mount_point,
+            size_mb=r.size_mb,
+            disk=r.disk,
+            index=r.index,
+            placed=r.placed,
+            shortfall_mb=r.shortfall_mb,
+            override=overrides.get(r.key, ""),
+        )
+        for r in report_of(plan).layout.rows()
+    ]
+    return sorted(rows, key=lambda r: (r.disk, -1 if r.index is None else r.index, r.key))
+
+
+# --- runbook ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PhaseGroup:
+    phase: str  # the title
+    key: str
+    host: str
+    steps: list[RunbookStep]
+
+
+def runbook_by_phase(report: Report, *, zone: str = "") -> list[PhaseGroup]:
+    """Runbook steps grouped by phase, in the report's order.
+
+    With a zone filter, steps of other zones are left out (global-zone steps stay), and so are
+    phases left with no step.
+    """
+    needle = zone.lower()
+    groups = [
+        PhaseGroup(
+            phase=p.title,
+            key=p.key,
+            host=p.host,
+            steps=[s for s in p.steps if not (needle and s.zone and needle not in s.zone.lower())],
+        )
+        for p in report.runbook
+    ]
+    return [g for g in groups if g.steps or not zone]
+
+
+# --- the printable report --------------------------------------------------------------------------
+
+
+def report_nic_rows(report: Report, zones: ZoneFilter) -> list[NicRow]:
+    return [nic_row(m) for m in report.nic_mappings if not zones.active or m.zone in zones.kept]
+
+
+def report_device_rows(report: Report, zones: ZoneFilter) -> list[DeviceRow]:
+    return [device_row(m) for m in report.device_mappings if not zones.active or m.zone in zones.kept]
