@@ -26,6 +26,48 @@ def zoneadm(zone: str, action: str) -> str:
     return f"zoneadm -z {q(zone)} {q(action)}"
 
 
+def zoneadm_words(zone: str, *words: str) -> str:
+    """``zoneadm -z Z attach -u``: the subcommand and its options, each word quoted."""
+    return " ".join([f"zoneadm -z {q(zone)}", *(q(w) for w in words)])
+
+
+def zonepath_parts(zonepath: str) -> tuple[str, str]:
+    """``/zones/z1`` -> ``("/zones", "z1")``: the directory an archive of the zonepath is made in."""
+    parent, _, base = zonepath.rstrip("/").rpartition("/")
+    return parent or "/", base
+
+
+def pax_zonepath(zonepath: str, archive: str) -> str:
+    """Archive a detached zone's zonepath with pax, extended attributes included (``-@``, ``-p e``)."""
+    parent, base = zonepath_parts(zonepath)
+    return f"cd {q(parent)} && pax -w@f {q(archive)} -p e {q(base)}"
+
+
+def pax_restore(archive: str, old_zonepath: str, new_zonepath: str) -> str:
+    """Unpack a zonepath archive made by :func:`pax_zonepath` as ``new_zonepath`` (mode 700).
+
+    It is unpacked in a staging directory beside the new zonepath, then moved into place, so a new
+    name (a zone moved off NFS) needs no pattern substitution."""
+    new_parent, _ = zonepath_parts(new_zonepath)
+    _, old_base = zonepath_parts(old_zonepath)
+    stage = f"{new_parent.rstrip('/')}/.zflar-restore-{old_base}"
+    return (
+        f"mkdir -p {q(stage)} && cd {q(stage)} && pax -r@f {q(archive)} -p e && "
+        f"mv {q(old_base)} {q(new_zonepath)} && cd / && rmdir {q(stage)} && chmod 700 {q(new_zonepath)}"
+    )
+
+
+def cpio_zonepath(zonepath: str, archive: str) -> str:
+    """The V2V archive of a halted (or readied) zone: ``find Z -print | cpio -oP@ | gzip`` [V2V]."""
+    parent, base = zonepath_parts(zonepath)
+    return f"cd {q(parent)} && find {q(base)} -print | cpio -oP@ | gzip > {q(archive)}"
+
+
+def copy_to(path: str, host: str) -> str:
+    """Copy a file to the same path on ``host`` (scp keeps times and modes)."""
+    return f"scp -p {q(path)} {q(f'root@{host}:{path}')}"
+
+
 def set_autoboot(zone: str, value: bool) -> str:
     return zonecfg(zone, f"set autoboot={'true' if value else 'false'}")
 

@@ -144,16 +144,40 @@ class Finding:
         return _str(self.details.get(key))
 
 
+FLAR = "flar"  # the route of every zone in a report made before issue #14
+
+
+@dataclass(frozen=True)
+class ZoneRoute:
+    """One way the zone can move (issue #14): ``flar``, ``detach_attach`` or ``s10_branded``."""
+
+    method: str = ""
+    verdict: str = ""
+    findings: tuple[Finding, ...] = ()
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> ZoneRoute:
+        return cls(
+            method=_str(d.get("method")),
+            verdict=_str(d.get("verdict")),
+            findings=tuple(Finding.from_dict(f) for f in _items(d.get("findings"))),
+        )
+
+
 @dataclass(frozen=True)
 class ReportZone:
     name: str = ""
     state: str = ""
-    verdict: str = ""
+    verdict: str = ""  # the flash-archive route's
     zonepath: str = ""
     brand: str = ""
     ip_type: str = ""
     autoboot: bool = False
-    findings: tuple[Finding, ...] = ()
+    findings: tuple[Finding, ...] = ()  # the flash-archive route's
+    routes: tuple[ZoneRoute, ...] = ()
+    recommended_route: str = ""
+    route: str = ""  # the pinned route, else the recommended one
+    route_pinned: bool = False
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> ReportZone:
@@ -166,7 +190,37 @@ class ReportZone:
             ip_type=_str(d.get("ip_type")),
             autoboot=_bool(d.get("autoboot")),
             findings=tuple(Finding.from_dict(f) for f in _items(d.get("findings"))),
+            routes=tuple(ZoneRoute.from_dict(r) for r in _items(d.get("routes"))),
+            recommended_route=_str(d.get("recommended_route")),
+            route=_str(d.get("route")),
+            route_pinned=_bool(d.get("route_pinned")),
         )
+
+    @property
+    def taken_route(self) -> str:
+        """The route the zone takes: the report's, or ``flar`` for a report made before routes."""
+        return self.route or FLAR
+
+    @property
+    def recommended(self) -> str:
+        return self.recommended_route or FLAR
+
+    def route_entry(self, method: str) -> ZoneRoute | None:
+        return next((r for r in self.routes if r.method == method), None)
+
+    @property
+    def taken_route_verdict(self) -> str:
+        """The verdict of the route taken (the zone's own verdict when the report has no routes)."""
+        entry = self.route_entry(self.taken_route)
+        return entry.verdict if entry is not None else self.verdict
+
+    def route_findings(self, method: str = "") -> tuple[Finding, ...]:
+        """The zone findings of ``method`` (default: the route taken); flar's are ``findings``."""
+        wanted = method or self.taken_route
+        entry = self.route_entry(wanted)
+        if entry is not None:
+            return entry.findings
+        return self.findings if wanted == FLAR else ()
 
     def findings_of(self, *codes: str) -> list[Finding]:
         wanted = set(codes)
@@ -484,6 +538,7 @@ class RunbookPhase:
     title: str = ""
     host: str = ""  # the host the commands run on
     steps: tuple[RunbookStep, ...] = ()
+    route: str = FLAR  # the route the phase belongs to
 
 
 def _runbook(value: object) -> tuple[RunbookPhase, ...]:
@@ -495,11 +550,12 @@ def _runbook(value: object) -> tuple[RunbookPhase, ...]:
             key = _str(item.get("key")) or _str(item.get("title")) or "steps"
             title = _str(item.get("title")) or key
             steps = tuple(RunbookStep.from_dict(s, phase=key) for s in _items(item.get("steps")) if s)
+            route = _str(item.get("route")) or FLAR
             known = phases.get(key)
             if known is None:
-                phases[key] = RunbookPhase(key, title, _str(item.get("host")), steps)
+                phases[key] = RunbookPhase(key, title, _str(item.get("host")), steps, route)
             else:
-                phases[key] = RunbookPhase(key, known.title, known.host, known.steps + steps)
+                phases[key] = RunbookPhase(key, known.title, known.host, known.steps + steps, known.route)
         else:
             key = _str(item.get("phase")) or "steps"
             known = phases.get(key) or RunbookPhase(key, key, "", ())
@@ -547,10 +603,17 @@ class Report:
     notes: tuple[str, ...] = ()
     options: Mapping[str, Any] = field(default_factory=dict)
     summary: Summary = field(default_factory=Summary)
+    # Issue #14: the routes.
+    recommended_verdict: str = ""  # "" in a report made before routes (then: ``verdict``)
+    routes_listed: tuple[str, ...] = ()
+    route_host_findings: Mapping[str, tuple[Finding, ...]] = field(default_factory=dict)
+    route_findings: tuple[Finding, ...] = ()
+    route_summary: Mapping[str, int] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, data: object) -> Report:
         d = _mapping(data)
+        route_hosts = _mapping(d.get("route_host_findings"))
         return cls(
             computed=bool(d),
             report_version=_int(d.get("report_version")),
@@ -568,7 +631,37 @@ class Report:
             notes=_strs(d.get("notes")),
             options=dict(_mapping(d.get("options"))),
             summary=Summary.from_dict(_mapping(d.get("summary"))),
+            recommended_verdict=_str(d.get("recommended_verdict")),
+            routes_listed=_strs(d.get("routes_listed")),
+            route_host_findings={
+                _str(m): tuple(Finding.from_dict(f) for f in _items(fs)) for m, fs in route_hosts.items()
+            },
+            route_findings=tuple(Finding.from_dict(f) for f in _items(d.get("route_findings"))),
+            route_summary={_str(m): _int(n) for m, n in _mapping(d.get("route_summary")).items()},
         )
+
+    @property
+    def routes_verdict(self) -> str:
+        """The plan's verdict with every zone on its route taken (``verdict`` for older reports)."""
+        return self.recommended_verdict or self.verdict
+
+    @property
+    def methods(self) -> tuple[str, ...]:
+        """The routes listed for the destination (``flar`` alone for older reports)."""
+        return self.routes_listed or (FLAR,)
+
+    def host_findings_of(self, method: str) -> tuple[Finding, ...]:
+        """The host-level findings of a route: ``host_findings`` for flar."""
+        return self.host_findings if method == FLAR else self.route_host_findings.get(method, ())
+
+    def zones_taking(self, method: str) -> list[ReportZone]:
+        return [z for z in self.zones if z.taken_route == method]
+
+    @property
+    def methods_taken(self) -> list[str]:
+        taken = {z.taken_route for z in self.zones}
+        order = [*self.methods, *sorted(taken - set(self.methods))]
+        return [m for m in order if m in taken]
 
     def zone(self, name: str) -> ReportZone | None:
         return next((z for z in self.zones if z.name == name), None)

@@ -62,6 +62,38 @@ class Code(StrEnum):
     ZONEPATH_ON_ZFS = "ZONEPATH_ON_ZFS"  # zone, step
     ZFS_DATASET = "ZFS_DATASET"  # zone, step: add dataset
     FS_ZFS = "FS_ZFS"  # zone, step: add fs type=zfs
+    # Zone routes (issue #14; docs/findings.md "Routes"): detach/attach between Solaris 10 hosts.
+    DA_SOURCE_TOO_OLD = "DA_SOURCE_TOO_OLD"  # host, blocker: zoneadm detach needs 11/06
+    DA_RELEASE_UNKNOWN = "DA_RELEASE_UNKNOWN"  # host, step: an update unknown on either side
+    DA_DEST_OLDER = "DA_DEST_OLDER"  # host, blocker: no attach to an earlier release, or -u missing
+    DA_ATTACH_UPDATE = "DA_ATTACH_UPDATE"  # host, step: the destination is newer: attach -u
+    DA_DEST_INSTALL = "DA_DEST_INSTALL"  # host, step: Solaris 10 to install on the destination first
+    DA_PACKAGES = "DA_PACKAGES"  # host, info/step: same or newer packages and patches
+    DA_KERNEL_ARCH = "DA_KERNEL_ARCH"  # host, step (blocker without attach -u): sun4u to sun4v
+    DA_GLOBAL_ZONE = "DA_GLOBAL_ZONE"  # host, info: the global zone does not move
+    DA_NOT_INSTALLED = "DA_NOT_INSTALLED"  # zone, step: only configured, nothing to detach
+    DA_BRAND = "DA_BRAND"  # zone, step/info: solaris8/solaris9 containers attach with -F
+    DA_ZONEPATH_NFS = "DA_ZONEPATH_NFS"  # zone, step: the copy lands on local storage
+    DA_SVM = "DA_SVM"  # zone, step: SVM data copied to a plain slice, fs/device repointed
+    DA_ZONE_UFS = "DA_ZONE_UFS"  # zone, step: the zone's own ufs slice copied across
+    # solaris10 branded zones on Solaris 11 (V2V of each zone, P2V of the global zone).
+    S10B_DEST_NO_S11 = "S10B_DEST_NO_S11"  # host, blocker (info unconfirmed): no Solaris 11 there
+    S10B_DEST_INSTALL_S11 = "S10B_DEST_INSTALL_S11"  # host, step: Solaris 11 to install first
+    S10B_BRAND_PACKAGE = "S10B_BRAND_PACKAGE"  # host, step: pkg:/system/zones/brand/brand-solaris10
+    S10B_PKG_TOOL_PATCHES = "S10B_PKG_TOOL_PATCHES"  # host, step: 119254-75, 119534-24, 140914-02
+    S10B_P2V_CHECK = "S10B_P2V_CHECK"  # host, info: zonep2vchk before a P2V of the global zone
+    S10B_NATIVE_FIRST = "S10B_NATIVE_FIRST"  # host, info: native zones before the global zone
+    S10B_NESTED_ZONES = "S10B_NESTED_ZONES"  # host, info: zonepaths left out of the P2V image
+    S10B_NFS_SERVER = "S10B_NFS_SERVER"  # host, info: a solaris10 zone is no NFS server
+    S10B_KERNEL_PATCH = "S10B_KERNEL_PATCH"  # zone, step: 142909-17 / 142910-17 before archiving
+    S10B_NOT_INSTALLED = "S10B_NOT_INSTALLED"  # zone, step: only configured, nothing to archive
+    S10B_ZONE_BRAND = "S10B_ZONE_BRAND"  # zone, step: not a native zone (unconfirmed)
+    S10B_SPARSE_READY = "S10B_SPARSE_READY"  # zone, step: ready a sparse zone before archiving
+    S10B_ZONE_FS = "S10B_ZONE_FS"  # zone, step: ufs/SVM data rides in the archive, fs removed
+    S10B_DEVICE_REFUSED = "S10B_DEVICE_REFUSED"  # zone, step: a device the brand refuses
+    S10B_ZONEPATH = "S10B_ZONEPATH"  # zone, info: NFS or ZFS zonepath, read by the archive
+    GZ_LOFS_SOURCE = "GZ_LOFS_SOURCE"  # zone, step: a lofs source the global zone must provide
+    ROUTE_MIX_CONFLICT = "ROUTE_MIX_CONFLICT"  # plan, blocker: routes need Solaris 10 and 11 at once
 
 
 # The matrix columns of the plan page, and which codes land in each.

@@ -319,13 +319,21 @@ def zfs_exclusions(
     return datasets, stuck
 
 
-def archive_command(source: HostInventory, options: PlanOptions, facts: InstallFacts) -> str:
-    """The one flarcreate command the runbook, the script and the findings show."""
+def archive_command(
+    source: HostInventory,
+    options: PlanOptions,
+    facts: InstallFacts,
+    *,
+    extra_excludes: list[str] | None = None,
+) -> str:
+    """The one flarcreate command the runbook, the script and the findings show.
+
+    ``extra_excludes`` (the runbook's) are the zonepaths of zones another route moves."""
     name = options.archive_name(source.hostname)
     return cmd.flarcreate(
         name,
         options.archive_dir,
-        options.excluded_paths,
+        [*options.excluded_paths, *(extra_excludes or [])],
         options.compress,
         content_architectures=facts.content_architectures,
         pax=facts.pax,

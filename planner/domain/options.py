@@ -28,6 +28,8 @@ from planner.solaris.names import (
 
 NIC_ACTIONS = ("map", "drop")
 DEVICE_ACTIONS = ("keep", "replace", "remove")
+# The ways a zone can move (docs/findings.md, "Routes"), in the order ties are broken.
+ROUTE_METHODS = ("flar", "detach_attach", "s10_branded")
 
 
 # Settings whose default is an example, not a real value: PLAN_SETTINGS_INCOMPLETE lists them
@@ -237,10 +239,19 @@ class DiskOverride:
 
 
 @dataclass
+class RouteOverride:
+    """The user's pin of one zone to a route (``flar``, ``detach_attach`` or ``s10_branded``)."""
+
+    zone: str
+    method: str
+
+
+@dataclass
 class Overrides:
     nics: list[NicOverride] = field(default_factory=list)
     devices: list[DeviceOverride] = field(default_factory=list)
     disks: list[DiskOverride] = field(default_factory=list)
+    routes: list[RouteOverride] = field(default_factory=list)
     # The default rule: nets with no same-name port go here unless overridden.
     default_nic_target: str = ""
 
@@ -328,4 +339,11 @@ def check_overrides(overrides: Overrides) -> Overrides:
         check_disk_name(disk.disk, source=f"{where}: disk override")
     if overrides.default_nic_target:
         check_nic_name(overrides.default_nic_target, source=f"{where}: default NIC target")
+    for route in overrides.routes:
+        check_zone_name(route.zone, source=f"{where}: route pin")
+        if route.method not in ROUTE_METHODS:
+            raise SolarisParseError(
+                f"unknown route {str(route.method)[:40]!r}; the routes are {', '.join(ROUTE_METHODS)}",
+                source=f"{where}: route pin",
+            )
     return overrides

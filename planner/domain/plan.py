@@ -24,10 +24,13 @@ from planner.domain.options import (
     NicOverride,
     Overrides,
     PlanOptions,
+    RouteOverride,
     check_options,
     check_overrides,
     placeholder_settings,
 )
+from planner.domain.route_runbook import detach_attach_phases, s10_branded_phases
+from planner.domain.routes import Route, RoutePlan, ZoneRoute, evaluate_routes
 from planner.domain.rules import host_findings, zone_findings
 from planner.domain.runbook import RunbookPhase, RunbookStep, build_runbook
 from planner.domain.zonework import ZoneWork, build_zone_work
@@ -41,6 +44,7 @@ __all__ = [
     "Overrides",
     "PlanOptions",
     "PlanResult",
+    "RouteOverride",
     "ZonePlan",
     "compute_plan",
 ]
@@ -58,6 +62,11 @@ class ZonePlan:
     brand: str = "native"
     ip_type: str = "shared"
     autoboot: bool = False
+    # Issue #14: every route listed for the destination, the recommended one, the one taken.
+    routes: list[ZoneRoute] = field(default_factory=list)
+    recommended_route: str = Route.FLAR.value
+    route: str = Route.FLAR.value  # the pinned route, else the recommended one
+    route_pinned: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -69,6 +78,10 @@ class ZonePlan:
             "ip_type": self.ip_type,
             "autoboot": self.autoboot,
             "findings": [f.to_dict() for f in self.findings],
+            "routes": [r.to_dict() for r in self.routes],
+            "recommended_route": self.recommended_route,
+            "route": self.route,
+            "route_pinned": self.route_pinned,
         }
 
 
@@ -127,6 +140,7 @@ class PlanResult:
     global_zone_port: str = ""
     notes: list[str] = field(default_factory=list)
     install: InstallFacts | None = None
+    routes: RoutePlan | None = None
 
     def zone(self, name: str) -> ZonePlan | None:
         return next((z for z in self.zones if z.name == name), None)
@@ -149,8 +163,25 @@ class PlanResult:
             "host_blockers": sum(1 for f in self.host_findings if f.severity is Severity.BLOCKER),
         }
 
+    def route_blockers(self) -> list[Finding]:
+        """The blockers of the routes the zones take (pinned or recommended), host ones included."""
+        if self.routes is None or not self.zones:
+            return [f for f in self.all_findings if f.severity is Severity.BLOCKER]
+        found = list(self.routes.findings)
+        for method in self.routes.methods_used():
+            found += self.host_findings if method == Route.FLAR else self.routes.host_findings.get(method, [])
+        for z in self.zones:
+            entry = next((r for r in z.routes if r.method == z.route), None)
+            found += entry.findings if entry is not None else []
+        return [f for f in found if f.severity is Severity.BLOCKER]
+
+    @property
+    def recommended_verdict(self) -> Verdict:
+        return self.routes.recommended_verdict if self.routes is not None else self.verdict
+
     def to_report_dict(self) -> dict[str, Any]:
         """The JSON contract (docs/findings.md): plain types only, stable keys."""
+        routes = self.routes
         return {
             "report_version": REPORT_VERSION,
             "verdict": self.verdict.value,
@@ -171,6 +202,17 @@ class PlanResult:
             "options": self.options.to_dict(),
             "summary": self.summary(),
             "install": _install_summary(self.install),
+            # Issue #14 (additive): the routes.
+            "recommended_verdict": self.recommended_verdict.value,
+            "routes_listed": list(routes.listed) if routes is not None else [Route.FLAR.value],
+            "route_host_findings": {
+                m: [f.to_dict() for f in fs] for m, fs in (routes.host_findings if routes else {}).items()
+            },
+            "route_findings": [f.to_dict() for f in routes.findings] if routes is not None else [],
+            "route_summary": {
+                m: sum(1 for z in self.zones if z.route == m)
+                for m in (routes.listed if routes is not None else (Route.FLAR.value,))
+            },
         }
 
 
@@ -221,18 +263,54 @@ def _compute_plan(
         )
     verdict = verdict_of([*hosts, *(f for z in zones for f in z.findings)])
 
-    blocked = _blocked_zones(zones)
-    autoboot_off = {z.name for z in zones if any(f.code == "AUTOBOOT_FIRST_BOOT" for f in z.findings)}
+    routes = evaluate_routes(
+        source=source,
+        destination=destination,
+        work=work,
+        flar_zone_findings={z.name: z.findings for z in zones},
+        flar_host_findings=hosts,
+        facts=facts,
+        layout=layout,
+        options=options,
+        gz_port=nics.global_zone_port,
+        pins=overrides.routes,
+    )
+    for z in zones:
+        z.routes = routes.zones.get(z.name, [])
+        z.recommended_route = routes.recommended.get(z.name, Route.FLAR.value)
+        z.route = routes.route_of(z.name)
+        z.route_pinned = z.name in routes.pinned
+
+    # The flash-archive route's runbook and scripts cover the zones that take it; the zones that move
+    # by detach/attach in the same plan are detached first and left out of the archive.
+    flar_zones = [z for z in zones if z.route == Route.FLAR]
+    flar_names = {z.name for z in flar_zones}
+    flar_work = [w for w in work if w.name in flar_names]
+    detached = {w.name: w.zonepath for w in work if routes.route_of(w.name) == Route.DETACH_ATTACH}
+    blocked = _blocked_zones(flar_zones)
+    autoboot_off = {z.name for z in flar_zones if any(f.code == "AUTOBOOT_FIRST_BOOT" for f in z.findings)}
     plan_blockers = [
         f"{f.code} {f.zone or 'host'}: {f.resource}"
-        for f in [*hosts, *(f for z in zones for f in z.findings)]
+        for f in [*hosts, *(f for z in flar_zones for f in z.findings)]
         if f.severity is Severity.BLOCKER
     ]
     bundle = build_runbook(
-        source, destination, work, blocked, autoboot_off, nics.global_zone_port, options, plan_blockers, facts
+        source,
+        destination,
+        flar_work,
+        blocked,
+        autoboot_off,
+        nics.global_zone_port,
+        options,
+        plan_blockers,
+        facts,
+        detached=detached if flar_work else None,
+    )
+    runbook = _route_runbook(
+        source, destination, work, routes, bundle.phases, facts, layout, options, nics.global_zone_port
     )
 
-    notes = [*nics.unused_overrides, *devices.unused_overrides, *layout.notes]
+    notes = [*nics.unused_overrides, *devices.unused_overrides, *layout.notes, *routes.notes]
     if not destination.nics:
         notes.append(f"{destination.hostname} lists no network ports: every net is unmapped")
     return PlanResult(
@@ -246,7 +324,7 @@ def _compute_plan(
         nic_mappings=nics.rows,
         device_mappings=devices.rows,
         layout=layout,
-        runbook=bundle.phases,
+        runbook=runbook,
         jumpstart_profile=jumpstart_profile(source, destination, layout, options, facts),
         sysidcfg=sysidcfg(source, destination, nics.global_zone_port, options, facts),
         finish_script=bundle.finish_script,
@@ -254,7 +332,56 @@ def _compute_plan(
         global_zone_port=nics.global_zone_port,
         notes=notes,
         install=facts,
+        routes=routes,
     )
+
+
+def _route_runbook(
+    source: HostInventory,
+    destination: HostInventory,
+    work: list[ZoneWork],
+    routes: RoutePlan,
+    flar_phases: list[RunbookPhase],
+    facts: InstallFacts,
+    layout: LayoutPlan,
+    options: PlanOptions,
+    gz_port: str,
+) -> list[RunbookPhase]:
+    """The plan's runbook: the phases of every route its zones take, in the order they run.
+
+    Detach/attach zones are detached and copied before a flash archive is made (so that it leaves
+    them out), and attached after the destination is installed from it."""
+    used = routes.methods_used()
+    with_flar = Route.FLAR in used or not work
+    phases: list[RunbookPhase] = []
+    after: list[RunbookPhase] = []
+    if Route.DETACH_ATTACH in used:
+        before, after = detach_attach_phases(
+            source=source,
+            destination=destination,
+            work=work,
+            routes=routes,
+            facts=facts,
+            layout=layout,
+            options=options,
+            gz_port=gz_port,
+            with_flar=with_flar,
+        )
+        phases += before
+    if with_flar:
+        phases += flar_phases
+    phases += after
+    if Route.S10_BRANDED in used:
+        phases += s10_branded_phases(
+            source=source,
+            destination=destination,
+            work=work,
+            routes=routes,
+            facts=facts,
+            options=options,
+            gz_port=gz_port,
+        )
+    return phases
 
 
 def _blocked_zones(zones: list[ZonePlan]) -> dict[str, list[str]]:

@@ -61,9 +61,15 @@ def render_report_text(report: dict[str, Any]) -> str:
         f"Verdict: {_VERDICT_WORDS.get(report['verdict'], report['verdict'])}   "
         f"zones: {summary.get('zones', len(report['zones']))} (ready {summary.get('ready', 0)}, "
         f"ready with steps {summary.get('ready_with_steps', 0)}, blocked {summary.get('blocked', 0)})",
-        "",
-        "Host findings",
     ]
+    if report.get("recommended_verdict"):
+        taken = ", ".join(f"{m} {n}" for m, n in report.get("route_summary", {}).items() if n)
+        lines.append(
+            "With the routes taken: "
+            f"{_VERDICT_WORDS.get(report['recommended_verdict'], report['recommended_verdict'])}"
+            + (f"   ({taken})" if taken else "")
+        )
+    lines += ["", "Host findings"]
     host = report.get("host_findings", [])
     if not host:
         lines.append("  none")
@@ -79,6 +85,17 @@ def render_report_text(report: dict[str, Any]) -> str:
             lines += _finding_lines(f, "    ")
         if not z["findings"]:
             lines.append("    no findings")
+        routes = z.get("routes") or []
+        if routes:
+            listed = ", ".join(f"{r['method']} {r['verdict']}" for r in routes)
+            pinned = ", pinned" if z.get("route_pinned") else ""
+            lines.append(
+                f"    route: {z.get('route', 'flar')}{pinned} "
+                f"(recommended {z.get('recommended_route')}; {listed})"
+            )
+            for r in routes:
+                if r["method"] != "flar" and r["method"] == z.get("route"):
+                    lines += [line for f in r["findings"] for line in _finding_lines(f, "      ")]
     nics = report.get("nic_mappings", [])
     if nics:
         lines += ["", "NIC mapping"]
@@ -141,6 +158,13 @@ def render_report_text(report: dict[str, Any]) -> str:
                 f"  NOT PLACED {u['mount_point']} ({u['key']}): needs {u['size_mb']} MB, "
                 f"{u['shortfall_mb']} MB short"
             )
+    for method, found in (report.get("route_host_findings") or {}).items():
+        if found and method in (report.get("route_summary") or {}) and report["route_summary"][method]:
+            lines += ["", f"Host findings of the {method} route"]
+            for f in found:
+                lines += _finding_lines(f, "  ")
+    for f in report.get("route_findings") or []:
+        lines += ["", "Routes", *_finding_lines(f, "  ")]
     notes = report.get("notes", [])
     if notes:
         lines += ["", "Notes"] + [f"  - {n}" for n in notes]
@@ -158,16 +182,27 @@ def runbook_markdown(result: PlanResult) -> str:
     lines = [
         f"# Runbook: {src} -> {dst}",
         "",
-        f"Verdict: **{_VERDICT_WORDS[result.verdict.value]}**.",
+        f"Verdict: **{_VERDICT_WORDS[result.verdict.value]}** (every zone by flash archive).",
     ]
-    if result.verdict.value == "blocked":
-        blockers = [
-            f"{f.code} ({f.zone or 'host'}: {f.resource})"
-            for f in result.all_findings
-            if f.severity.value == "blocker"
-        ]
+    routes = {z.name: z.route for z in result.zones}
+    if result.routes is not None and result.zones:
+        lines[-1] = (
+            f"Verdict: **{_VERDICT_WORDS[result.recommended_verdict.value]}** with the routes taken "
+            f"(**{_VERDICT_WORDS[result.verdict.value]}** with the flash archive for every zone)."
+        )
+        by_route: dict[str, list[str]] = {}
+        for zone_name, method in routes.items():
+            by_route.setdefault(method, []).append(zone_name)
+        lines += ["", "Routes:", ""]
+        lines += [f"- {method}: {', '.join(zones)}" for method, zones in by_route.items()]
+    blockers = [f"{f.code} ({f.zone or 'host'}: {f.resource})" for f in result.route_blockers()]
+    if blockers:
         lines += ["", "Resolve these blockers before running the steps: " + "; ".join(blockers) + "."]
+    route = ""
     for n, phase in enumerate(result.runbook, 1):
+        if phase.route != route:
+            route = phase.route
+            lines += ["", f"<!-- route: {route} -->"]
         lines += ["", f"## {n}. {phase.title} (on {phase.host})"]
         if not phase.steps:
             lines += ["", "Nothing to do."]

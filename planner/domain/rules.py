@@ -122,8 +122,22 @@ def _hostname_file_moves(w: ZoneWork, row: NicMapping) -> str:
     return f"mv {root}/hostname.{row.physical} {root}/hostname.{row.chosen_target}"
 
 
-def rule_nets(w: ZoneWork, destination: HostInventory, gz_port: str) -> list[Finding]:
-    """Seed: same port type on both works untouched; otherwise zonecfg after extraction."""
+FINISH_DOES_IT = "the finish script does it"
+FINISH_DEVICES = "the finish script applies replace/remove; check the result by hand"
+
+
+def rule_nets(
+    w: ZoneWork,
+    destination: HostInventory,
+    gz_port: str,
+    *,
+    applied_by: str = FINISH_DOES_IT,
+    solaris11: bool = False,
+) -> list[Finding]:
+    """Seed: same port type on both works untouched; otherwise zonecfg after extraction.
+
+    ``applied_by`` says which step of the route applies the change; ``solaris11`` plumbs a shared-IP
+    zone's port the Solaris 11 way (``ipadm create-ip``) instead of ``ifconfig plumb``."""
     out: list[Finding] = []
     ports = ", ".join(n.name for n in destination.nics) or "none"
     for row in w.nets:
@@ -184,8 +198,7 @@ def rule_nets(w: ZoneWork, destination: HostInventory, gz_port: str) -> list[Fin
                     "for "
                     f"{row.address or 'it'} on {destination.hostname}.",
                     f"Before the zone first boots on {destination.hostname}: "
-                    f"{cmd.net_drop(w.name, row.selector)} "
-                    "(the finish script does it)",
+                    f"{cmd.net_drop(w.name, row.selector)} ({applied_by})",
                     w.name,
                     action="drop",
                     **details,
@@ -203,6 +216,11 @@ def rule_nets(w: ZoneWork, destination: HostInventory, gz_port: str) -> list[Fin
                     f"; inside the exclusive-IP zone the interface files follow the port: "
                     f"{_hostname_file_moves(w, row)}"
                 )
+            elif row.chosen_target != gz_port and solaris11:
+                extra = (
+                    f"; a shared-IP zone's port must have an IP interface in the global zone: "
+                    f"ipadm create-ip {cmd.q(row.chosen_target)}"
+                )
             elif row.chosen_target != gz_port:
                 extra = (
                     f"; a shared-IP zone's port must be plumbed in the global zone: "
@@ -217,8 +235,7 @@ def rule_nets(w: ZoneWork, destination: HostInventory, gz_port: str) -> list[Fin
                     "seed: a "
                     "different port type (or instance) must be changed with zonecfg after extraction.",
                     f"Before the zone first boots on {destination.hostname}: "
-                    f"{cmd.net_remap(w.name, row.selector, row.chosen_target)}{extra} (the finish script "
-                    "does it)",
+                    f"{cmd.net_remap(w.name, row.selector, row.chosen_target)}{extra} ({applied_by})",
                     w.name,
                     action="map",
                     **details,
@@ -551,8 +568,18 @@ def rule_svm_zone(w: ZoneWork, source: HostInventory) -> list[Finding]:
     return out
 
 
-def rule_devices(w: ZoneWork, source: HostInventory, destination: HostInventory) -> list[Finding]:
-    """Seed: devices work on identical hardware; otherwise zonecfg before the first boot."""
+def rule_devices(
+    w: ZoneWork,
+    source: HostInventory,
+    destination: HostInventory,
+    *,
+    applied_by: str = FINISH_DEVICES,
+    skip: frozenset[str] = frozenset(),
+) -> list[Finding]:
+    """Seed: devices work on identical hardware; otherwise zonecfg before the first boot.
+
+    ``applied_by`` says which step of the route applies the change; ``skip`` names device matches
+    another rule covers."""
     out: list[Finding] = []
     src_model = source.prtdiag.model or source.uname.platform or "unknown"
     dst_model = destination.prtdiag.model or destination.uname.platform or "unknown"
@@ -563,8 +590,8 @@ def rule_devices(w: ZoneWork, source: HostInventory, destination: HostInventory)
         else f"Hardware differs ({src_model} -> {dst_model})"
     )
     for d in w.devices:
-        if d.metadevice:
-            continue  # SVM_IN_USE covers it
+        if d.metadevice or d.match in skip:
+            continue  # SVM_IN_USE (or the caller's rule) covers it
         details: dict[str, object] = {
             "match": d.match,
             "source_devices": d.source_devices,
@@ -609,7 +636,7 @@ def rule_devices(w: ZoneWork, source: HostInventory, destination: HostInventory)
                 "The seed: without identical hardware the zone configuration must be changed with zonecfg "
                 "before "
                 "the zone first boots.",
-                remedy + " (the finish script applies replace/remove; check the result by hand)",
+                f"{remedy} ({applied_by})",
                 w.name,
                 **details,
             )
@@ -702,7 +729,7 @@ def rule_platform(
     facts: InstallFacts | None = None,
     options: PlanOptions | None = None,
 ) -> list[Finding]:
-    src_isa, dst_isa = _isa(source), _isa(destination)
+    src_isa, dst_isa = isa_of(source), isa_of(destination)
     if src_isa and dst_isa and src_isa != dst_isa:
         return [
             _finding(
@@ -748,7 +775,8 @@ def rule_platform(
     return []
 
 
-def _isa(inv: HostInventory) -> str:
+def isa_of(inv: HostInventory) -> str:
+    """``sparc`` or ``i386`` (from ``uname -p``, else ``uname -m``); "" when unknown."""
     if inv.uname.processor:
         return "i386" if inv.uname.processor in ("i386", "x86", "amd64") else inv.uname.processor
     machine = inv.uname.machine

@@ -65,12 +65,14 @@ class RunbookPhase:
     title: str
     host: str  # the host the commands run on
     steps: list[RunbookStep] = field(default_factory=list)
+    route: str = "flar"  # the route whose phase it is (planner.domain.routes)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "key": self.key,
             "title": self.title,
             "host": self.host,
+            "route": self.route,
             "steps": [s.to_dict() for s in self.steps],
         }
 
@@ -131,7 +133,9 @@ def _source_actions(
     autoboot_off: set[str],
     options: PlanOptions,
     facts: InstallFacts,
+    detached: dict[str, str] | None = None,
 ) -> list[_Action]:
+    detached = detached or {}
     acts: list[_Action] = [
         _Action(
             "pre-archive",
@@ -214,8 +218,14 @@ def _source_actions(
 
     name = options.archive_name(source.hostname)
     archive = cmd.archive_path(archive_dir, name)
-    flar = archive_command(source, options, facts)
+    flar = archive_command(source, options, facts, extra_excludes=list(detached.values()))
     flar_notes = ["-c compresses with compress(1)."] if options.compress else []
+    if detached:
+        flar_notes.append(
+            f"The zones {', '.join(sorted(detached))} move by detach/attach: they are detached by now "
+            "and -x leaves their zonepaths out"
+            + (" (a ZFS-root archive takes no -x: their files ride along)." if facts.root_on_zfs else ".")
+        )
     if facts.content_architectures:
         flar_notes.append(
             f"-U content_architectures={','.join(facts.content_architectures)}: the installer installs the "
@@ -717,9 +727,12 @@ def build_runbook(
     options: PlanOptions,
     plan_blockers: list[str] | None = None,
     facts: InstallFacts | None = None,
+    detached: dict[str, str] | None = None,
 ) -> RunbookBundle:
+    """The flash-archive route's phases and scripts for ``zones``; ``detached`` maps the zones that
+    move by detach/attach in the same plan to their zonepaths, which the archive leaves out."""
     facts = facts or install_facts(source, destination, options)
-    src_actions = _source_actions(source, zones, autoboot_off, options, facts)
+    src_actions = _source_actions(source, zones, autoboot_off, options, facts, detached)
     dst_actions = _destination_actions(source, destination, options, facts)
     post = _post_actions(zones, blocked, autoboot_off, gz_port)
     verify = _verify_actions(zones, blocked)

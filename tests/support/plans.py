@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from planner.domain.options import PlanOptions
+from planner.domain.options import Overrides, PlanOptions, RouteOverride
 from planner.domain.releases import find_update
 from planner.fleet import HostSpec, render_bundle
 from planner.solaris.bundle import read_bundle_files
@@ -77,3 +77,11 @@ def shellcheck(path: Path) -> subprocess.CompletedProcess[str]:
     if tool is None:
         pytest.fail("shellcheck is not installed: make test installs it (scripts/install-system-deps)")
     return subprocess.run([tool, "-s", "sh", str(path)], capture_output=True, text=True, check=False)
+
+
+def pin_routes(source: HostInventory, method: str = "flar") -> Overrides:
+    """Overrides that pin every zone of ``source`` to one route (issue #14).
+
+    The tests of one route's runbook and scripts pin it, so that a zone another route would suit
+    better (an SVM zone, say, which detach/attach moves) stays in the runbook under test."""
+    return Overrides(routes=[RouteOverride(z.name, method) for z in source.zones if z.name != "global"])

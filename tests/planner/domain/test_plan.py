@@ -17,7 +17,7 @@ from planner.domain.runbook import PHASES
 from planner.domain.samples import seed_pair
 from planner.solaris.inventory import DfEntry, IpInterface, ZoneFs, ZoneNet
 from tests.support.bundles import host, zone
-from tests.support.plans import complete_options
+from tests.support.plans import complete_options, pin_routes
 
 
 def test_verdict_rolls_up_from_zones_and_host() -> None:
@@ -57,7 +57,8 @@ def test_verdict_rolls_up_from_zones_and_host() -> None:
 
 
 def test_report_dict_is_the_json_contract() -> None:
-    result = compute_plan(*seed_pair())
+    source, destination = seed_pair()
+    result = compute_plan(source, destination, overrides=pin_routes(source))
     report = json.loads(json.dumps(result.to_report_dict()))
     assert report["verdict"] == "blocked"
     assert report["source"]["hostname"] == "src01" and report["destination"]["hostname"] == "dst01"
@@ -125,7 +126,8 @@ def test_text_report_names_every_zone() -> None:
 
 
 def test_runbook_phases_and_markdown() -> None:
-    result = compute_plan(*seed_pair())
+    source, destination = seed_pair()
+    result = compute_plan(source, destination, overrides=pin_routes(source))
     assert [p.key for p in result.runbook] == [
         "pre-archive",
         "archive",

@@ -31,6 +31,7 @@ from tests.support.plans import (
     SAMPLES,
     bundle_files,
     complete_options,
+    pin_routes,
     read,
     release_text,
     sample,
@@ -87,7 +88,7 @@ def assert_scripts_are_clean(result: PlanResult, tmp_path: Path) -> None:
 def test_v240_at_10_09_onto_a_t5220_passes_check_arch_and_names_10_09_media(tmp_path: Path) -> None:
     source = web01()
     assert source.release is not None and source.release.release == "10/09" and source.cluster == "SUNWCXall"
-    result = compute_plan(source, catalog_destination("T5220", "dst01"))
+    result = compute_plan(source, catalog_destination("T5220", "dst01"), overrides=pin_routes(source))
 
     words = flarcreate_words(result)
     assert words[words.index("-U") + 1] == "content_architectures=sun4u,sun4v"
@@ -147,7 +148,7 @@ def test_no_etc_release_assumes_the_worst_and_says_so(tmp_path: Path) -> None:
     files = bundle_files(seed_rows_host(), {"etc/release": None})
     source = read(files)
     assert source.release is None
-    result = compute_plan(source, read(bundle_files(identical_destination())))
+    result = compute_plan(source, read(bundle_files(identical_destination())), overrides=pin_routes(source))
     unknown = one(result, "RELEASE_UNKNOWN")
     assert unknown.severity is Severity.STEP and unknown.resource == "release"
     assert "assume the worst" in unknown.message and "cat /etc/release" in unknown.remedy
@@ -289,7 +290,8 @@ def _zfs_root_source(machine_release: str = "9/10") -> dict[str, str]:
 
 def test_a_zfs_root_gets_a_pool_profile_and_no_exclusions(tmp_path: Path) -> None:
     source = read(_zfs_root_source())
-    result = compute_plan(source, read(bundle_files(identical_destination())), complete_options())
+    pins = pin_routes(source)
+    result = compute_plan(source, read(bundle_files(identical_destination())), complete_options(), pins)
     finding = one(result, "ROOT_ON_ZFS")
     assert finding.severity is Severity.STEP
     assert "rpool/ROOT/s10s_u9wos_14a, pool rpool" in finding.message
@@ -298,7 +300,7 @@ def test_a_zfs_root_gets_a_pool_profile_and_no_exclusions(tmp_path: Path) -> Non
     assert "-x" not in words and "-D" not in words  # a ZFS-root archive takes no file exclusions [ZFS]
     assert "/export/flar cannot be left out of a ZFS-root archive (no -x)" in finding.remedy
     own = compute_plan(
-        source, read(bundle_files(identical_destination())), complete_options(archive_dir="/export")
+        source, read(bundle_files(identical_destination())), complete_options(archive_dir="/export"), pins
     )
     own_words = flarcreate_words(own)
     assert own_words[own_words.index("-D") + 1] == "rpool/export"  # a dataset of its own: -D leaves it out
@@ -375,7 +377,9 @@ def test_zone_zfs_datasets_fs_and_zonepath(tmp_path: Path) -> None:
 
 
 def test_global_zone_mirrors_at_10_09_are_rebuilt_by_the_profile(tmp_path: Path) -> None:
-    result = compute_plan(web01(), read(bundle_files(identical_destination())), complete_options())
+    result = compute_plan(
+        web01(), read(bundle_files(identical_destination())), complete_options(), pin_routes(web01())
+    )
     assert {f.resource for f in findings(result, "SVM_MIRROR_REBUILD")} == {"fs /", "swap"}
     profile = result.jumpstart_profile.splitlines()
     mirrors = [line.split() for line in profile if line.startswith("filesys") and "mirror" in line]
@@ -391,7 +395,9 @@ def test_global_zone_mirrors_at_10_09_are_rebuilt_by_the_profile(tmp_path: Path)
 
 
 def test_the_mirror_findings_name_the_profile_lines() -> None:
-    result = compute_plan(web01(), read(bundle_files(identical_destination())), complete_options())
+    result = compute_plan(
+        web01(), read(bundle_files(identical_destination())), complete_options(), pin_routes(web01())
+    )
     rebuilt = {f.resource: f for f in findings(result, "SVM_MIRROR_REBUILD")}
     assert set(rebuilt) == {"fs /", "swap"}
     root = rebuilt["fs /"]
@@ -484,7 +490,7 @@ def test_settings_reach_the_files() -> None:
         default_route="192.168.10.1",
         install_image_dir="/export/install/s10u8",
     )
-    result = compute_plan(web01(), read(bundle_files(identical_destination())), options)
+    result = compute_plan(web01(), read(bundle_files(identical_destination())), options, pin_routes(web01()))
     assert "archive_location http://web01.example.com:8080/flar/web01.flar" in result.jumpstart_profile
     lines = result.sysidcfg.splitlines()
     assert (
@@ -519,7 +525,9 @@ def test_a_zonepath_on_nfs_moves_to_a_new_local_path_the_layout_plans() -> None:
 
 
 def test_filesys_lines_go_parents_first() -> None:
-    result = compute_plan(web01(), read(bundle_files(identical_destination())), complete_options())
+    result = compute_plan(
+        web01(), read(bundle_files(identical_destination())), complete_options(), pin_routes(web01())
+    )
     mounts = [
         line.split()[-1] for line in result.jumpstart_profile.splitlines() if line.startswith("filesys")
     ]
@@ -532,7 +540,9 @@ def test_filesys_lines_go_parents_first() -> None:
 
 
 def test_the_rule_goes_before_the_catch_all_and_check_runs(tmp_path: Path) -> None:
-    result = compute_plan(web01(), read(bundle_files(identical_destination())), complete_options())
+    result = compute_plan(
+        web01(), read(bundle_files(identical_destination())), complete_options(), pin_routes(web01())
+    )
     js = tmp_path / "js"
     js.mkdir()
     (js / "rules").write_text(
@@ -559,7 +569,9 @@ def test_the_rule_goes_before_the_catch_all_and_check_runs(tmp_path: Path) -> No
 
 
 def test_profile_and_finish_script_sit_at_the_top_and_the_directories_are_shared() -> None:
-    result = compute_plan(web01(), read(bundle_files(identical_destination())), complete_options())
+    result = compute_plan(
+        web01(), read(bundle_files(identical_destination())), complete_options(), pin_routes(web01())
+    )
     md = runbook_markdown(result)
     assert "cp dst-same-01.profile /jumpstart/dst-same-01.profile" in md
     assert "cp zflar-postflash.sh /jumpstart/zflar-postflash-dst-same-01.sh" in md
@@ -570,7 +582,9 @@ def test_profile_and_finish_script_sit_at_the_top_and_the_directories_are_shared
 
 
 def test_the_finish_script_copies_itself_from_si_config_dir(tmp_path: Path) -> None:
-    result = compute_plan(web01(), read(bundle_files(identical_destination())), complete_options())
+    result = compute_plan(
+        web01(), read(bundle_files(identical_destination())), complete_options(), pin_routes(web01())
+    )
     assert '"$0"' not in result.finish_script
     js = tmp_path / "jumpstart"
     js.mkdir()
@@ -620,6 +634,6 @@ def test_every_finding_code_is_documented() -> None:
 
 def test_a_plan_saved_with_the_old_generic_image_gets_the_exact_one() -> None:
     old = complete_options(install_image_dir="/export/install/s10")  # PlanOptions' default before #12
-    result = compute_plan(web01(), read(bundle_files(identical_destination())), old)
+    result = compute_plan(web01(), read(bundle_files(identical_destination())), old, pin_routes(web01()))
     md = runbook_markdown(result)
     assert "cd /export/install/s10s_u8wos_08a/Solaris_10/Tools && ./add_install_client" in md

@@ -17,6 +17,7 @@ import pytest
 
 from planner.domain.plan import NicOverride, Overrides, PlanOptions, PlanResult, compute_plan
 from planner.domain.samples import seed_pair
+from tests.support.plans import pin_routes
 
 STAND_INS = {
     "zonecfg": """
@@ -98,7 +99,9 @@ def _require(tool: str) -> str:
 def plan() -> PlanResult:
     """The seed sample (every seed row) with z-app sent to e1000g1 to exercise plumbing."""
     source, destination = seed_pair()
-    overrides = Overrides(nics=[NicOverride("z-app", "ce0", action="map", target="e1000g1")])
+    overrides = Overrides(
+        nics=[NicOverride("z-app", "ce0", action="map", target="e1000g1")], routes=pin_routes(source).routes
+    )
     return compute_plan(source, destination, overrides=overrides)
 
 
@@ -285,7 +288,9 @@ def test_finish_script_stops_on_a_failure_and_resumes_after_it(plan: PlanResult,
 def test_pre_archive_script_refuses_a_blocked_plan_unless_forced(tmp_path: Path) -> None:
     source, destination = seed_pair()
     archive_dir = tmp_path / "flar"
-    result = compute_plan(source, destination, PlanOptions(archive_dir=str(archive_dir)))
+    result = compute_plan(
+        source, destination, PlanOptions(archive_dir=str(archive_dir)), overrides=pin_routes(source)
+    )
     box = Sandbox(tmp_path, result.pre_archive_script)
     (box.fake / "state.z-web").write_text("running\n")
     (box.fake / "state.z-excl").write_text("ready\n")
