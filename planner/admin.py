@@ -23,6 +23,7 @@ from .models import (
     NicMapping,
     NicOverride,
     Plan,
+    RouteOverride,
     Slice,
     Team,
     Zone,
@@ -211,6 +212,12 @@ class DiskOverrideInline(admin.TabularInline):
     readonly_fields = ["updated"]
 
 
+class RouteOverrideInline(admin.TabularInline):
+    model = RouteOverride
+    extra = 0
+    readonly_fields = ["updated", "updated_by"]
+
+
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
     list_display = [
@@ -241,7 +248,7 @@ class PlanAdmin(admin.ModelAdmin):
         "created_by",
         "report_pretty",
     ]
-    inlines = [NicOverrideInline, DeviceOverrideInline, DiskOverrideInline]
+    inlines = [NicOverrideInline, DeviceOverrideInline, DiskOverrideInline, RouteOverrideInline]
 
     @admin.display(description="report")
     def report_pretty(self, obj: Plan) -> str:
@@ -298,4 +305,13 @@ class DiskOverrideAdmin(admin.ModelAdmin):
     list_display = ["plan", "key", "disk", "updated"]
     search_fields = ["key", "disk", "plan__name"]
     list_select_related = ["plan"]
+    raw_id_fields = ["plan"]
+
+
+@admin.register(RouteOverride)
+class RouteOverrideAdmin(admin.ModelAdmin):
+    list_display = ["plan", "zone", "method", "updated", "updated_by"]
+    list_filter = ["method"]
+    search_fields = ["zone", "plan__name"]
+    list_select_related = ["plan", "updated_by"]
     raw_id_fields = ["plan"]

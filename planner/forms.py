@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 
 from planner.solaris.names import device_match_problem, hostname_problem, is_disk_name, is_nic_name
 
-from .models import DeviceOverride, Host, Team
+from .models import DeviceOverride, Host, RouteOverride, Team
 
 UPLOAD_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".cfg", ".json", ".txt")
 
@@ -213,6 +213,13 @@ class NicRowForm(forms.Form):
         if target and target != "drop" and self.ports and target not in self.ports:
             raise forms.ValidationError(f"{target} is not a port of the destination.")
         return target
+
+
+class RouteRowForm(forms.Form):
+    """Pin a zone to a route, or ("" ) take the recommended one again (issue #14)."""
+
+    zone = forms.CharField(max_length=64)
+    method = forms.ChoiceField(choices=[("", "recommended"), *RouteOverride.Method.choices], required=False)
 
 
 class DefaultNicForm(forms.Form):

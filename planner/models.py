@@ -379,3 +379,24 @@ class DiskOverride(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.key} -> {self.disk}"
+
+
+class RouteOverride(TimeStampedModel):
+    """The user's pin of one zone to a route (issue #14); keyed by zone name so it survives
+    re-planning and re-import, like the other overrides."""
+
+    class Method(models.TextChoices):
+        FLAR = "flar", "Flash archive"
+        DETACH_ATTACH = "detach_attach", "Detach / attach"
+        S10_BRANDED = "s10_branded", "solaris10 branded zone"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="route_overrides")
+    zone = models.CharField(max_length=64)
+    method = models.CharField(max_length=16, choices=Method.choices)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["plan", "zone"], name="one_route_override")]
+
+    def __str__(self) -> str:
+        return f"{self.zone} -> {self.method}"

@@ -24,10 +24,12 @@ from planner.domain.contract import (
     LayoutDisk,
     NicMappingRow,
     Report,
+    ReportZone,
     RunbookStep,
     UnplacedFs,
 )
 from planner.domain.findings import CHECK_COLUMNS
+from planner.domain.routes import ROUTE_LABELS
 
 from . import selectors
 from .extensions import ZoneFilter
@@ -97,6 +99,32 @@ class MatrixCell:
 
 
 @dataclass(frozen=True)
+class RouteOption:
+    method: str
+    label: str
+    verdict: str
+    recommended: bool
+    selected: bool
+
+
+@dataclass(frozen=True)
+class RouteCell:
+    """The Route column of a zone (issue #14): the route it takes, and the others it could take."""
+
+    route: str
+    label: str
+    verdict: str  # of the route taken
+    recommended: str
+    pinned: bool
+    options: list[RouteOption]
+    findings: list[Finding]  # the zone findings of the route taken, when it is not the flash archive
+
+    @property
+    def recommended_label(self) -> str:
+        return route_label(self.recommended)
+
+
+@dataclass(frozen=True)
 class MatrixRow:
     name: str
     state: str
@@ -104,6 +132,7 @@ class MatrixRow:
     zonepath: str
     cells: list[MatrixCell]
     finding_count: int
+    route: RouteCell | None = None
 
 
 @dataclass(frozen=True)
@@ -166,6 +195,7 @@ def plan_matrix(report: Report, *, verdict: str = "", zone: str = "") -> Matrix:
             zonepath=z.zonepath,
             cells=cells(z.findings),
             finding_count=len(z.findings),
+            route=route_cell(z),
         )
         for z in zones
     ]
@@ -176,6 +206,85 @@ def plan_matrix(report: Report, *, verdict: str = "", zone: str = "") -> Matrix:
         host_row=HostRow(cells=cells(host), finding_count=len(host)) if host else None,
         total_zones=len(report.zones),
     )
+
+
+def route_label(method: str) -> str:
+    return ROUTE_LABELS.get(method, method.replace("_", " "))
+
+
+def route_cell(z: ReportZone) -> RouteCell | None:
+    """The zone's Route column; None for a report made before routes."""
+    if not z.routes:
+        return None
+    taken = z.taken_route
+    options = [
+        RouteOption(
+            method=r.method,
+            label=route_label(r.method),
+            verdict=r.verdict,
+            recommended=r.method == z.recommended,
+            selected=r.method == taken,
+        )
+        for r in z.routes
+    ]
+    findings = list(z.route_findings(taken)) if taken != "flar" else []
+    return RouteCell(
+        route=taken,
+        label=route_label(taken),
+        verdict=z.taken_route_verdict,
+        recommended=z.recommended,
+        pinned=z.route_pinned,
+        options=options,
+        findings=sorted(findings, key=lambda f: -f.rank),
+    )
+
+
+ROUTE_COLUMNS = ("zone", "method", "verdict", "recommended", "taken", "pinned", "blockers", "steps")
+
+
+def route_rows(report: Report, *, verdict: str = "", zone: str = "") -> list[dict[str, str]]:
+    """One row per zone and route (the routes export): its verdict, whether it is the recommended one
+    and the one taken, and the codes of its blockers and steps (the route's host ones included)."""
+    rows: list[dict[str, str]] = []
+    for z in report.zones_where(verdict=verdict, zone=zone):
+        for r in z.routes:
+            found = [*r.findings, *report.host_findings_of(r.method)]
+            rows.append(
+                {
+                    "zone": z.name,
+                    "method": r.method,
+                    "verdict": r.verdict,
+                    "recommended": "yes" if r.method == z.recommended else "",
+                    "taken": "yes" if r.method == z.taken_route else "",
+                    "pinned": "yes" if r.method == z.taken_route and z.route_pinned else "",
+                    "blockers": " ".join(sorted({f.code for f in found if f.severity == "blocker"})),
+                    "steps": " ".join(sorted({f.code for f in found if f.severity == "step"})),
+                }
+            )
+    return rows
+
+
+@dataclass(frozen=True)
+class RouteSummary:
+    """What the routes make of the plan, for its header and the report."""
+
+    verdict: str  # recommended_verdict
+    counts: list[tuple[str, str, int]]  # (method, label, zones taking it)
+    host_findings: list[tuple[str, list[Finding]]]  # (label, findings) of the routes taken but flar
+    findings: tuple[Finding, ...]  # ROUTE_MIX_CONFLICT
+
+
+def route_summary(report: Report) -> RouteSummary | None:
+    if not report.recommended_verdict:
+        return None
+    counts = [(m, route_label(m), len(report.zones_taking(m))) for m in report.methods]
+    taken = report.methods_taken
+    hosts = [
+        (route_label(m), list(report.route_host_findings.get(m, ())))
+        for m in taken
+        if m != "flar" and report.route_host_findings.get(m)
+    ]
+    return RouteSummary(report.recommended_verdict, counts, hosts, report.route_findings)
 
 
 def findings_rows(report: Report, *, verdict: str = "", zone: str = "") -> list[dict[str, str]]:
@@ -459,6 +568,8 @@ class PhaseGroup:
     key: str
     host: str
     steps: list[RunbookStep]
+    route: str = "flar"
+    number: int = 0  # the phase's number in the whole runbook
 
 
 def runbook_by_phase(report: Report, *, zone: str = "") -> list[PhaseGroup]:
@@ -474,10 +585,53 @@ def runbook_by_phase(report: Report, *, zone: str = "") -> list[PhaseGroup]:
             key=p.key,
             host=p.host,
             steps=[s for s in p.steps if not (needle and s.zone and needle not in s.zone.lower())],
+            route=p.route,
+            number=n,
         )
-        for p in report.runbook
+        for n, p in enumerate(report.runbook, 1)
     ]
     return [g for g in groups if g.steps or not zone]
+
+
+@dataclass(frozen=True)
+class RouteSection:
+    """Consecutive runbook phases of one route (issue #14), in the order they run."""
+
+    route: str
+    label: str
+    zones: list[str]  # the zones that take the route
+    part: int  # 1, 2... when the route's phases are split around another route's
+    parts: int
+    phases: list[PhaseGroup]
+
+
+def runbook_by_route(report: Report, *, zone: str = "") -> list[RouteSection]:
+    """The runbook's phases in run order, in sections of one route each.
+
+    A plan mixing the flash archive and detach/attach detaches and copies those zones before the
+    archive is made and attaches them after the install, so that route comes in two parts."""
+    sections: list[tuple[str, list[PhaseGroup]]] = []
+    for group in runbook_by_phase(report, zone=zone):
+        if sections and sections[-1][0] == group.route:
+            sections[-1][1].append(group)
+        else:
+            sections.append((group.route, [group]))
+    parts = {route: sum(1 for r, _ in sections if r == route) for route, _ in sections}
+    seen: dict[str, int] = {}
+    out: list[RouteSection] = []
+    for route, phases in sections:
+        seen[route] = seen.get(route, 0) + 1
+        out.append(
+            RouteSection(
+                route=route,
+                label=route_label(route),
+                zones=[z.name for z in report.zones_taking(route)],
+                part=seen[route],
+                parts=parts[route],
+                phases=phases,
+            )
+        )
+    return out
 
 
 # --- the printable report --------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from .models import (
     Nic,
     NicOverride,
     Plan,
+    RouteOverride,
     Team,
     Zone,
 )
@@ -221,6 +222,11 @@ def plan_device_choices(plan: Plan) -> dict[tuple[str, str], tuple[str, str]]:
 def plan_disk_choices(plan: Plan) -> dict[str, str]:
     """Layout key -> the disk the user chose for that file system."""
     return dict(DiskOverride.objects.filter(plan=plan).values_list("key", "disk"))
+
+
+def plan_route_choices(plan: Plan) -> dict[str, str]:
+    """Zone -> the route the user pinned it to."""
+    return dict(RouteOverride.objects.filter(plan=plan).values_list("zone", "method"))
 
 
 def destination_ports(plan: Plan) -> list[dict[str, str]]:

@@ -20,6 +20,7 @@ from planner.domain.options import DeviceOverride as DomainDeviceOverride
 from planner.domain.options import DiskOverride as DomainDiskOverride
 from planner.domain.options import NicOverride as DomainNicOverride
 from planner.domain.options import Overrides, PlanOptions
+from planner.domain.options import RouteOverride as DomainRouteOverride
 from planner.domain.plan import PlanResult, compute_plan
 from planner.inputs import LoadedInventory
 from planner.solaris.errors import SolarisParseError
@@ -42,6 +43,7 @@ from .models import (
     NicMapping,
     NicOverride,
     Plan,
+    RouteOverride,
     Slice,
     Team,
     Zone,
@@ -285,6 +287,7 @@ def plan_overrides(plan: Plan) -> Overrides:
             for o in plan.device_overrides.all()
         ],
         disks=[DomainDiskOverride(key=o.key, disk=o.disk) for o in plan.disk_overrides.all()],
+        routes=[DomainRouteOverride(zone=o.zone, method=o.method) for o in plan.route_overrides.all()],
         default_nic_target=plan.default_nic_target,
     )
 
@@ -366,6 +369,7 @@ def _plan_inputs(plan: Plan) -> tuple[Any, ...]:
         sorted(plan.nic_overrides.values_list("zone", "physical", "address", "action", "target")),
         sorted(plan.device_overrides.values_list("zone", "match", "action", "replacement")),
         sorted(plan.disk_overrides.values_list("key", "disk")),
+        sorted(plan.route_overrides.values_list("zone", "method")),
     )
 
 
@@ -497,4 +501,29 @@ def disk_override_set(*, plan: Plan, key: str, disk: str) -> Plan:
         plan.disk_overrides.filter(key=key).delete()
     else:
         DiskOverride.objects.update_or_create(plan=plan, key=key, defaults={"disk": disk})
+    return plan_recompute(plan=plan)
+
+
+def route_override_set(*, plan: Plan, zone: str, method: str, user: User | None = None) -> Plan:
+    """Pin a zone to a route (issue #14): it must be one of the routes the plan lists for the zone."""
+    if method not in RouteOverride.Method.values:
+        raise PlannerError(f"unknown route {method[:40]!r}; choose {', '.join(RouteOverride.Method.values)}")
+    report = Report.from_dict(plan.report)
+    entry = report.zone(zone)
+    if entry is None:
+        raise PlannerError(f"the plan has no zone {zone[:64]!r}")
+    if method not in report.methods:
+        raise PlannerError(
+            f"{plan.destination.hostname} does not take the {method} route "
+            f"(its routes: {', '.join(report.methods)})"
+        )
+    RouteOverride.objects.update_or_create(
+        plan=plan, zone=zone, defaults={"method": method, "updated_by": user}
+    )
+    return plan_recompute(plan=plan)
+
+
+def route_override_clear(*, plan: Plan, zone: str) -> Plan:
+    """Forget a zone's pin: it takes the recommended route again."""
+    plan.route_overrides.filter(zone=zone).delete()
     return plan_recompute(plan=plan)

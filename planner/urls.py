@@ -20,11 +20,13 @@ urlpatterns = [
     path("plans/<int:pk>/nics/default/", views.plan_nic_default, name="plan_nic_default"),
     path("plans/<int:pk>/devices/", views.plan_device_set, name="plan_device_set"),
     path("plans/<int:pk>/layout/", views.plan_disk_set, name="plan_disk_set"),
+    path("plans/<int:pk>/routes/", views.plan_route_set, name="plan_route_set"),
     path("plans/<int:pk>/report/", views.plan_report, name="plan_report"),
     path(
         "plans/<int:pk>/findings.<str:fmt>",
         views.plan_findings_export,
         name="plan_findings_export",
     ),
+    path("plans/<int:pk>/routes.<str:fmt>", views.plan_routes_export, name="plan_routes_export"),
     path("plans/<int:pk>/download/<str:what>", views.plan_download, name="plan_download"),
 ]

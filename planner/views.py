@@ -47,6 +47,7 @@ from .forms import (
     DiskRowForm,
     NicRowForm,
     PlanCreateForm,
+    RouteRowForm,
     SpecDestinationForm,
     UploadForm,
 )
@@ -109,7 +110,8 @@ def host_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _catalog_choices() -> list[tuple[str, str]]:
-    return [(m.key, f"{m.key} — {m.name}") for m in list_models()]
+    """Each model with the Solaris it runs, since that decides the routes (issue #14)."""
+    return [(m.key, f"{m.key} — {m.name} ({m.os_support})") for m in list_models()]
 
 
 def _upload_context(request: HttpRequest, **overrides: Any) -> dict[str, Any]:
@@ -280,6 +282,7 @@ def _plan_context(request: HttpRequest, plan: Plan, tab: str, **extra: Any) -> d
         "can_write": is_operator(request.user, plan.team_id),
         "verdicts": [(v, v) for v in VERDICTS],
         "host_findings": report.host_findings,
+        "routes": presenters.route_summary(report),
     }
     if tab == "matrix":
         # Lazy: the template's fragment cache usually has the rendered matrix already.
@@ -294,6 +297,7 @@ def _plan_context(request: HttpRequest, plan: Plan, tab: str, **extra: Any) -> d
         context["layout"] = presenters.layout_table(plan)
     elif tab == "runbook":
         context["runbook"] = presenters.runbook_by_phase(report, zone=filters["zone"])
+        context["runbook_routes"] = presenters.runbook_by_route(report, zone=filters["zone"])
     else:
         extension = extensions.plan_tabs().get(tab)
         if extension is not None:
@@ -454,6 +458,29 @@ def plan_device_set(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def plan_route_set(request: HttpRequest, pk: int) -> HttpResponse:
+    """Pin a zone to a route (``route-<zone>`` from the matrix's picker, or ``method``); "" unpins."""
+    plan = _writable_plan(request, pk)
+    zone = request.POST.get("zone", "")
+    method = request.POST.get(f"route-{zone}", request.POST.get("method", ""))
+    form = RouteRowForm({"zone": zone, "method": method})
+    if not form.is_valid():
+        return _after_edit(request, plan, "matrix", error=_form_error(form), error_key=zone)
+    zone, method = form.cleaned_data["zone"], form.cleaned_data["method"]
+    try:
+        if method:
+            services.route_override_set(plan=plan, zone=zone, method=method, user=request.user)
+            done = f"{zone}: pinned to {presenters.route_label(method)}."
+        else:
+            services.route_override_clear(plan=plan, zone=zone)
+            done = f"{zone}: back to the recommended route."
+    except services.PlannerError as exc:
+        return _after_edit(request, plan, "matrix", error=str(exc), error_key=zone)
+    return _after_edit(request, plan, "matrix", done=done)
+
+
+@login_required
+@require_POST
 def plan_disk_set(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _writable_plan(request, pk)
     disks = presenters.disk_names(plan)
@@ -487,6 +514,8 @@ def _report_context(request: HttpRequest, plan: Plan) -> dict[str, Any]:
         "device_rows": presenters.report_device_rows(report, zones),
         "layout": report.layout,
         "runbook": presenters.runbook_by_phase(report, zone=filters["zone"]),
+        "routes": presenters.route_summary(report),
+        "route_rows": presenters.route_rows(report, **filters),
         "sections": [
             {"template": s.template, "actions": s.actions_template, "data": s.context(request, plan, zones)}
             for s in extensions.report_sections()
@@ -509,9 +538,30 @@ def plan_findings_export(request: HttpRequest, pk: int, fmt: str) -> HttpRespons
     rows = presenters.findings_rows(presenters.report_of(plan), **filters)
     if fmt == "csv":
         return csv_response(rows, presenters.FINDING_COLUMNS, download_name(plan, "findings.csv"))
+    report = presenters.report_of(plan)
     return json_response(
-        {"plan": plan_header(plan, filters), "findings": rows}, download_name(plan, "findings.json")
+        {
+            "plan": {**plan_header(plan, filters), "recommended_verdict": report.routes_verdict},
+            "findings": rows,
+            "routes": presenters.route_rows(report, **filters),
+        },
+        download_name(plan, "findings.json"),
     )
+
+
+@login_required
+def plan_routes_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """One row per zone and route: verdict, recommended, taken, pinned, blocker and step codes."""
+    plan = selectors.plan_for_user(request.user, pk)
+    if fmt not in EXPORT_FORMATS:
+        raise Http404("CSV or JSON only")
+    filters = page_filters(request)
+    report = presenters.report_of(plan)
+    rows = presenters.route_rows(report, **filters)
+    if fmt == "csv":
+        return csv_response(rows, presenters.ROUTE_COLUMNS, download_name(plan, "routes.csv"))
+    header = {**plan_header(plan, filters), "recommended_verdict": report.routes_verdict}
+    return json_response({"plan": header, "routes": rows}, download_name(plan, "routes.json"))
 
 
 # --- generated files ------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from planner.models import (
     Nic,
     NicOverride,
     Plan,
+    RouteOverride,
     Slice,
     Zone,
     ZoneResource,
@@ -530,3 +531,43 @@ class DiskOverrideInputSerializer(DiskKeySerializer):
     disk = serializers.CharField(
         max_length=64, allow_blank=True, help_text="A destination disk (c1t0d0); blank clears the choice."
     )
+
+
+# --- routes (issue #14) --------------------------------------------------------------------------
+
+
+class ZoneRouteVerdictSerializer(serializers.Serializer):
+    method = serializers.CharField()
+    verdict = serializers.CharField()
+    blockers = serializers.ListField(child=serializers.CharField(), help_text="Codes of its blockers.")
+
+
+class ZoneRoutesSerializer(serializers.Serializer):
+    zone = serializers.CharField()
+    recommended_route = serializers.CharField()
+    route = serializers.CharField(help_text="The route the zone takes: the pin, else the recommended one.")
+    pinned = serializers.BooleanField()
+    routes = ZoneRouteVerdictSerializer(many=True)
+
+
+class RouteOverrideSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RouteOverride
+        fields = ["zone", "method", "updated"]
+
+
+class RoutesSerializer(serializers.Serializer):
+    recommended_verdict = serializers.CharField(
+        help_text="The plan's verdict with every zone on its route (`verdict` stays the flash archive's)."
+    )
+    routes_listed = serializers.ListField(child=serializers.CharField())
+    zones = ZoneRoutesSerializer(many=True)
+    overrides = RouteOverrideSerializer(many=True)
+
+
+class RouteKeySerializer(serializers.Serializer):
+    zone = serializers.CharField(max_length=64)
+
+
+class RouteOverrideInputSerializer(RouteKeySerializer):
+    method = serializers.ChoiceField(choices=RouteOverride.Method.choices)

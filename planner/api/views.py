@@ -26,7 +26,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from planner import imports, presenters, selectors, services
-from planner.models import DeviceOverride, Host, NicOverride, Plan, Team
+from planner.models import DeviceOverride, Host, NicOverride, Plan, RouteOverride, Team
 from planner.permissions import is_operator, operator_team_ids, roles_for_user
 from planner.upload import (
     bundle_limits,
@@ -199,6 +199,7 @@ _DEVICE_KEY_PARAMS = [
     OpenApiParameter("match", str, required=True, description="The device's match pattern."),
 ]
 _DISK_KEY_PARAMS = [OpenApiParameter("key", str, required=True, description="The layout key.")]
+_ROUTE_KEY_PARAMS = [OpenApiParameter("zone", str, required=True, description="The zone's name.")]
 _PLAN_WRITE = s.WRITE_ERRORS
 
 
@@ -215,7 +216,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [IsAuthenticated, IsTeamOperatorForWrites]
     filterset_class = PlanFilter
     # Actions that read the plan's report (the others leave the big JSON column in the database).
-    READS_REPORT = frozenset({"report", "nic_mappings", "device_mappings", "disk_overrides"})
+    READS_REPORT = frozenset({"report", "nic_mappings", "device_mappings", "disk_overrides", "routes"})
 
     def get_queryset(self) -> QuerySet[Plan]:
         qs = Plan.objects.for_user(self.request.user).select_related(
@@ -466,4 +467,80 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
             "disks": presenters.disk_names(plan),
             "layout": [row.api_dict() for row in presenters.layout_rows(plan)],
             "overrides": [{"key": k, "disk": v} for k, v in sorted(overrides.items())],
+        }
+
+    # routes (issue #14) ----------------------------------------------------------------------
+
+    @extend_schema(
+        methods=["GET"],
+        summary="Each zone's routes (flar, detach_attach, s10_branded), their verdicts and the pins",
+        responses=s.responses({200: s.RoutesSerializer}, *s.READ_ERRORS),
+    )
+    @extend_schema(
+        methods=["PUT", "PATCH"],
+        summary="Pin one zone to a route; runbook and jobs follow it",
+        request=s.RouteOverrideInputSerializer,
+        responses=s.responses({200: s.PlanDetailSerializer}, *_PLAN_WRITE),
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        summary="Unpin one zone: it takes the recommended route again",
+        parameters=_ROUTE_KEY_PARAMS,
+        request=None,
+        responses=s.responses({200: s.PlanDetailSerializer}, *_PLAN_WRITE),
+    )
+    @action(
+        detail=True,
+        methods=["get", "put", "patch", "delete"],
+        url_path="routes",
+        url_name="routes",
+        filter_backends=[],
+    )
+    def routes(self, request: Request, pk: str | None = None) -> Response:
+        plan = self.get_object()
+        if request.method == "GET":
+            return Response(self._routes_body(plan))
+        try:
+            if request.method == "DELETE":
+                zone = validated(s.RouteKeySerializer, request.query_params)["zone"]
+                plan = services.route_override_clear(plan=plan, zone=zone)
+            else:
+                data = validated(s.RouteOverrideInputSerializer, request.data)
+                plan = services.route_override_set(
+                    plan=plan, zone=data["zone"], method=data["method"], user=request.user
+                )
+        except services.PlannerError as exc:
+            raise planner_error(exc) from exc
+        return self._detail(plan)
+
+    def _routes_body(self, plan: Plan) -> dict[str, Any]:
+        report = presenters.report_of(plan)
+        overrides = RouteOverride.objects.filter(plan=plan).order_by("zone")
+        return {
+            "recommended_verdict": report.routes_verdict,
+            "routes_listed": list(report.methods),
+            "zones": [
+                {
+                    "zone": z.name,
+                    "recommended_route": z.recommended,
+                    "route": z.taken_route,
+                    "pinned": z.route_pinned,
+                    "routes": [
+                        {
+                            "method": r.method,
+                            "verdict": r.verdict,
+                            "blockers": sorted(
+                                {
+                                    f.code
+                                    for f in (*r.findings, *report.host_findings_of(r.method))
+                                    if f.severity == "blocker"
+                                }
+                            ),
+                        }
+                        for r in z.routes
+                    ],
+                }
+                for z in report.zones
+            ],
+            "overrides": s.RouteOverrideSerializer(overrides, many=True).data,
         }

@@ -412,6 +412,43 @@ def test_device_override(world, operator_api):
     assert operator_api.get(f"/api/plans/{plan_id}/device-mappings/").json()["overrides"] == []
 
 
+def test_routes_pin_survives_recompute_and_is_validated(world, operator_api, viewer_api):
+    plan_id = world.own.plan.pk
+    url = f"/api/plans/{plan_id}/routes/"
+    body = operator_api.get(url).json()
+    assert body["routes_listed"][0] == "flar" and "s10_branded" in body["routes_listed"]
+    assert body["recommended_verdict"] in ("ready", "ready_with_steps", "blocked")
+    zone = body["zones"][0]
+    assert [r["method"] for r in zone["routes"]] == body["routes_listed"]
+    assert zone["route"] == zone["recommended_route"] and zone["pinned"] is False
+    other = next(m for m in body["routes_listed"] if m != zone["route"])
+
+    response = operator_api.put(url, {"zone": zone["zone"], "method": other}, format="json")
+    assert response.status_code == 200, response.content
+    assert operator_api.post(f"/api/plans/{plan_id}/recompute/").status_code == 200
+    body = operator_api.get(url).json()
+    mine = next(z for z in body["zones"] if z["zone"] == zone["zone"])
+    assert mine["route"] == other and mine["pinned"] is True
+    assert body["overrides"] == [
+        {"zone": zone["zone"], "method": other, "updated": body["overrides"][0]["updated"]}
+    ]
+    report = operator_api.get(f"/api/plans/{plan_id}/report/").json()
+    assert next(z for z in report["zones"] if z["name"] == zone["zone"])["route"] == other
+
+    assert viewer_api.put(url, {"zone": zone["zone"], "method": "flar"}, format="json").status_code == 403
+    assert operator_api.get(f"/api/plans/{world.other.plan.pk}/routes/").status_code == 404
+    bad = operator_api.put(url, {"zone": zone["zone"], "method": "teleport"}, format="json")
+    assert bad.status_code == 400 and "method" in bad.json()
+    bad = operator_api.put(url, {"zone": "nosuch", "method": "flar"}, format="json")
+    assert bad.status_code == 400 and "nosuch" in bad.json()["non_field_errors"][0]
+    assert operator_api.delete(url).status_code == 400  # no zone named
+
+    response = operator_api.delete(url + "?" + urlencode({"zone": zone["zone"]}))
+    assert response.status_code == 200
+    body = operator_api.get(url).json()
+    assert body["overrides"] == [] and body["zones"][0]["pinned"] is False
+
+
 def test_disk_overrides(world, operator_api):
     plan_id = world.own.plan.pk
     url = f"/api/plans/{plan_id}/disk-overrides/"
@@ -531,6 +568,7 @@ def test_schema_is_openapi3_and_lists_every_endpoint(operator_api):
         "/api/plans/{id}/device-mappings/": {"get"},
         "/api/plans/{id}/device-mappings/override/": {"put", "patch", "delete"},
         "/api/plans/{id}/disk-overrides/": {"get", "put", "patch", "delete"},
+        "/api/plans/{id}/routes/": {"get", "put", "patch", "delete"},
         "/api/plans/{id}/jobs/": {"post"},
         "/api/jobs/": {"get"},
         "/api/jobs/{id}/": {"get"},
