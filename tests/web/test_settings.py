@@ -76,11 +76,26 @@ def released_plan(team, operator):  # type: ignore[no-untyped-def]
 def test_the_settings_tab_lists_every_setting_with_help_and_where_it_comes_from(operator_client, plan):
     page = _tab(operator_client, plan).content.decode()
     assert 'id="tab-settings" aria-current="page"' in page
-    for name in ("archive_location", "jumpstart_server", "jumpstart_dir", "install_image_dir", "ip_address",
-                 "netmask", "default_route", "timezone", "system_locale", "terminal", "name_service",
-                 "dns_domain", "dns_servers", "root_password_hash", "root_headroom_pct"):
+    for name in (
+        "archive_location",
+        "jumpstart_server",
+        "jumpstart_dir",
+        "install_image_dir",
+        "ip_address",
+        "netmask",
+        "default_route",
+        "timezone",
+        "system_locale",
+        "terminal",
+        "name_service",
+        "dns_domain",
+        "dns_servers",
+        "root_password_hash",
+        "root_headroom_pct",
+    ):
         assert f'data-setting="{name}"' in page, name
-    assert "archive_location keyword" in page and "add_install_client" in page and "sysidcfg timezone=" in page
+    assert "archive_location keyword" in page and "add_install_client" in page
+    assert "sysidcfg timezone=" in page
     assert 'data-setting="timezone" data-source="default"' in page
     assert 'id="settings-incomplete"' in page and "<code>jumpstart_server</code>" in page
     assert 'type="password" name="root_password_hash"' in page
@@ -246,8 +261,13 @@ def test_team_defaults_start_a_new_plan_and_follow_live(
     _save(operator_client, plan, jumpstart_server="js02")
     other = services.plan_create(team=team, source=source_host, destination=destination_host, name="other")
     before = {p.pk: p.computed for p in Plan.objects.all()}
-    response = _team_save(operator_client, team, jumpstart_server="js03", timezone="Europe/London",
-                          archive_location="http://web01/flar/{hostname}.flar")
+    response = _team_save(
+        operator_client,
+        team,
+        jumpstart_server="js03",
+        timezone="Europe/London",
+        archive_location="http://web01/flar/{hostname}.flar",
+    )
     assert response.status_code == 302
     after = {p.pk: p.computed for p in Plan.objects.all()}
     assert after[plan.pk] == before[plan.pk]  # sets jumpstart_server itself
