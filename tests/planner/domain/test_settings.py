@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from planner.domain.options import (
     SETTINGS,
@@ -18,6 +20,7 @@ from planner.domain.options import (
 )
 from planner.domain.plan import compute_plan
 from planner.solaris.errors import SolarisParseError
+from tests.support.fuzz import property_settings
 from tests.support.plans import ROOT_HASH, complete_options
 
 
@@ -115,3 +118,30 @@ def test_the_report_never_holds_the_root_hash() -> None:
     assert public_options({"root_password_hash": ""}) == {"root_password_hash_set": False}
     # The sysidcfg, which the installer reads, carries it.
     assert f"root_password={ROOT_HASH}" in compute_plan(source, destination, complete_options()).sysidcfg
+
+
+_TEXT_SETTINGS = [s.name for s in SETTINGS if s.kind in ("text", "choice", "secret")]
+
+
+@property_settings()
+@given(
+    changes=st.dictionaries(
+        st.sampled_from(_TEXT_SETTINGS),
+        st.one_of(st.text(max_size=40), st.sampled_from(["10.0.0.1", "DNS", "/export/x", "js01", ROOT_HASH])),
+        max_size=4,
+    )
+)
+def test_problems_and_check_options_agree_and_usable_values_reach_sysidcfg(changes: dict[str, str]) -> None:
+    """Whatever settings_problems passes, check_options and the sysidcfg writer take; what it
+    refuses, check_options refuses too."""
+    from tests.support.bundles import host
+
+    options = complete_options(**changes)
+    problems = settings_problems(options, hostname="src")
+    if problems:
+        with pytest.raises(SolarisParseError):
+            check_options(options, hostname="src")
+        return
+    check_options(options, hostname="src")
+    result = compute_plan(host("src", release="10/09"), host("dst"), options)
+    assert f"timezone={options.timezone}" in result.sysidcfg.splitlines()
