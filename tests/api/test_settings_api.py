@@ -87,8 +87,9 @@ def test_patch_refuses_unusable_values_per_field(operator_api, world, body, fiel
 
 
 def test_a_bad_hash_is_refused_without_echo(operator_api, world):
-    secret = "root:$1$saltsalt$hashhashhashhash:1:::"
-    response = operator_api.patch(_plan_url(world.own.plan), {"root_password_hash": secret}, format="json")
+    shadow_line = "root:$1$saltsalt$hashhashhashhash:1:::"
+    body = {"root_password_hash": shadow_line}
+    response = operator_api.patch(_plan_url(world.own.plan), body, format="json")
     assert response.status_code == 400
     assert "saltsalt" not in response.content.decode()
 

@@ -171,8 +171,8 @@ def test_unusable_values_are_inline_errors_and_nothing_is_saved(operator_client,
 
 
 def test_a_bad_root_hash_is_not_echoed(operator_client, plan):
-    secret = "root:$5$rounds=5000$abcdefghijk$0123456789:14000::"
-    response = _save(operator_client, plan, root_password_hash=secret)
+    shadow_line = "root:$5$rounds=5000$abcdefghijk$0123456789:14000::"
+    response = _save(operator_client, plan, root_password_hash=shadow_line)
     assert response.status_code == 400
     page = response.content.decode()
     assert "root_password_hash cannot be used" in page

@@ -84,12 +84,13 @@ def test_dns_needs_a_domain_and_servers() -> None:
 
 
 def test_a_bad_root_hash_is_refused_without_showing_it() -> None:
-    secret = "root:$1$abcdefgh$0123456789abcdef:14000::::::"
-    problems = settings_problems(complete_options(root_password_hash=secret))
+    shadow_line = "root:$1$abcdefgh$0123456789abcdef:14000::::::"
+    problems = settings_problems(complete_options(root_password_hash=shadow_line))
     assert "root_password_hash cannot be used" in problems["root_password_hash"]
-    assert secret not in problems["root_password_hash"] and "abcdefgh" not in problems["root_password_hash"]
+    message = problems["root_password_hash"]
+    assert shadow_line not in message and "abcdefgh" not in message
     with pytest.raises(SolarisParseError) as caught:
-        check_options(complete_options(root_password_hash=secret))
+        check_options(complete_options(root_password_hash=shadow_line))
     assert "abcdefgh" not in str(caught.value)
 
 
