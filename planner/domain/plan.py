@@ -28,6 +28,7 @@ from planner.domain.options import (
     check_options,
     check_overrides,
     placeholder_settings,
+    public_options,
 )
 from planner.domain.route_runbook import detach_attach_phases, s10_branded_phases
 from planner.domain.routes import Route, RoutePlan, ZoneRoute, evaluate_routes
@@ -199,7 +200,7 @@ class PlanResult:
             "runbook": [p.to_dict() for p in self.runbook],
             "global_zone_port": self.global_zone_port,
             "notes": list(self.notes),
-            "options": self.options.to_dict(),
+            "options": public_options(self.options.to_dict()),
             "summary": self.summary(),
             "install": _install_summary(self.install),
             # Issue #14 (additive): the routes.
