@@ -40,6 +40,7 @@ from . import archives, progress, storage
 from .connect import executor_for
 from .executors.base import ArchiveCheck, ArchiveOutcome, ArchiveSpec, Executor, ExecutorError
 from .models import Archive, Job, ZoneResult
+from .zone_moves import FLAR, ZoneMoves, route_of
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +107,9 @@ class BaseRunner:
         self.progress = progress.ProgressRecorder(job)
         self.result: dict[str, Any] = {}
         self._executor: Executor | None = None
+        self._source_executor: Executor | None = None
         self.zone_notes: dict[str, ZoneNotes] = {}
+        self.moves = ZoneMoves(self)
 
     @property
     def executor(self) -> Executor:
@@ -157,6 +160,26 @@ class BaseRunner:
             except storage.PathEscape as exc:
                 raise ExecutorError(f"refused: {exc}") from exc
 
+    def source_executor(self) -> Executor:
+        """The source host's executor (the extract runner streams the routes' archives from it)."""
+        if self.role == "source":
+            return self.executor
+        if self._source_executor is None:
+            root = self.local_root_of("source")
+            self._source_executor = executor_for(self.job, role="source", local_root=root)
+        return self._source_executor
+
+    def local_root_of(self, role: str) -> Path | None:
+        saved, self.role = self.role, role
+        try:
+            return self.local_root()
+        finally:
+            self.role = saved
+
+    def flar_zones(self, zones: list[str]) -> list[str]:
+        """The zones that take the flash archive (issue #14: the others move by their own route)."""
+        return [z for z in zones if route_of(self.report, z) == FLAR]
+
     def team_archive(self, relative: str, *, what: str) -> Path:
         """An archive of the job's team, resolved inside its folder (ExecutorError otherwise)."""
         try:
@@ -205,8 +228,11 @@ class BaseRunner:
         progress.job_set_phase(self.job, name)
 
     def log_host_findings(self) -> list[dict[str, Any]]:
-        """Host-level blockers and steps go to the job's log; the job itself goes on."""
-        findings = [f for f in self.report.host_findings if f.severity in (BLOCKER, "step")]
+        """Host-level blockers and steps of the routes the zones take go to the job's log; the job
+        itself goes on."""
+        methods = self.report.methods_taken or [FLAR]
+        found = [f for m in methods for f in self.report.host_findings_of(m)]
+        findings = [f for f in found if f.severity in (BLOCKER, "step")]
         for finding in findings:
             level = "error" if finding.severity == BLOCKER else "warning"
             progress.job_log(self.job, f"host {finding.code}: {finding.message}", level=level)
@@ -231,11 +257,12 @@ class BaseRunner:
         return device, mount_point, present
 
     def cleanup(self) -> None:
-        if self._executor is not None:
-            try:
-                self._executor.close()
-            except Exception:  # cleanup must not hide the job's own outcome
-                log.exception("closing the executor of job %s", self.job.pk)
+        for executor in (self._executor, self._source_executor):
+            if executor is not None:
+                try:
+                    executor.close()
+                except Exception:  # cleanup must not hide the job's own outcome
+                    log.exception("closing an executor of job %s", self.job.pk)
 
     def run(self) -> None:
         raise NotImplementedError
@@ -282,8 +309,20 @@ class ArchiveRunner(BaseRunner):
         zones = self.zones_in_scope()
         self.start_zones(zones)
         host_findings = self.log_host_findings()
+        moved = [z for z in zones if z not in self.flar_zones(zones)]
+        if moved:
+            # Zones on detach/attach or solaris10 branded zones: detached (or readied) and archived
+            # each on its own, before a flash archive is made that leaves them out.
+            self.phase("routes: detach/attach and solaris10 zones on the source")
+            states = {entry.name: entry.state for entry in self.executor.zone_list()}
+            self.moves.source_side(moved, states)
+        if not self.flar_zones(zones) and (zones or self.report.zones):
+            self.result["host_findings"] = host_findings
+            for zone in zones:
+                self.finish_zone(zone)
+            return
         self.phase("pre-archive: halting zones, autoboot, zone-private mounts")
-        self.pre_archive(self.all_zones())
+        self.pre_archive(self.flar_zones(self.all_zones()))
         self.phase("archive: flarcreate")
         outcome = self.create_archive()
         self.created = outcome.path
@@ -300,6 +339,7 @@ class ArchiveRunner(BaseRunner):
         self.restore_autoboot()
         stored = self.keep_archive(outcome.path, outcome.archive_id)
         self.result = {
+            **self.result,
             "archive_path": stored,
             "archive_id": outcome.archive_id,
             "archived_bytes": outcome.archived_bytes,
@@ -309,7 +349,8 @@ class ArchiveRunner(BaseRunner):
             "host_findings": host_findings,
         }
         for zone in zones:
-            self.judge_zone(zone, check)
+            if zone not in moved:
+                self.judge_zone(zone, check)
             self.finish_zone(zone)
         Job.objects.filter(pk=self.job.pk).update(archive_path=stored)
         self.created = ""  # kept: the job ends with it
@@ -446,10 +487,12 @@ class ArchiveRunner(BaseRunner):
     def create_archive(self) -> ArchiveOutcome:
         options = self.plan.options if self.plan else {}
         hostname = source_label(self.job)
+        # Zones moving by detach/attach are detached now: their zonepaths stay out (the runbook's -x).
+        detached = [self.zonepath(z) for z in self.all_zones() if route_of(self.report, z) == "detach_attach"]
         spec = ArchiveSpec(
             name=str(self.job.params.get("archive_name") or f"{hostname}-zflar"),
             output_path=self.output_path(),
-            excludes=list(options.get("excluded_paths", [])),
+            excludes=[*options.get("excluded_paths", []), *detached],
             compress=bool(self.job.params.get("compress", False)),
             description=f"zflar plan {self.plan.pk}: {self.plan.name}" if self.plan else "",
         )
@@ -541,6 +584,7 @@ class ArchiveRunner(BaseRunner):
         try:
             self.remove_archive()
             if self._executor is not None:
+                self.moves.undo_source()
                 self.unmount_all()
                 restored = list(self.autoboot_off)
                 self.restore_autoboot()
@@ -570,9 +614,29 @@ class ExtractRunner(BaseRunner):
     role = "destination"
 
     def run(self) -> None:
-        zones = self.zones_in_scope()
-        self.start_zones(zones)
+        all_zones = self.zones_in_scope()
+        self.start_zones(all_zones)
         self.result["host_findings"] = self.log_host_findings()
+        zones = self.flar_zones(all_zones)
+        moved = [z for z in all_zones if z not in zones]
+        if zones or not self.report.zones:
+            self.run_flar(zones)
+        if moved:
+            self.phase("routes: detach/attach and solaris10 zones on the destination")
+            with_flar = bool(self.flar_zones(self.all_zones()))
+            self.moves.destination_side(moved, self.zone_states, with_flar)
+            for zone in moved:
+                self.finish_zone(zone)
+
+    def zone_states(self) -> dict[str, str]:
+        """The destination's zones and their states ({} when it has no zone list yet)."""
+        try:
+            return {entry.name: entry.state for entry in self.executor.zone_list()}
+        except ExecutorError:
+            return {}
+
+    def run_flar(self, zones: list[str]) -> None:
+        """The flash archive's destination side: capacity, extraction, remaps, checks."""
         for zone in zones:
             for finding in self.blockers(zone):
                 if finding.code != Code.FS_UFS_NO_SPACE.value:  # the capacity check says it

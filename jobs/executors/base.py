@@ -6,7 +6,7 @@ real Solaris commands on the hosts.  A runner never knows which one it has.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -91,6 +91,59 @@ class Executor(Protocol):
     def archive_extract(self, path: str, on_progress: ProgressCallback) -> ExtractOutcome:
         """Extract as an untrusted archive: no device nodes or FIFOs, set-id bits cleared, and the
         writing stops past the declared size (plus slack) or the free space (jobs/flar/extract.py)."""
+        ...
+
+    # --- zone moves (issue #14): detach/attach, and solaris10 branded zones (V2V) ------------
+
+    def zone_detach(self, zone: str, *, dry_run: bool = False) -> str:
+        """``zoneadm -z Z detach`` (``-n``: the manifest on stdout, nothing changed); the output."""
+        ...
+
+    def zone_attach(self, zone: str, *, options: Sequence[str] = (), manifest: str = "") -> str:
+        """``zoneadm -z Z attach [-u|-F]``, or the dry run ``attach -n MANIFEST``; the output."""
+        ...
+
+    def zone_boot(self, zone: str) -> None: ...
+
+    def zone_ready(self, zone: str) -> None: ...
+
+    def zone_install(self, zone: str, archive: str) -> None:
+        """``zoneadm -z Z install -a ARCHIVE -u`` (a solaris10 branded zone from its V2V archive)."""
+        ...
+
+    def zonecfg_export(self, zone: str) -> str: ...
+
+    def zonecfg_file(self, zone: str, path: str) -> None:
+        """``zonecfg -z Z -f PATH``."""
+        ...
+
+    def zonecfg_create_attach(self, zone: str, zonepath: str) -> None:
+        """``zonecfg -z Z create -a ZONEPATH``: the configuration of a detached zonepath."""
+        ...
+
+    def zonepath_archive(self, zonepath: str, output: str, *, form: str) -> int:
+        """Archive a zonepath from its parent directory: ``pax`` (detach/attach) or ``cpio.gz``
+        (``find Z -print | cpio -oP@ | gzip``, V2V); the archive's size in bytes."""
+        ...
+
+    def zonepath_restore(self, archive: str, zonepath: str, new_zonepath: str) -> None:
+        """Unpack a ``pax`` zonepath archive of ``zonepath`` as ``new_zonepath`` (mode 700)."""
+        ...
+
+    def data_archive(self, device: str, output: str, staging: str) -> int:
+        """Mount a zone's ufs (or SVM) file system read-only at ``staging``, pax it, unmount it."""
+        ...
+
+    def data_restore(self, archive: str, device: str, raw: str, staging: str) -> None:
+        """newfs a new slice, mount it at ``staging``, unpack a :meth:`data_archive` onto it, unmount."""
+        ...
+
+    def brand_package(self, package: str) -> bool:
+        """``pkg list`` the package, ``pkg install`` it when missing; True when it was there."""
+        ...
+
+    def p2v_check(self) -> tuple[int, str]:
+        """``zonep2vchk -T S11 -b``: its exit status and output (127: not installed)."""
         ...
 
     def close(self) -> None: ...

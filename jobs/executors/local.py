@@ -32,8 +32,9 @@ from jobs.flar.progress import ProgressCallback as FlarProgress
 from planner.solaris.errors import SolarisParseError
 from planner.solaris.inventory import ZoneConfig, ZoneIndexEntry, ZoneListEntry
 from planner.solaris.vfstab import parse_vfstab
-from planner.solaris.writers import write_zone_index, write_zone_xml
+from planner.solaris.writers import write_zone_index, write_zone_xml, write_zonecfg_export
 from planner.solaris.zoneadm import parse_zone_index
+from planner.solaris.zonecfg import parse_zonecfg_export
 from planner.solaris.zonecfg_edit import apply_zonecfg_commands
 from planner.solaris.zonexml import parse_zone_xml
 
@@ -46,8 +47,11 @@ from .base import (
     ProgressCallback,
 )
 from .paths import PathEscape, is_inside
+from .zone_archives import extract_cpio_gz, extract_pax, write_cpio_gz, write_pax
 
 RUNTIME_STATES = ("ready", "running", "shutting_down", "down", "mounted")
+DETACHED = "SUNWdetached.xml"  # what zoneadm detach leaves in the zonepath [REF]
+_NOT_INSTALLED = 127
 
 
 class LocalExecutor:
@@ -59,6 +63,7 @@ class LocalExecutor:
         self.state_dir = root.parent / f"{root.name}.state"
         self.devices_dir = root.parent / f"{root.name}.devices"
         self.grafts: dict[str, Path] = {}
+        self.ready_mounts: dict[str, list[str]] = {}  # zone -> the file systems zone_ready mounted
 
     # --- paths -------------------------------------------------------------------------------
 
@@ -146,14 +151,24 @@ class LocalExecutor:
             raise ExecutorError(f"zoneadm: {zone}: No such zone configured")
         states.pop(zone, None)
         self._write_runtime_states(states)
+        for mount_point in self.ready_mounts.pop(zone, []):  # what zone_ready mounted
+            self.grafts.pop(mount_point, None)
 
     def zonecfg(self, zone: str, commands: str) -> None:
+        if commands.strip() == "delete -F":
+            self._index_entry(zone)
+            self.path(f"/etc/zones/{zone}.xml").unlink(missing_ok=True)
+            self.set_index([e for e in self._index() if e.name != zone])
+            return
         config = self.zone_config(zone)
         try:
             changed = apply_zonecfg_commands(config, commands)
         except SolarisParseError as exc:
             raise ExecutorError(f"zonecfg -z {zone} '{commands}': {exc.message}") from exc
         self.write_file(f"/etc/zones/{zone}.xml", write_zone_xml(changed))
+        if changed.zonepath != config.zonepath:  # zonecfg keeps the index's zonepath in step
+            entry = self._index_entry(zone)
+            self._set_index_entry(dataclasses.replace(entry, zonepath=changed.zonepath))
 
     def set_index(self, entries: list[ZoneIndexEntry]) -> None:
         self.write_file("/etc/zones/index", write_zone_index(entries))
@@ -302,6 +317,171 @@ class LocalExecutor:
             on_progress(done, total, current)
 
         return paced
+
+    # --- zone moves (issue #14): the rehearsal of detach/attach and solaris10 branded zones --
+
+    def _index_entry(self, zone: str) -> ZoneIndexEntry:
+        entry = next((e for e in self._index() if e.name == zone), None)
+        if entry is None:
+            raise ExecutorError(f"zoneadm: {zone}: No such zone configured")
+        return entry
+
+    def _set_index_entry(self, entry: ZoneIndexEntry) -> None:
+        entries = (
+            [e for e in self._index() if e.name != entry.name] if self.path_exists("/etc/zones/index") else []
+        )
+        if not any(e.name == "global" for e in entries):
+            entries.insert(0, ZoneIndexEntry(name="global", state="installed", zonepath="/"))
+        self.set_index([*entries, entry])
+
+    def _state(self, zone: str) -> str:
+        return self._runtime_states().get(zone, self._index_entry(zone).state)
+
+    def zone_detach(self, zone: str, *, dry_run: bool = False) -> str:
+        """The manifest is the zone's XML (the host adds its package inventory); ``dry_run`` changes
+        nothing.  The zone must be installed and halted."""
+        entry = self._index_entry(zone)
+        state = self._state(zone)
+        if state != "installed":
+            raise ExecutorError(
+                f"zoneadm: zone '{zone}': must be installed and halted to detach (it is {state})"
+            )
+        manifest = write_zone_xml(self.zone_config(zone))
+        if not dry_run:
+            self.write_file(str(PurePosixPath(entry.zonepath) / DETACHED), manifest)
+            self._set_index_entry(dataclasses.replace(entry, state="configured"))
+        return manifest
+
+    def zone_attach(self, zone: str, *, options: Sequence[str] = (), manifest: str = "") -> str:
+        entry = self._index_entry(zone)
+        if manifest:
+            if not Path(manifest).is_file() and not self.path_exists(manifest):
+                raise ExecutorError(f"zoneadm attach -n: {manifest}: cannot read the manifest")
+            return ""
+        if entry.state != "configured":
+            raise ExecutorError(
+                f"zoneadm: zone '{zone}': attach needs a configured zone (it is {entry.state})"
+            )
+        detached = self.path(str(PurePosixPath(entry.zonepath) / DETACHED))
+        if not detached.is_file():
+            raise ExecutorError(f"zoneadm attach: {entry.zonepath} holds no detached zone ({DETACHED})")
+        detached.unlink()
+        self._set_index_entry(dataclasses.replace(entry, state="installed"))
+        return f"attached{' with ' + ' '.join(options) if options else ''}"
+
+    def zone_boot(self, zone: str) -> None:
+        if self._state(zone) not in ("installed", "ready"):
+            raise ExecutorError(f"zoneadm: zone '{zone}': must be installed to boot")
+        states = self._runtime_states()
+        states[zone] = "running"
+        self._write_runtime_states(states)
+
+    def zone_ready(self, zone: str) -> None:
+        """Ready: the zone's ufs file systems are mounted in its root (what an archive then reads)."""
+        if self._state(zone) != "installed":
+            raise ExecutorError(f"zoneadm: zone '{zone}': must be installed and halted to ready")
+        config = self.zone_config(zone)
+        mounted: list[str] = []
+        for fs in config.fs:
+            if fs.type == "ufs" and fs.special:
+                mount_point = str(PurePosixPath(config.zonepath or "/") / "root" / fs.dir.lstrip("/"))
+                self.path(mount_point).mkdir(parents=True, exist_ok=True)
+                self.mount("ufs", fs.special, mount_point)
+                mounted.append(mount_point)
+        self.ready_mounts[zone] = mounted
+        states = self._runtime_states()
+        states[zone] = "ready"
+        self._write_runtime_states(states)
+
+    def zone_install(self, zone: str, archive: str) -> None:
+        entry = self._index_entry(zone)
+        if entry.state != "configured":
+            raise ExecutorError(
+                f"zoneadm: zone '{zone}': install needs a configured zone (it is {entry.state})"
+            )
+        parent = PurePosixPath(entry.zonepath).parent
+        extract_cpio_gz(Path(archive), self.path(str(parent)), PurePosixPath(entry.zonepath).name)
+        self._set_index_entry(dataclasses.replace(entry, state="installed"))
+
+    def zonecfg_export(self, zone: str) -> str:
+        return write_zonecfg_export(self.zone_config(zone))
+
+    def _configure(self, zone: str, config: ZoneConfig) -> None:
+        if any(e.name == zone for e in self._index()) if self.path_exists("/etc/zones/index") else False:
+            raise ExecutorError(f"zonecfg: {zone}: zone already exists")
+        config = dataclasses.replace(config, name=zone)
+        self.write_file(f"/etc/zones/{zone}.xml", write_zone_xml(config))
+        self._set_index_entry(ZoneIndexEntry(name=zone, state="configured", zonepath=config.zonepath))
+
+    def zonecfg_file(self, zone: str, path: str) -> None:
+        text = Path(path).read_text() if Path(path).is_file() else self.read_file(path)
+        if text is None:
+            raise ExecutorError(f"zonecfg -f {path}: No such file")
+        try:
+            config = parse_zonecfg_export(text, source=f"zonecfg -z {zone} -f {path}", zonename=zone)
+        except SolarisParseError as exc:
+            raise ExecutorError(str(exc)) from exc
+        self._configure(zone, config)
+
+    def zonecfg_create_attach(self, zone: str, zonepath: str) -> None:
+        text = self.read_file(str(PurePosixPath(zonepath) / DETACHED))
+        if text is None:
+            raise ExecutorError(f"zonecfg create -a {zonepath}: no {DETACHED} there")
+        try:
+            config = parse_zone_xml(text, source=f"{zonepath}/{DETACHED}")
+        except SolarisParseError as exc:
+            raise ExecutorError(str(exc)) from exc
+        self._configure(zone, dataclasses.replace(config, zonepath=zonepath))
+
+    def zonepath_archive(self, zonepath: str, output: str, *, form: str) -> int:
+        top = self.path(zonepath)
+        grafts = {
+            PurePosixPath(point).relative_to(zonepath).as_posix(): source
+            for point, source in self.grafts.items()
+            if PurePosixPath(point).is_relative_to(zonepath)
+        }
+        base = PurePosixPath(zonepath).name
+        if form == "pax":
+            return write_pax(top, base, Path(output), grafts)
+        if form == "cpio.gz":
+            return write_cpio_gz(top, base, Path(output), grafts)
+        raise ExecutorError(f"unknown zonepath archive form {form!r}")
+
+    def zonepath_restore(self, archive: str, zonepath: str, new_zonepath: str) -> None:
+        base = PurePosixPath(zonepath).name
+        new = PurePosixPath(new_zonepath)
+        stage = self.path(str(new.parent / f".zflar-restore-{base}"))
+        if stage.exists():
+            shutil.rmtree(stage)
+        extract_pax(Path(archive), stage, base)
+        target = self.path(new_zonepath)
+        if target.exists():
+            raise ExecutorError(f"mv: {new_zonepath} exists")
+        (stage / base).rename(target)
+        stage.rmdir()
+        target.chmod(0o700)
+
+    def data_archive(self, device: str, output: str, staging: str) -> int:
+        slice_dir = self.device_path(device)
+        if not slice_dir.is_dir():
+            raise ExecutorError(f"mount: {device}: No such device")
+        return write_pax(slice_dir, ".", Path(output))
+
+    def data_restore(self, archive: str, device: str, raw: str, staging: str) -> None:
+        slice_dir = self.device_path(device)
+        if slice_dir.exists():
+            shutil.rmtree(slice_dir)  # newfs: a new, empty file system
+        extract_pax(Path(archive), slice_dir, None)
+
+    def brand_package(self, package: str) -> bool:
+        marker = self.state_dir / "brand-solaris10"
+        installed = marker.is_file()
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        marker.write_text(f"{package}\n")
+        return installed
+
+    def p2v_check(self) -> tuple[int, str]:
+        return _NOT_INSTALLED, "zonep2vchk: not run in a rehearsal (it examines a real global zone)"
 
     def close(self) -> None:
         self.grafts.clear()

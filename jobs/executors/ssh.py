@@ -68,7 +68,20 @@ DEFAULT_TOOLS: dict[str, str] = {
     "rm": "/usr/bin/rm",
     "ls": "/usr/bin/ls",
     "mkdir": "/usr/bin/mkdir",
+    # The zone routes (issue #14): detach/attach and solaris10 branded zones.
+    "pax": "/usr/bin/pax",
+    "cpio": "/usr/bin/cpio",
+    "gzip": "/usr/bin/gzip",
+    "find": "/usr/bin/find",
+    "newfs": "/usr/sbin/newfs",
+    "rmdir": "/usr/bin/rmdir",
+    "chmod": "/usr/bin/chmod",
+    "pkg": "/usr/bin/pkg",
+    "zonep2vchk": "/usr/sbin/zonep2vchk",
 }
+# zoneadm attach options the routes use: -u update on attach (10/08), -F force (Solaris 8/9 containers).
+ATTACH_OPTIONS = frozenset({"-u", "-F"})
+_NOT_FOUND = 127
 
 # Options zflar always sets itself; ssh keeps the first value it sees for an option, and
 # these come first, but refusing them in ssh_options makes the rule visible.
@@ -702,6 +715,173 @@ class SshExecutor:
 
     def archive_extract(self, path: str, on_progress: ProgressCallback) -> ExtractOutcome:
         raise ExecutorError(NO_EXTRACT_OVER_SSH)
+
+    # --- zone moves (issue #14): detach/attach and solaris10 branded zones ---------------------
+
+    def zone_detach(self, zone: str, *, dry_run: bool = False) -> str:
+        return self.run("zoneadm", "-z", self._zone(zone), "detach", *(["-n"] if dry_run else [])).text
+
+    def zone_attach(self, zone: str, *, options: Sequence[str] = (), manifest: str = "") -> str:
+        unknown = [o for o in options if o not in ATTACH_OPTIONS]
+        if unknown:
+            raise ExecutorError(f"zoneadm attach: options {unknown} are not ones zflar uses")
+        dry = ["-n", self._path(manifest, "manifest")] if manifest else []
+        return self.run("zoneadm", "-z", self._zone(zone), "attach", *options, *dry).text
+
+    def zone_boot(self, zone: str) -> None:
+        self.run("zoneadm", "-z", self._zone(zone), "boot")
+
+    def zone_ready(self, zone: str) -> None:
+        self.run("zoneadm", "-z", self._zone(zone), "ready")
+
+    def zone_install(self, zone: str, archive: str) -> None:
+        self.run("zoneadm", "-z", self._zone(zone), "install", "-a", self._path(archive, "archive"), "-u")
+
+    def zonecfg_export(self, zone: str) -> str:
+        return self.run("zonecfg", "-z", self._zone(zone), "export").text
+
+    def zonecfg_file(self, zone: str, path: str) -> None:
+        self.run("zonecfg", "-z", self._zone(zone), "-f", self._path(path, "configuration file"))
+
+    def zonecfg_create_attach(self, zone: str, zonepath: str) -> None:
+        self.run("zonecfg", "-z", self._zone(zone), "create", "-a", self._path(zonepath, "zonepath"))
+
+    @staticmethod
+    def _parent_and_base(zonepath: str) -> tuple[str, str]:
+        path = PurePosixPath(zonepath)
+        if not path.is_absolute() or path.name in ("", ".", ".."):
+            raise ExecutorError(f"not a zonepath: {zonepath!r}")
+        return str(path.parent), path.name
+
+    def zonepath_archive(self, zonepath: str, output: str, *, form: str) -> int:
+        """From the zonepath's parent: ``pax -w@f OUT -p e BASE`` or, for V2V, ``find BASE -print |
+        cpio -oP@ | gzip > OUT`` (Bourne sh has no pipefail: the archive's size is checked)."""
+        parent, base = self._parent_and_base(self._path(zonepath, "zonepath"))
+        out = self._path(output, "archive")
+        if form == "pax":
+            inner = self.command_line("pax", "-w@f", out, "-p", "e", base)
+        elif form == "cpio.gz":
+            inner = (
+                f"{self.command_line('find', base, '-print')} | {self.command_line('cpio', '-oP@')} | "
+                f"{self.command_line('gzip')} > {shlex.quote(out)}"
+            )
+        else:
+            raise ExecutorError(f"unknown zonepath archive form {form!r}")
+        self.run("mkdir", "-p", str(PurePosixPath(out).parent))
+        self.run_script(
+            self.script(f"cd {shlex.quote(parent)} && {inner}"), display=f"cd {parent} && {inner}"
+        )
+        size = self.remote_size(out)
+        if not size:
+            raise ExecutorError(f"{self.host}: the archive {out} of {zonepath} is missing or empty")
+        return size
+
+    def zonepath_restore(self, archive: str, zonepath: str, new_zonepath: str) -> None:
+        """Unpack in a staging directory beside the new zonepath, then move it into place (mode 700)."""
+        _, old_base = self._parent_and_base(self._path(zonepath, "zonepath"))
+        new_parent, _ = self._parent_and_base(self._path(new_zonepath, "zonepath"))
+        stage = f"{new_parent.rstrip('/')}/.zflar-restore-{old_base}"
+        chain = " && ".join(
+            [
+                self.command_line("mkdir", "-p", stage),
+                f"cd {shlex.quote(stage)}",
+                self.command_line("pax", "-r@f", self._path(archive, "archive"), "-p", "e"),
+                self.command_line("mv", old_base, new_zonepath),
+                "cd /",
+                self.command_line("rmdir", stage),
+                self.command_line("chmod", "700", new_zonepath),
+            ]
+        )
+        self.run_script(self.script(chain), display=f"restore {archive} as {new_zonepath}")
+
+    def data_archive(self, device: str, output: str, staging: str) -> int:
+        out, mnt, dev = (
+            self._path(v, what)
+            for v, what in ((output, "archive"), (staging, "mount point"), (device, "device"))
+        )
+        chain = " && ".join(
+            [
+                self.command_line("mkdir", "-p", mnt, str(PurePosixPath(out).parent)),
+                self.command_line("mount", "-F", "ufs", "-o", "ro", dev, mnt),
+                f"cd {shlex.quote(mnt)}",
+                self.command_line("pax", "-w@f", out, "-p", "e", "."),
+            ]
+        )
+        self.run_script(
+            self.script(
+                chain, "rc=$?", "cd /", f"{self.command_line('umount', mnt)} 2>/dev/null", "exit $rc"
+            ),
+            display=f"archive {device} (mounted read-only at {mnt}) to {out}",
+        )
+        return self.remote_size(out) or 0
+
+    def data_restore(self, archive: str, device: str, raw: str, staging: str) -> None:
+        mnt, dev = self._path(staging, "mount point"), self._path(device, "device")
+        chain = " && ".join(
+            [
+                f"{self.command_line('newfs', self._path(raw, 'raw device'))} </dev/null",
+                self.command_line("mkdir", "-p", mnt),
+                self.command_line("mount", "-F", "ufs", dev, mnt),
+                f"cd {shlex.quote(mnt)}",
+                self.command_line("pax", "-r@f", self._path(archive, "archive"), "-p", "e"),
+            ]
+        )
+        self.run_script(
+            self.script(
+                chain, "rc=$?", "cd /", f"{self.command_line('umount', mnt)} 2>/dev/null", "exit $rc"
+            ),
+            display=f"newfs {raw}; unpack {archive} onto {device}",
+        )
+
+    def brand_package(self, package: str) -> bool:
+        if self.run("pkg", "list", "brand-solaris10", check=False).status == 0:
+            return True
+        self.run("pkg", "install", package)
+        return False
+
+    def p2v_check(self) -> tuple[int, str]:
+        result = self.run("zonep2vchk", "-T", "S11", "-b", check=False)
+        return result.status, (result.text + result.stderr.decode("utf-8", "replace")).strip()
+
+    def copy_file_to(self, path: str, other: SshExecutor, other_path: str) -> int:
+        """Stream a file from this host to ``other`` through the worker (the hosts need no trust
+        between them): ``cat`` here into ``tee`` there, written beside the target and moved over."""
+        source = self._path(path, "file")
+        target = PurePosixPath(other._path(other_path, "file"))
+        temporary = str(target.parent / f".{target.name}.zflar-new")
+        reader = subprocess.Popen(
+            self.ssh_command(self.script(self.command_line("cat", source))),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        assert reader.stdout is not None
+        chain = " && ".join(
+            [
+                other.command_line("mkdir", "-p", str(target.parent)),
+                f"{other.command_line('tee', temporary)} >/dev/null",
+                other.command_line("mv", "-f", temporary, str(target)),
+            ]
+        )
+        try:
+            writer = subprocess.run(
+                other.ssh_command(other.script(chain)),
+                stdin=reader.stdout,
+                capture_output=True,
+                timeout=self.command_timeout,
+                check=False,
+            )
+        finally:
+            reader.stdout.close()
+            read_status = reader.wait()
+        errors = reader.stderr.read() if reader.stderr is not None else b""
+        if read_status != 0:
+            raise self.command_error(f"cat {source}", _Result(read_status, b"", errors))
+        if writer.returncode != 0:
+            raise other.command_error(
+                f"write {target} on {other.host}", _Result(writer.returncode, b"", writer.stderr)
+            )
+        return other.remote_size(str(target)) or 0
 
     # --- the connection ---------------------------------------------------------------------------
 

@@ -88,6 +88,28 @@ S10_CFG_AWK = (
 )
 
 
+def solaris10_configuration(exported: str, brand: str = "solaris10") -> str:
+    """What :data:`S10_CFG_AWK` makes of a ``zonecfg export``, for the jobs that write the file
+    themselves: ``set brand=`` after the create line, no inherit-pkg-dir blocks, no other brand."""
+    out: list[str] = []
+    skip = False
+    for line in exported.splitlines():
+        words = line.split()
+        if line.startswith("add inherit-pkg-dir"):
+            skip = True
+            continue
+        if skip:
+            if words[:1] == ["end"]:
+                skip = False
+            continue
+        if line.startswith("set brand="):
+            continue
+        out.append(line)
+        if line.startswith("create"):
+            out.append(f"set brand={brand}")
+    return "".join(f"{line}\n" for line in out)
+
+
 @dataclass
 class _Steps:
     by_phase: dict[str, list[RunbookStep]] = field(default_factory=dict)

@@ -47,28 +47,47 @@ class World:
         return LocalExecutor(root=self.destination_root, host=self.destination_host)
 
 
-def make_world(team: Any, tmp: Path, destination: str = "different", **tree: Any) -> World:
-    """Import the seed-row host and a destination through the real loaders, plan, build the tree."""
+def make_world(
+    team: Any, tmp: Path, destination: str = "different", *, route: str | None = "flar", **tree: Any
+) -> World:
+    """Import the seed-row host and a destination through the real loaders, plan, build the tree.
+
+    Every zone is pinned to ``route`` (the flash archive: the seed's rows are about it), or, with
+    None, takes its recommended route (issue #14)."""
     from jobs import storage
     from jobs.executors.local_tree import build_host_tree
     from planner import fleet, services
     from planner.inputs import load_path
 
-    spec = fleet.different_destination() if destination == "different" else fleet.identical_destination()
     bundles = tmp / "bundles"
     source_loaded = load_path(str(fleet.write_bundle(bundles, fleet.seed_rows_host(SOURCE))))
-    destination_loaded = load_path(str(fleet.write_bundle(bundles, spec)))
+    if destination == "t7-1":  # a collected Solaris 11.4 SPARC T7-1 with the solaris10 brand
+        from tests.support.plans import SAMPLES
+
+        destination_loaded = load_path(str(SAMPLES / "bundle-s11dest"))
+    else:
+        spec = fleet.different_destination() if destination == "different" else fleet.identical_destination()
+        destination_loaded = load_path(str(fleet.write_bundle(bundles, spec)))
     source = services.host_import(team=team, loaded=source_loaded).host
     target = services.host_import(team=team, loaded=destination_loaded).host
     source_root = build_host_tree(storage.host_root(team.pk, source.pk), source_loaded.inventory, **tree)
     plan = services.plan_create(team=team, source=source, destination=target)
+    if route is not None:
+        from planner.models import RouteOverride
+
+        RouteOverride.objects.bulk_create(
+            RouteOverride(plan=plan, zone=z.name, method=route)
+            for z in source_loaded.inventory.zones
+            if z.name != "global"
+        )
+        plan = services.plan_recompute(plan=plan)
     return World(
         team,
         plan,
         tmp,
         source_root,
         storage.host_root(team.pk, target.pk),
-        spec.hostname,
+        destination_loaded.inventory.hostname,
         storage.team_archive_root(team.pk),
     )
 

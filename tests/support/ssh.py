@@ -18,7 +18,22 @@ import pytest
 from jobs.executors.ssh import SshExecutor
 
 STANDINS = Path(__file__).resolve().parent.parent / "jobs" / "executors" / "solaris_standins"
-STANDIN_TOOLS = ("zoneadm", "zonecfg", "flarcreate", "flar", "mount", "umount", "df", "pkill")
+STANDIN_TOOLS = (
+    "zoneadm",
+    "zonecfg",
+    "flarcreate",
+    "flar",
+    "mount",
+    "umount",
+    "df",
+    "pkill",
+    # The zone routes (issue #14).
+    "pax",
+    "cpio",
+    "newfs",
+    "pkg",
+    "zonep2vchk",
+)
 
 
 def require_openssh(name: str) -> str:
@@ -56,15 +71,20 @@ class SshServer:
     state: Path
     log: Path
     workdir: Path
+    # A second fake host behind the same sshd, reached with its own key (the zone routes'
+    # destination): its stand-ins read and write ``dst_state``.
+    dst_state: Path | None = None
+    dst_identity_file: Path | None = None
 
-    def executor(self, **overrides: object) -> SshExecutor:
+    def executor(self, *, destination: bool = False, **overrides: object) -> SshExecutor:
+        identity = self.dst_identity_file if destination else self.identity_file
         options: dict[str, object] = {
             "host": self.host,
             "user": self.user,
             "port": self.port,
             "known_hosts": str(self.known_hosts),
-            "identity_file": str(self.identity_file),
-            "archive_dir": str(self.workdir / "flar"),
+            "identity_file": str(identity),
+            "archive_dir": str(self.workdir / ("flar-dst" if destination else "flar")),
             "tools": {name: str(STANDINS / name) for name in STANDIN_TOOLS},
             "poll_interval": 0.2,
             "connect_timeout": 5,

@@ -41,12 +41,19 @@ def sshd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SshServer]:
     user = pwd.getpwuid(os.getuid()).pw_name
     state = work / "host"
     state.mkdir()
+    dst_state = work / "dst-host"
+    dst_state.mkdir()
     host_key = work / "ssh_host_ed25519_key"
     host_public = keygen(host_key, "zflar-test-host")
     user_key = work / "id_zflar"
     user_public = keygen(user_key, "zflar-test-user")
+    dst_key = work / "id_zflar_dst"
+    dst_public = keygen(dst_key, "zflar-test-destination")
     authorized = work / "authorized_keys"
-    authorized.write_text(f'environment="ZFLAR_STANDIN_STATE={state}" {user_public}\n')
+    authorized.write_text(
+        f'environment="ZFLAR_STANDIN_STATE={state}" {user_public}\n'
+        f'environment="ZFLAR_STANDIN_STATE={dst_state}" {dst_public}\n'
+    )
     port = free_port()
     config = work / "sshd_config"
     config.write_text(
@@ -107,6 +114,8 @@ def sshd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SshServer]:
             state=state,
             log=log,
             workdir=work,
+            dst_state=dst_state,
+            dst_identity_file=dst_key,
         )
     finally:
         process.terminate()

@@ -31,9 +31,24 @@ injected_failure() {
     fi
 }
 
-# host_path /zones/web/root/data -> $ROOT/zones/web/root/data
+# host_path /zones/web/root/data -> $ROOT/zones/web/root/data; a path already inside the fake
+# host's folder (the zone-route tests use real zonepaths there) is left as it is.
 host_path() {
-    printf '%s/%s' "$ROOT" "${1#/}"
+    case "$1" in
+    "$S"/*) printf '%s' "$1" ;;
+    *) printf '%s/%s' "$ROOT" "${1#/}" ;;
+    esac
+}
+
+# zone_field ZONE N: field N of the zone's zones.list line (3 state, 4 zonepath).
+zone_field() {
+    awk -F: -v z="$1" -v n="$2" '$2 == z { print $n }' "$S/zones.list"
+}
+
+# set_zone ZONE STATE [ZONEID]: rewrite the zone's state (and id) in zones.list.
+set_zone() {
+    awk -F: -v OFS=: -v z="$1" -v st="$2" -v id="${3:--}" '$2 == z { $1 = id; $3 = st } { print }' \
+        "$S/zones.list" >"$S/zones.list.new" && mv "$S/zones.list.new" "$S/zones.list"
 }
 
 record "$@"
