@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shlex
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -31,6 +30,7 @@ from typing import Any
 
 from planner.domain.contract import Finding, Report, ReportZone
 from planner.domain.findings import Code
+from planner.domain.quoting import zonecfg_token
 from planner.solaris.errors import SolarisParseError
 from planner.solaris.inventory import VfstabEntry, ZoneConfig
 from planner.solaris.names import is_hostname
@@ -769,7 +769,11 @@ class ExtractRunner(BaseRunner):
                 notes.notes.append(f"net {physical} {address} dropped as the plan says".replace("  ", " "))
             elif target and target != physical:
                 if present:
-                    commands += [f"select {m.zonecfg_selector}", f"set physical={target}", "end"]
+                    commands += [
+                        f"select {m.zonecfg_selector}",
+                        f"set physical={zonecfg_token(target)}",
+                        "end",
+                    ]
                 elif not any(
                     n.physical == target and (not address or n.address == address) for n in config.nets
                 ):
@@ -792,7 +796,7 @@ class ExtractRunner(BaseRunner):
             match, replacement = m.match, m.replacement
             if m.action == "remove":
                 if match in matches:
-                    commands.append(f"remove device match={shlex.quote(match)}")
+                    commands.append(f"remove device match={zonecfg_token(match)}")
                 notes.warnings.append(
                     f"device {match} removed ({m.reason or 'not on the destination'}); "
                     "check the zone's applications before first boot"
@@ -800,8 +804,8 @@ class ExtractRunner(BaseRunner):
             elif m.action == "replace" and replacement:
                 if match in matches:
                     commands += [
-                        f"select device match={shlex.quote(match)}",
-                        f"set match={shlex.quote(replacement)}",
+                        f"select device match={zonecfg_token(match)}",
+                        f"set match={zonecfg_token(replacement)}",
                         "end",
                     ]
                 notes.warnings.append(f"device {match} changed to {replacement}; check it before first boot")
@@ -840,9 +844,9 @@ class ExtractRunner(BaseRunner):
             return []
         notes.notes.append(f"fs {directory} now names {device} (was {current.special})")
         return [
-            f"select fs dir={shlex.quote(directory)}",
-            f"set special={device}",
-            f"set raw={raw}",
+            f"select fs dir={zonecfg_token(directory)}",
+            f"set special={zonecfg_token(device)}",
+            f"set raw={zonecfg_token(raw)}",
             "end",
         ]
 

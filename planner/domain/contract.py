@@ -20,6 +20,7 @@ from types import MappingProxyType
 from typing import Any
 
 from planner.domain.findings import Severity, Verdict
+from planner.domain.quoting import zonecfg_token
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
@@ -230,7 +231,7 @@ class NicMappingRow:
     @property
     def zonecfg_selector(self) -> str:
         """The zonecfg selector of the source net (with its address when the port is shared)."""
-        return self.selector or f"net physical={self.physical}"
+        return self.selector or f"net physical={zonecfg_token(self.physical)}"
 
 
 @dataclass(frozen=True)
