@@ -30,7 +30,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from planner.domain.contract import Finding, Report, ReportZone
-from planner.domain.findings import Code
+from planner.domain.findings import FIELD_TEST, Code
 from planner.solaris.errors import SolarisParseError
 from planner.solaris.inventory import VfstabEntry, ZoneConfig
 from planner.solaris.names import is_hostname
@@ -49,6 +49,11 @@ BLOCKER = "blocker"
 SOURCE_BLOCKERS = {Code.ZONEPATH_ON_NFS.value, Code.SVM_IN_USE.value}
 # Index states of zones that have no zone root yet (nothing to halt, mount or archive).
 NOT_INSTALLED = ("configured", "incomplete")
+
+
+def plural(count: int, one: str, many: str) -> str:
+    """``1 entry``, ``2 entries``: a count with its noun."""
+    return f"{count} {one if count == 1 else many}"
 
 
 @dataclass
@@ -375,7 +380,7 @@ class ArchiveRunner(BaseRunner):
             return
         if not self.job.params.get("halt_zones", True):
             notes.failures.append(
-                f"zone was {state} while flarcreate ran: the seed found every such archive incomplete "
+                f"zone was {state} while flarcreate ran: {FIELD_TEST} found every such archive incomplete "
                 "(run the archive again with halt_zones)"
             )
             return
@@ -509,7 +514,7 @@ class ArchiveRunner(BaseRunner):
                 "autoboot restored to true on the source"
             )
         if not notes.failures and installed:
-            notes.notes.append(f"archived ({entries} entries under the zone root)")
+            notes.notes.append(f"archived ({plural(entries, 'entry', 'entries')} under the zone root)")
 
     def unmount_all(self) -> None:
         while self.mounted:
@@ -718,14 +723,15 @@ class ExtractRunner(BaseRunner):
         if outcome.refused:
             progress.job_log(
                 self.job,
-                f"refused {len(outcome.refused)} unsafe entries: {outcome.refused[:5]}",
+                f"refused {plural(len(outcome.refused), 'unsafe entry', 'unsafe entries')}: "
+                f"{outcome.refused[:5]}",
                 level="warning",
             )
         if outcome.devices_skipped:
             progress.job_log(
                 self.job,
-                f"{len(outcome.devices_skipped)} entries not created as they were (untrusted archive: no "
-                f"device nodes or FIFOs, no set-uid/set-gid bits): {outcome.devices_skipped[:5]}",
+                f"{plural(len(outcome.devices_skipped), 'entry', 'entries')} not created as they were "
+                "(untrusted archive: no device nodes or FIFOs, no set-uid/set-gid bits): {outcome.devices_skipped[:5]}",
                 level="warning",
             )
         self.result.update(
@@ -973,7 +979,9 @@ class InspectRunner(BaseRunner):
                 for net in config.nets if config else []:
                     if net.physical not in destination_ports:
                         notes.warnings.append(f"net {net.physical} is not a port on the chosen destination")
-            notes.notes.append(f"{check.members_by_zone.get(zone, 0)} entries under the zone root")
+            notes.notes.append(
+                f"{plural(check.members_by_zone.get(zone, 0), 'entry', 'entries')} under the zone root"
+            )
             self.finish_zone(zone)
         self.result = {
             "identification": check.identification,

@@ -23,6 +23,7 @@ from .models import (
     NicMapping,
     NicOverride,
     Plan,
+    SizeOverride,
     Slice,
     Team,
     Zone,
@@ -211,6 +212,12 @@ class DiskOverrideInline(admin.TabularInline):
     readonly_fields = ["updated"]
 
 
+class SizeOverrideInline(admin.TabularInline):
+    model = SizeOverride
+    extra = 0
+    readonly_fields = ["updated"]
+
+
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
     list_display = [
@@ -241,7 +248,7 @@ class PlanAdmin(admin.ModelAdmin):
         "created_by",
         "report_pretty",
     ]
-    inlines = [NicOverrideInline, DeviceOverrideInline, DiskOverrideInline]
+    inlines = [NicOverrideInline, DeviceOverrideInline, DiskOverrideInline, SizeOverrideInline]
 
     @admin.display(description="report")
     def report_pretty(self, obj: Plan) -> str:
@@ -297,5 +304,13 @@ class LayoutSliceAdmin(admin.ModelAdmin):
 class DiskOverrideAdmin(admin.ModelAdmin):
     list_display = ["plan", "key", "disk", "updated"]
     search_fields = ["key", "disk", "plan__name"]
+    list_select_related = ["plan"]
+    raw_id_fields = ["plan"]
+
+
+@admin.register(SizeOverride)
+class SizeOverrideAdmin(admin.ModelAdmin):
+    list_display = ["plan", "key", "size_mb", "updated"]
+    search_fields = ["key", "plan__name"]
     list_select_related = ["plan"]
     raw_id_fields = ["plan"]

@@ -12,6 +12,7 @@ from django import forms
 from django.conf import settings
 from django.db.models import QuerySet
 
+from planner.domain.options import SIZE_OVERRIDE_MAX_MB
 from planner.solaris.names import device_match_problem, hostname_problem, is_disk_name, is_nic_name
 
 from .models import DeviceOverride, Host, Team
@@ -245,6 +246,25 @@ class DeviceRowForm(forms.Form):
             elif device_match_problem(replacement):
                 self.add_error("replacement", f"Not a device path: {device_match_problem(replacement)}.")
         return data
+
+
+class SizeRowForm(forms.Form):
+    """One size in the Disk layout tab: a whole number of MB, or blank to go back to the planner's."""
+
+    key = forms.CharField(max_length=255)
+    size_mb = forms.IntegerField(
+        required=False, min_value=1, max_value=SIZE_OVERRIDE_MAX_MB, label="Size (MB)"
+    )
+
+    def __init__(self, *args: Any, keys: set[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.keys = keys
+
+    def clean_key(self) -> str:
+        key = self.cleaned_data["key"]
+        if key not in self.keys:
+            raise forms.ValidationError(f"The plan's layout has no file system or zone {key}.")
+        return key
 
 
 class DiskRowForm(forms.Form):

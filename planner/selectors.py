@@ -27,6 +27,7 @@ from .models import (
     Nic,
     NicOverride,
     Plan,
+    SizeOverride,
     Team,
     Zone,
 )
@@ -198,6 +199,7 @@ def plan_stats(user: User) -> dict[str, Any]:
         ready=Count("pk", filter=Q(verdict=Plan.Verdict.READY)),
         ready_with_steps=Count("pk", filter=Q(verdict=Plan.Verdict.READY_WITH_STEPS)),
         blocked=Count("pk", filter=Q(verdict=Plan.Verdict.BLOCKED)),
+        nothing_to_migrate=Count("pk", filter=Q(verdict=Plan.Verdict.NOTHING_TO_MIGRATE)),
     )
     return {"hosts": Host.objects.for_user(user).count(), "plans": plans}
 
@@ -221,6 +223,11 @@ def plan_device_choices(plan: Plan) -> dict[tuple[str, str], tuple[str, str]]:
 def plan_disk_choices(plan: Plan) -> dict[str, str]:
     """Layout key -> the disk the user chose for that file system."""
     return dict(DiskOverride.objects.filter(plan=plan).values_list("key", "disk"))
+
+
+def plan_size_choices(plan: Plan) -> dict[str, int]:
+    """Size key -> the size (MB) the user gave that file system or zone."""
+    return dict(SizeOverride.objects.filter(plan=plan).values_list("key", "size_mb"))
 
 
 def destination_ports(plan: Plan) -> list[dict[str, str]]:

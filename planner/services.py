@@ -16,10 +16,11 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from planner.domain.contract import Report
+from planner.domain.options import SIZE_OVERRIDE_MAX_MB, ZONE_ROOT_PREFIX, Overrides, PlanOptions
 from planner.domain.options import DeviceOverride as DomainDeviceOverride
 from planner.domain.options import DiskOverride as DomainDiskOverride
 from planner.domain.options import NicOverride as DomainNicOverride
-from planner.domain.options import Overrides, PlanOptions
+from planner.domain.options import SizeOverride as DomainSizeOverride
 from planner.domain.plan import PlanResult, compute_plan
 from planner.inputs import LoadedInventory
 from planner.solaris.errors import SolarisParseError
@@ -42,6 +43,7 @@ from .models import (
     NicMapping,
     NicOverride,
     Plan,
+    SizeOverride,
     Slice,
     Team,
     Zone,
@@ -285,6 +287,7 @@ def plan_overrides(plan: Plan) -> Overrides:
             for o in plan.device_overrides.all()
         ],
         disks=[DomainDiskOverride(key=o.key, disk=o.disk) for o in plan.disk_overrides.all()],
+        sizes=[DomainSizeOverride(key=o.key, size_mb=o.size_mb) for o in plan.size_overrides.all()],
         default_nic_target=plan.default_nic_target,
     )
 
@@ -366,6 +369,7 @@ def _plan_inputs(plan: Plan) -> tuple[Any, ...]:
         sorted(plan.nic_overrides.values_list("zone", "physical", "address", "action", "target")),
         sorted(plan.device_overrides.values_list("zone", "match", "action", "replacement")),
         sorted(plan.disk_overrides.values_list("key", "disk")),
+        sorted(plan.size_overrides.values_list("key", "size_mb")),
     )
 
 
@@ -497,4 +501,23 @@ def disk_override_set(*, plan: Plan, key: str, disk: str) -> Plan:
         plan.disk_overrides.filter(key=key).delete()
     else:
         DiskOverride.objects.update_or_create(plan=plan, key=key, defaults={"disk": disk})
+    return plan_recompute(plan=plan)
+
+
+def size_keys(plan: Plan) -> set[str]:
+    """The keys a size may be given for: the layout's file systems and ``zoneroot:<zone>`` per zone."""
+    report = Report.from_dict(plan.report)
+    return {*report.layout.planned_keys, *(f"{ZONE_ROOT_PREFIX}{z}" for z in report.zone_names)}
+
+
+def size_override_set(*, plan: Plan, key: str, size_mb: int | None) -> Plan:
+    """Give one file system (or one zone) of the layout a size, or forget it (``size_mb`` None)."""
+    if size_mb is None:
+        plan.size_overrides.filter(key=key).delete()
+        return plan_recompute(plan=plan)
+    if key not in size_keys(plan) and not plan.size_overrides.filter(key=key).exists():
+        raise PlannerError(f"the plan's layout has no file system or zone {key!r}")
+    if isinstance(size_mb, bool) or not 1 <= int(size_mb) <= SIZE_OVERRIDE_MAX_MB:
+        raise PlannerError(f"a size from 1 to {SIZE_OVERRIDE_MAX_MB} MB is needed")
+    SizeOverride.objects.update_or_create(plan=plan, key=key, defaults={"size_mb": int(size_mb)})
     return plan_recompute(plan=plan)

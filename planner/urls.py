@@ -8,6 +8,7 @@ from . import views
 app_name = "planner"
 
 urlpatterns = [
+    path("help/findings/", views.help_findings, name="help_findings"),
     path("hosts/", views.host_list, name="host_list"),
     path("hosts/<int:pk>/", views.host_detail, name="host_detail"),
     path("upload/", views.upload, name="upload"),
@@ -20,6 +21,7 @@ urlpatterns = [
     path("plans/<int:pk>/nics/default/", views.plan_nic_default, name="plan_nic_default"),
     path("plans/<int:pk>/devices/", views.plan_device_set, name="plan_device_set"),
     path("plans/<int:pk>/layout/", views.plan_disk_set, name="plan_disk_set"),
+    path("plans/<int:pk>/sizes/", views.plan_size_set, name="plan_size_set"),
     path("plans/<int:pk>/report/", views.plan_report, name="plan_report"),
     path(
         "plans/<int:pk>/findings.<str:fmt>",

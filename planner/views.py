@@ -26,7 +26,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from planner.domain.catalog import catalog_destination, list_models
-from planner.domain.contract import VERDICTS
+from planner.domain.contract import PLAN_VERDICTS, VERDICTS
 from planner.downloads import (
     EXPORT_FORMATS,
     attachment,
@@ -39,7 +39,7 @@ from planner.inputs import LoadedInventory, load_upload
 from planner.solaris.errors import SolarisParseError
 from planner.upload import bundle_limits, limit_upload_size, upload_limit_error
 
-from . import extensions, imports, presenters, selectors, services
+from . import extensions, helpdoc, imports, presenters, selectors, services
 from .forms import (
     CatalogDestinationForm,
     DefaultNicForm,
@@ -47,6 +47,7 @@ from .forms import (
     DiskRowForm,
     NicRowForm,
     PlanCreateForm,
+    SizeRowForm,
     SpecDestinationForm,
     UploadForm,
 )
@@ -72,6 +73,21 @@ def plan_tabs() -> list[tuple[str, str]]:
 
 def tab_names() -> set[str]:
     return {name for name, _ in plan_tabs()}
+
+
+# --- help ------------------------------------------------------------------------------------------
+
+
+@login_required
+def help_findings(request: HttpRequest) -> HttpResponse:
+    """Every finding code, what it means and where it comes from (docs/findings.md, rendered)."""
+    from planner.domain.findings import Code
+
+    return render(
+        request,
+        "planner/help_findings.html",
+        {"doc": helpdoc.findings_doc(), "codes": [c.value for c in Code]},
+    )
 
 
 # --- hosts -----------------------------------------------------------------------------------------
@@ -255,11 +271,16 @@ def plan_list(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"Plan “{plan.name}” created: {plan.get_verdict_display()}.")
                 return redirect("planner:plan_detail", pk=plan.pk)
         status = 400
+    plans = selectors.plans_for_user(request.user)
+    verdict = request.GET.get("verdict", "")
+    if verdict in PLAN_VERDICTS:
+        plans = plans.filter(verdict=verdict)
     return render(
         request,
         "planner/plan_list.html",
         {
-            "plans": selectors.plans_for_user(request.user),
+            "plans": plans,
+            "verdict": verdict if verdict in PLAN_VERDICTS else "",
             "plan_columns": extensions.plan_columns(),
             "form": form,
             "can_write": is_operator_anywhere(request.user),
@@ -292,6 +313,7 @@ def _plan_context(request: HttpRequest, plan: Plan, tab: str, **extra: Any) -> d
         context["devices"] = presenters.device_rows(plan, zone=filters["zone"])
     elif tab == "layout":
         context["layout"] = presenters.layout_table(plan)
+        context["sizes"] = presenters.size_rows(plan)
     elif tab == "runbook":
         context["runbook"] = presenters.runbook_by_phase(report, zone=filters["zone"])
     else:
@@ -467,6 +489,30 @@ def plan_disk_set(request: HttpRequest, pk: int) -> HttpResponse:
         return _after_edit(request, plan, "layout", error=str(exc), error_key=key)
     disk = form.cleaned_data["disk"] or "automatic placement"
     return _after_edit(request, plan, "layout", done=f"{key}: {disk}.")
+
+
+@login_required
+@require_POST
+def plan_size_set(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give a file system (or a zone) of the layout a size, or clear it (blank): SIZE_ASSUMED."""
+    plan = _writable_plan(request, pk)
+    keys = services.size_keys(plan) | set(selectors.plan_size_choices(plan))
+    form = SizeRowForm(request.POST, keys=keys)
+    key = "size:" + request.POST.get("key", "")
+    if not form.is_valid():
+        return _after_edit(request, plan, "layout", error=_form_error(form), error_key=key)
+    size = form.cleaned_data["size_mb"]
+    try:
+        services.size_override_set(plan=plan, key=form.cleaned_data["key"], size_mb=size)
+    except services.PlannerError as exc:
+        return _after_edit(request, plan, "layout", error=str(exc), error_key=key)
+    what = form.cleaned_data["key"]
+    return _after_edit(
+        request,
+        plan,
+        "layout",
+        done=f"{what}: {size} MB." if size else f"{what}: back to the planner's size.",
+    )
 
 
 # --- report and exports --------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers
 
 from planner import selectors
+from planner.domain.options import SIZE_OVERRIDE_MAX_MB
 from planner.models import (
     DeviceOverride,
     Disk,
@@ -390,7 +391,9 @@ class PlanCreateSerializer(serializers.Serializer):
 class PlanReportSerializer(serializers.Serializer):
     """The plan report: exactly the JSON `manage.py zflar_report` prints (docs/findings.md)."""
 
-    verdict = serializers.JSONField(required=False, help_text="ready, ready_with_steps or blocked.")
+    verdict = serializers.JSONField(
+        required=False, help_text="ready, ready_with_steps, blocked, or nothing_to_migrate (no zones)."
+    )
     source = serializers.JSONField(required=False, help_text="The source host's summary.")
     destination = serializers.JSONField(required=False, help_text="The destination host's summary.")
     host_findings = serializers.JSONField(required=False)
@@ -529,4 +532,31 @@ class DiskKeySerializer(serializers.Serializer):
 class DiskOverrideInputSerializer(DiskKeySerializer):
     disk = serializers.CharField(
         max_length=64, allow_blank=True, help_text="A destination disk (c1t0d0); blank clears the choice."
+    )
+
+
+class SizeRowSerializer(serializers.Serializer):
+    key = serializers.CharField(
+        help_text="A layout key (root, swap, fs:/var, zone:<z>:<dir>) or zoneroot:<zone>."
+    )
+    what = serializers.CharField()
+    size_mb = serializers.IntegerField(allow_null=True, help_text="The size the plan uses, in MB.")
+    basis = serializers.CharField(help_text="How the size was worked out.")
+    assumed = serializers.BooleanField(help_text="An estimate, not a measured figure (SIZE_ASSUMED).")
+    override = serializers.IntegerField(allow_null=True, help_text="The size you gave, in MB.")
+
+
+class SizeOverridesSerializer(serializers.Serializer):
+    sizes = SizeRowSerializer(many=True)
+
+
+class SizeKeySerializer(serializers.Serializer):
+    key = serializers.CharField(
+        max_length=255, help_text="A layout key (root, swap, fs:/var, zone:<z>:<dir>) or zoneroot:<zone>."
+    )
+
+
+class SizeOverrideInputSerializer(SizeKeySerializer):
+    size_mb = serializers.IntegerField(
+        min_value=1, max_value=SIZE_OVERRIDE_MAX_MB, allow_null=True, help_text="MB; null clears your size."
     )

@@ -215,7 +215,9 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [IsAuthenticated, IsTeamOperatorForWrites]
     filterset_class = PlanFilter
     # Actions that read the plan's report (the others leave the big JSON column in the database).
-    READS_REPORT = frozenset({"report", "nic_mappings", "device_mappings", "disk_overrides"})
+    READS_REPORT = frozenset(
+        {"report", "nic_mappings", "device_mappings", "disk_overrides", "size_overrides"}
+    )
 
     def get_queryset(self) -> QuerySet[Plan]:
         qs = Plan.objects.for_user(self.request.user).select_related(
@@ -456,6 +458,50 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
                 raise ValidationError({"disk": [f"the destination has no disk {disk!r}"]})
         try:
             plan = services.disk_override_set(plan=plan, key=key, disk=disk)
+        except services.PlannerError as exc:
+            raise planner_error(exc) from exc
+        return self._detail(plan)
+
+    # sizes -----------------------------------------------------------------------------------
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The layout's sizes: each file system's and estimated zone's size, and how it was worked out",
+        responses=s.responses({200: s.SizeOverridesSerializer}, *s.READ_ERRORS),
+    )
+    @extend_schema(
+        methods=["PUT", "PATCH"],
+        summary="Give a file system (or a zone, zoneroot:<zone>) your size in MB; null clears it",
+        request=s.SizeOverrideInputSerializer,
+        responses=s.responses({200: s.PlanDetailSerializer}, *_PLAN_WRITE),
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        summary="Forget your size for one file system or zone",
+        parameters=[OpenApiParameter("key", str, required=True, description="The size key.")],
+        request=None,
+        responses=s.responses({200: s.PlanDetailSerializer}, *_PLAN_WRITE),
+    )
+    @action(
+        detail=True,
+        methods=["get", "put", "patch", "delete"],
+        url_path="size-overrides",
+        url_name="size-overrides",
+        filter_backends=[],
+    )
+    def size_overrides(self, request: Request, pk: str | None = None) -> Response:
+        plan = self.get_object()
+        if request.method == "GET":
+            return Response({"sizes": [row.api_dict() for row in presenters.size_rows(plan)]})
+        if request.method == "DELETE":
+            key, size = validated(s.SizeKeySerializer, request.query_params)["key"], None
+        else:
+            data = validated(s.SizeOverrideInputSerializer, request.data)
+            key, size = data["key"], data["size_mb"]
+            if key not in services.size_keys(plan) | set(selectors.plan_size_choices(plan)):
+                raise ValidationError({"key": [f"the plan's layout has no file system or zone {key!r}"]})
+        try:
+            plan = services.size_override_set(plan=plan, key=key, size_mb=size)
         except services.PlannerError as exc:
             raise planner_error(exc) from exc
         return self._detail(plan)

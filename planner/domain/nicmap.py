@@ -369,18 +369,29 @@ def _flag_port_conflicts(rows: list[NicMapping], gz_port: str) -> None:
 
 
 def _flag_duplicate_addresses(rows: list[NicMapping], source: HostInventory) -> None:
-    owners: dict[str, list[str]] = {}
+    """Mark the nets whose address another net also uses.
+
+    ``duplicates`` names the other users: "zone z2", "global zone (bge0)", and for a second net
+    of the same zone "net bge1 of zone z1" (never the zone's own name alone, which read as a zone
+    clashing with itself).
+    """
+    owners: dict[str, list[tuple[NicMapping | None, str]]] = {}
     for address, itf in global_zone_addresses(source).items():
-        owners.setdefault(address, []).append(f"global zone ({itf})")
+        owners.setdefault(address, []).append((None, f"global zone ({itf})"))
     for r in rows:
         if r.action != "drop" and r.address:
-            owners.setdefault(bare_address(r.address), []).append(f"zone {r.zone}")
+            owners.setdefault(bare_address(r.address), []).append((r, f"zone {r.zone}"))
     for r in rows:
         if r.action == "drop" or not r.address:
             continue
-        users = owners.get(bare_address(r.address), [])
-        mine = f"zone {r.zone}"
-        others = [u for u in users if u != mine] + ([mine] if users.count(mine) > 1 else [])
+        others: list[str] = []
+        for row, label in owners.get(bare_address(r.address), []):
+            if row is r:
+                continue
+            if row is not None and row.zone == r.zone:
+                label = f"net {row.physical} of zone {r.zone}"
+            if label not in others:
+                others.append(label)
         if others:
             r.duplicates = others
             if r.status == "ok":

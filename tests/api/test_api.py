@@ -531,6 +531,7 @@ def test_schema_is_openapi3_and_lists_every_endpoint(operator_api):
         "/api/plans/{id}/device-mappings/": {"get"},
         "/api/plans/{id}/device-mappings/override/": {"put", "patch", "delete"},
         "/api/plans/{id}/disk-overrides/": {"get", "put", "patch", "delete"},
+        "/api/plans/{id}/size-overrides/": {"get", "put", "patch", "delete"},
         "/api/plans/{id}/jobs/": {"post"},
         "/api/jobs/": {"get"},
         "/api/jobs/{id}/": {"get"},
