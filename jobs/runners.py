@@ -731,7 +731,8 @@ class ExtractRunner(BaseRunner):
             progress.job_log(
                 self.job,
                 f"{plural(len(outcome.devices_skipped), 'entry', 'entries')} not created as they were "
-                "(untrusted archive: no device nodes or FIFOs, no set-uid/set-gid bits): {outcome.devices_skipped[:5]}",
+                "(untrusted archive: no device nodes or FIFOs, no set-uid/set-gid bits): "
+                f"{outcome.devices_skipped[:5]}",
                 level="warning",
             )
         self.result.update(
