@@ -25,17 +25,21 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """Several files in one input (the Django documentation's recipe)."""
+    """Several files in one input.
+
+    Unlike the Django documentation's recipe, the files are not cleaned one by one here: Django's
+    FileField refuses an empty file ("The submitted file is empty.") and with it the whole form,
+    so one empty file among ten lost the nine others.  Each file is judged by the import service
+    instead, which refuses a bad one by name and imports the rest.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True}))
         super().__init__(*args, **kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data]
-        return [single(data, initial)] if data else []
+        files = list(data) if isinstance(data, list | tuple) else [data] if data else []
+        return [f for f in files if f is not None and getattr(f, "name", None) is not None]
 
 
 class TeamChoiceMixin:
@@ -64,12 +68,27 @@ class UploadForm(TeamChoiceMixin, forms.Form):
         label="Bundles, zonecfg exports or hardware specs",
         help_text="Collector bundles (.tar, .tar.gz), zonecfg exports (<zone>.cfg) or hardware specs "
         "(.json).",
+        required=False,
+    )
+    zonecfg_host = forms.CharField(
+        label="Host for the zonecfg exports (optional)",
+        max_length=63,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "zonecfg-hosts", "autocomplete": "off"}),
+        help_text="The zonecfg exports of this upload all go to this host: a new one, or one made of "
+        "zonecfg exports before (a zone uploaded again replaces its configuration). "
+        "Empty: <first zone>-source.",
     )
     team = forms.ModelChoiceField(queryset=Team.objects.none(), label="Import into team")
 
     def __init__(self, *args: Any, teams: QuerySet[Team], **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "upload-%s")
         super().__init__(*args, **kwargs)
         self.setup_team(teams)
+
+    def clean_zonecfg_host(self) -> str:
+        value = (self.cleaned_data.get("zonecfg_host") or "").strip()
+        return _clean_hostname(value) if value else ""
 
     def clean_files(self) -> list[Any]:
         files = self.cleaned_data["files"]
@@ -99,6 +118,8 @@ class CatalogDestinationForm(TeamChoiceMixin, forms.Form):
     def __init__(
         self, *args: Any, teams: QuerySet[Team], models: list[tuple[str, str]], **kwargs: Any
     ) -> None:
+        # The upload page holds three forms: their own ids (the field names stay the same).
+        kwargs.setdefault("auto_id", "catalog-%s")
         super().__init__(*args, **kwargs)
         self.setup_team(teams)
         self.fields["model"].choices = models
@@ -127,6 +148,7 @@ class SpecDestinationForm(TeamChoiceMixin, forms.Form):
     )
 
     def __init__(self, *args: Any, teams: QuerySet[Team], **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "spec-%s")
         super().__init__(*args, **kwargs)
         self.setup_team(teams)
 

@@ -142,6 +142,16 @@ def host_current_snapshot_id(*, team: Team, hostname: str) -> int | None:
     )
 
 
+def host_for_import(*, team: Team, hostname: str) -> Host | None:
+    """The team's host of that name with its current snapshot (raw files included), if any."""
+    return Host.objects.filter(team=team, hostname=hostname).select_related("current_snapshot").first()
+
+
+def zonecfg_hosts(user: User) -> QuerySet[Host]:
+    """The hosts made of zonecfg exports the user may import into (the upload page offers them)."""
+    return Host.objects.restrict(user, "operate").filter(origin=Host.Origin.ZONECFG).order_by("hostname")
+
+
 def host_choices(user: User, *, team: Team | None = None, action: Action = "view") -> QuerySet[Host]:
     """Hosts with an inventory the user may ``action`` (view, or operate: plan with)."""
     qs = Host.objects.restrict(user, action).filter(current_snapshot__isnull=False)

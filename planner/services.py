@@ -59,6 +59,47 @@ class PlannerError(ValueError):
     """A request the planner refuses, with a message for the user."""
 
 
+class HostKindConflict(PlannerError):
+    """An upload under the hostname of a host imported from another kind of input (issue #13 item 3)."""
+
+    def __init__(self, message: str, *, host: Host) -> None:
+        super().__init__(message)
+        self.host = host
+
+
+_KIND_NAMES: dict[str, str] = {
+    "bundle": "a collector bundle",
+    "zonecfg": "zonecfg exports",
+    "spec": "a hardware spec",
+    "catalog": "a catalog model",
+}
+
+
+def kind_name(origin: str) -> str:
+    """How the pages name an import's kind: "a collector bundle", "a catalog model"..."""
+    return _KIND_NAMES.get(origin.split(":", 1)[0], origin or "an import")
+
+
+def check_host_kind(*, team: Team, inventory: HostInventory, source: str) -> None:
+    """An upload never replaces a host: a host's current snapshot changes only through a re-import
+    of the same kind (bundle, zonecfg, spec, catalog); HostKindConflict names the file, the host and
+    its kind otherwise."""
+    host = Host.objects.filter(team=team, hostname=inventory.hostname).select_related("current_snapshot").first()
+    if host is None or host.current_snapshot_id is None:
+        return
+    new_kind = _origin_of(inventory)
+    if host.origin == new_kind:
+        return
+    snapshot = host.current_snapshot
+    came = f", import #{snapshot.number} from {snapshot.upload_name}" if snapshot and snapshot.upload_name else ""
+    raise HostKindConflict(
+        f"{source}: a host named {host.hostname} already exists, imported from {kind_name(host.origin)}"
+        f"{came}. An upload of {kind_name(new_kind)} never replaces a host of another kind: give this "
+        f"one another hostname, or delete {host.hostname} first.",
+        host=host,
+    )
+
+
 def _origin_of(inventory: HostInventory) -> str:
     return inventory.origin.split(":", 1)[0] if inventory.origin else Host.Origin.BUNDLE
 
@@ -86,6 +127,7 @@ def host_import(
     each computed outside any transaction (see :func:`plan_recompute`).
     """
     inventory = checked_inventory(loaded.inventory, source=loaded.upload_name or "the upload")
+    check_host_kind(team=team, inventory=inventory, source=loaded.upload_name or "the upload")
     snapshot, new = _store_snapshot(team=team, loaded=loaded, inventory=inventory, user=user)
     if replan and new:
         host = snapshot.host

@@ -137,9 +137,12 @@ def _upload_context(request: HttpRequest, **overrides: Any) -> dict[str, Any]:
         "results": [],
         "can_write": is_operator_anywhere(request.user),
         "catalog": list_models(),
+        "zonecfg_hosts": selectors.zonecfg_hosts(request.user),
     }
     context.update(overrides)
     results = context["results"]
+    context["refused"] = [r for r in results if not r.ok]
+    context["imported_count"] = len(results) - len(context["refused"])
     imported = [r for r in results if r.ok and r.host is not None and r.summary is not None]
     if imported:
         hosts = selectors.host_choices(request.user, team=imported[0].host.team)
@@ -178,12 +181,18 @@ def upload(request: HttpRequest) -> HttpResponse:
         return render(request, "planner/upload.html", _upload_context(request, form=form), status=400)
     team = form.cleaned_data["team"]
     require_operator(request.user, team)
-    limits = bundle_limits()
-    results = [
-        imports.import_upload(team=team, upload=f, user=request.user, limits=limits)
-        for f in form.cleaned_data["files"]
-    ]
-    return render(request, "planner/upload.html", _upload_context(request, results=results))
+    results = imports.import_uploads(
+        team=team,
+        uploads=form.cleaned_data["files"],
+        user=request.user,
+        limits=bundle_limits(),
+        zonecfg_host=form.cleaned_data["zonecfg_host"],
+    )
+    # The form keeps what was typed (the file picker cannot): the next upload goes to the same host.
+    form = UploadForm(
+        initial={"zonecfg_host": form.cleaned_data["zonecfg_host"], "team": team.pk}, teams=teams
+    )
+    return render(request, "planner/upload.html", _upload_context(request, form=form, results=results))
 
 
 @login_required
@@ -204,8 +213,12 @@ def destination_catalog(request: HttpRequest) -> HttpResponse:
         form.add_error("model", str(exc))
         return render(request, "planner/upload.html", _upload_context(request, catalog_form=form), status=400)
     loaded = LoadedInventory(inventory=inventory, files={}, upload_name=name, ignored=[])
-    results = [imports.import_loaded(team=team, name=name, loaded=loaded, user=request.user)]
-    return render(request, "planner/upload.html", _upload_context(request, results=results))
+    outcome = imports.import_loaded(team=team, name=name, loaded=loaded, user=request.user)
+    if outcome.conflict:
+        # The form keeps its input and says why; another hostname is the way out.
+        form.add_error("hostname", outcome.error)
+        return render(request, "planner/upload.html", _upload_context(request, catalog_form=form), status=409)
+    return render(request, "planner/upload.html", _upload_context(request, results=[outcome]))
 
 
 def spec_from_form(data: dict[str, Any]) -> dict[str, Any]:
@@ -239,8 +252,11 @@ def destination_spec(request: HttpRequest) -> HttpResponse:
     except SolarisParseError as exc:
         form.add_error(None, str(exc))
         return render(request, "planner/upload.html", _upload_context(request, spec_form=form), status=400)
-    results = [imports.import_loaded(team=team, name=name, loaded=loaded, user=request.user)]
-    return render(request, "planner/upload.html", _upload_context(request, results=results))
+    outcome = imports.import_loaded(team=team, name=name, loaded=loaded, user=request.user)
+    if outcome.conflict:
+        form.add_error("hostname", outcome.error)
+        return render(request, "planner/upload.html", _upload_context(request, spec_form=form), status=409)
+    return render(request, "planner/upload.html", _upload_context(request, results=[outcome]))
 
 
 # --- plans ----------------------------------------------------------------------------------------

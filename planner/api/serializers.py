@@ -284,6 +284,14 @@ class BundleUploadRequestSerializer(serializers.Serializer):
     team = serializers.IntegerField(
         required=False, help_text="The team to import into; required when you belong to several teams."
     )
+    zonecfg_host = serializers.CharField(
+        required=False,
+        help_text=(
+            "The host the zonecfg exports of this upload belong to: a new hostname, or a host made of "
+            "zonecfg exports before (a zone uploaded again replaces its configuration, the other zones "
+            "stay). Without it the exports go to one host, `<first zone>-source`."
+        ),
+    )
 
 
 class BundleResultSerializer(serializers.Serializer):
@@ -307,6 +315,17 @@ class BundleResultSerializer(serializers.Serializer):
     ignored = serializers.ListField(
         child=serializers.CharField(), required=False, help_text="Bundle members not read (unknown names)."
     )
+    host_zones = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="zonecfg exports: every zone of the host they went to, after this upload.",
+    )
+    conflict = serializers.BooleanField(
+        required=False,
+        help_text="Refused because a host of another kind has this hostname (an upload never replaces it).",
+    )
+    existing_host = serializers.IntegerField(required=False, help_text="That host's id.")
+    existing_origin = serializers.CharField(required=False, help_text="That host's kind.")
 
 
 class BundleUploadResponseSerializer(serializers.Serializer):

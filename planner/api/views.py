@@ -28,6 +28,7 @@ from rest_framework.views import APIView
 from planner import imports, presenters, selectors, services
 from planner.models import DeviceOverride, Host, NicOverride, Plan, Team
 from planner.permissions import is_operator, operator_team_ids, roles_for_user
+from planner.solaris.names import hostname_problem
 from planner.upload import (
     bundle_limits,
     content_length_error,
@@ -144,8 +145,11 @@ class BundleUploadView(APIView):
         summary="Import bundles, zonecfg exports or hardware specs",
         description=(
             "Each file becomes a new inventory snapshot of the host it describes (re-importing "
-            "identical files returns the existing snapshot). 201 when at least one file was "
-            "imported, 400 when none was; every file has its own result. Uploads over "
+            "identical files returns the existing snapshot); the zonecfg exports of one upload go to "
+            "one host (`zonecfg_host`). An upload never replaces a host of another kind: such a file "
+            "is refused with `conflict` and the existing host named. 201 when at least one file was "
+            "imported, 409 when none was and a file met a host of another kind, 400 otherwise; every "
+            "file has its own result (an empty file is refused by name). Uploads over "
             "ZFLAR_MAX_UPLOAD_BYTES are stopped while streaming (413). Bundles are read in memory "
             "with member count and size caps; nothing is extracted to disk."
         ),
@@ -159,8 +163,12 @@ class BundleUploadView(APIView):
                     OpenApiTypes.OBJECT,
                     description=(
                         "No file imported: the upload response with every file's error, or a field error "
-                        "(no files, bad team)."
+                        "(no files, bad team, bad zonecfg_host)."
                     ),
+                ),
+                409: OpenApiResponse(
+                    s.BundleUploadResponseSerializer,
+                    description="No file imported, and a file's hostname belongs to a host of another kind.",
                 ),
             },
             401,
@@ -177,14 +185,24 @@ class BundleUploadView(APIView):
         team = self._team(request)
         if not files:
             raise ValidationError({"files": ["Attach at least one file (field `files`)."]})
-        limits = bundle_limits()
-        results = [
-            imports.import_upload(team=team, upload=upload, user=request.user, limits=limits).api_dict()
-            for upload in files
-        ]
+        zonecfg_host = str(request.data.get("zonecfg_host") or "").strip()
+        if zonecfg_host:
+            problem = hostname_problem(zonecfg_host)
+            if problem:
+                raise ValidationError({"zonecfg_host": [f"Not a hostname: {problem}."]})
+        outcomes = imports.import_uploads(
+            team=team, uploads=files, user=request.user, limits=bundle_limits(), zonecfg_host=zonecfg_host
+        )
+        results = [o.api_dict() for o in outcomes]
         imported = sum(1 for r in results if r["ok"])
         body = {"team": team.pk, "imported": imported, "failed": len(results) - imported, "results": results}
-        return Response(body, status=status.HTTP_201_CREATED if imported else status.HTTP_400_BAD_REQUEST)
+        if imported:
+            code = status.HTTP_201_CREATED
+        elif any(o.conflict for o in outcomes):
+            code = status.HTTP_409_CONFLICT  # every file refused, and a host of another kind has its name
+        else:
+            code = status.HTTP_400_BAD_REQUEST
+        return Response(body, status=code)
 
 
 # --- plans ----------------------------------------------------------------------------------------
