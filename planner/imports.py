@@ -240,7 +240,11 @@ def import_uploads(
 
 
 def _import_exports(
-    *, team: Team, exports: list[tuple[int, LoadedInventory]], user: User | AnonymousUser | None, hostname: str
+    *,
+    team: Team,
+    exports: list[tuple[int, LoadedInventory]],
+    user: User | AnonymousUser | None,
+    hostname: str,
 ) -> list[tuple[int, ImportOutcome]]:
     """The zonecfg exports of one upload, into one snapshot of one host; an outcome per file."""
     if not exports:
@@ -251,7 +255,10 @@ def _import_exports(
     for index, part in exports:
         zone = part.inventory.zones[0].name
         if zone in seen:
-            message = f"{part.upload_name}: zone {zone} is also in {seen[zone]} of this upload; upload one export per zone"
+            message = (
+                f"{part.upload_name}: zone {zone} is also in {seen[zone]} of this upload; "
+                "upload one export per zone"
+            )
             done.append((index, ImportOutcome(name=part.upload_name, error=message)))
             continue
         seen[zone] = part.upload_name

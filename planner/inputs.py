@@ -137,7 +137,9 @@ def merge_zonecfg(
         files.update(part.files)
     found = []
     for name in sorted(files):
-        loaded = read_zonecfg_only(files[name], source=name, zonename=zonecfg_zone_name(name), hostname=hostname)
+        loaded = read_zonecfg_only(
+            files[name], source=name, zonename=zonecfg_zone_name(name), hostname=hostname
+        )
         found.extend(loaded.zones)
     inventory = HostInventory(
         hostname=hostname,

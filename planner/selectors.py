@@ -142,6 +142,24 @@ def host_current_snapshot_id(*, team: Team, hostname: str) -> int | None:
     )
 
 
+def hosts_to_operate(user: User, ids: list[int]) -> QuerySet[Host]:
+    """The hosts of ``ids`` the user is an operator of (the others are left out: 404 when none)."""
+    return (
+        Host.objects.restrict(user, "operate").filter(pk__in=ids).select_related("team").order_by("hostname")
+    )
+
+
+def plans_to_operate(user: User, ids: list[int]) -> QuerySet[Plan]:
+    """The plans of ``ids`` the user is an operator of."""
+    return (
+        Plan.objects.restrict(user, "operate")
+        .filter(pk__in=ids)
+        .select_related("team", "source", "destination")
+        .defer("report")
+        .order_by("name")
+    )
+
+
 def host_for_import(*, team: Team, hostname: str) -> Host | None:
     """The team's host of that name with its current snapshot (raw files included), if any."""
     return Host.objects.filter(team=team, hostname=hostname).select_related("current_snapshot").first()

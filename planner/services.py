@@ -29,6 +29,7 @@ from planner.solaris.names import check_hostname
 from planner.solaris.validate import check_inventory
 from planner.solaris.writers import write_zonecfg_export
 
+from . import extensions
 from .models import (
     Device,
     DeviceMapping,
@@ -84,14 +85,20 @@ def check_host_kind(*, team: Team, inventory: HostInventory, source: str) -> Non
     """An upload never replaces a host: a host's current snapshot changes only through a re-import
     of the same kind (bundle, zonecfg, spec, catalog); HostKindConflict names the file, the host and
     its kind otherwise."""
-    host = Host.objects.filter(team=team, hostname=inventory.hostname).select_related("current_snapshot").first()
+    host = (
+        Host.objects.filter(team=team, hostname=inventory.hostname).select_related("current_snapshot").first()
+    )
     if host is None or host.current_snapshot_id is None:
         return
     new_kind = _origin_of(inventory)
     if host.origin == new_kind:
         return
     snapshot = host.current_snapshot
-    came = f", import #{snapshot.number} from {snapshot.upload_name}" if snapshot and snapshot.upload_name else ""
+    came = (
+        f", import #{snapshot.number} from {snapshot.upload_name}"
+        if snapshot and snapshot.upload_name
+        else ""
+    )
     raise HostKindConflict(
         f"{source}: a host named {host.hostname} already exists, imported from {kind_name(host.origin)}"
         f"{came}. An upload of {kind_name(new_kind)} never replaces a host of another kind: give this "
@@ -563,3 +570,59 @@ def size_override_set(*, plan: Plan, key: str, size_mb: int | None) -> Plan:
         raise PlannerError(f"a size from 1 to {SIZE_OVERRIDE_MAX_MB} MB is needed")
     SizeOverride.objects.update_or_create(plan=plan, key=key, defaults={"size_mb": int(size_mb)})
     return plan_recompute(plan=plan)
+
+
+# --- deleting hosts and plans (issue #13 item 9) ----------------------------------------------------
+# The data policy (docs/api.md, "Deleting"): a plan is deleted with its overrides and computed rows,
+# never while one of its jobs is queued or running; its jobs stay as records (the jobs app keeps the
+# plan's name on them, see planner.extensions.PlanDeleteHook).  A host is deleted with its import
+# history only when no plan uses it: delete its plans first.
+
+
+def plan_delete_problem(plan: Plan) -> str:
+    """Why the plan cannot be deleted now ("" when it can)."""
+    for hook in extensions.plan_delete_hooks():
+        problem = hook.refuse(plan)
+        if problem:
+            return problem
+    return ""
+
+
+def plan_delete(*, plan: Plan) -> None:
+    """Delete a plan (PlannerError when another app refuses, e.g. a job of it is running)."""
+    with transaction.atomic():
+        locked = Plan.objects.select_for_update().get(pk=plan.pk)
+        problem = plan_delete_problem(locked)
+        if problem:
+            raise PlannerError(f"plan “{locked.name}” cannot be deleted: {problem}")
+        for hook in extensions.plan_delete_hooks():
+            hook.before(locked)
+        locked.delete()
+
+
+def host_delete_problem(host: Host) -> str:
+    """Why the host cannot be deleted now ("" when it can): the plans that use it."""
+    plans = list(
+        Plan.objects.filter(Q(source=host) | Q(destination=host))
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+    if not plans:
+        return ""
+    shown = ", ".join(f"“{name}”" for name in plans[:5]) + (
+        f" and {len(plans) - 5} more" if len(plans) > 5 else ""
+    )
+    if len(plans) == 1:
+        return f"1 plan uses it ({shown}); delete it first"
+    return f"{len(plans)} plans use it ({shown}); delete them first"
+
+
+def host_delete(*, host: Host) -> None:
+    """Delete a host and its import history (PlannerError while a plan uses it)."""
+    with transaction.atomic():
+        locked = Host.objects.select_for_update().get(pk=host.pk)
+        problem = host_delete_problem(locked)
+        if problem:
+            raise PlannerError(f"host {locked.hostname} cannot be deleted: {problem}")
+        Host.objects.filter(pk=locked.pk).update(current_snapshot=None)
+        locked.delete()

@@ -121,6 +121,111 @@ def host_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "planner/host_detail.html", context)
 
 
+# --- deleting hosts and plans (a confirmation page, then POST; bulk from the lists) -----------------
+
+
+def _ids(request: HttpRequest) -> list[int]:
+    values = request.POST.getlist("ids") if request.method == "POST" else request.GET.getlist("ids")
+    return sorted({int(v) for v in values if v.isdigit()})[:500]
+
+
+def _delete_page(
+    request: HttpRequest,
+    *,
+    kind: str,
+    objects: list[Any],
+    problem_of: Any,
+    delete: Any,
+    label_of: Any,
+    list_url: str,
+    cancel_url: str,
+) -> HttpResponse:
+    """The confirmation page (GET) and the deletion (POST) of ``objects`` the user operates."""
+    require_operator_anywhere(request.user)
+    if not objects:
+        raise Http404(f"no such {kind} among the ones you operate")
+    if request.method == "POST":
+        done: list[str] = []
+        refused: list[tuple[Any, str]] = []
+        for obj in objects:
+            try:
+                delete(obj)
+            except services.PlannerError as exc:
+                refused.append((obj, str(exc)))
+            else:
+                done.append(label_of(obj))
+        if done:
+            messages.success(
+                request, f"Deleted {len(done)} {kind}{'s' if len(done) != 1 else ''}: {', '.join(done)}."
+            )
+        for _obj, problem in refused:
+            messages.error(request, problem)
+        if refused and not done and len(objects) == 1:
+            rows = [{"object": o, "label": label_of(o), "problem": p} for o, p in refused]
+            context = {"kind": kind, "rows": rows, "ids": [], "cancel_url": cancel_url, "deletable": 0}
+            return render(request, "planner/confirm_delete.html", context, status=409)
+        return redirect(list_url)
+    rows = [{"object": o, "label": label_of(o), "problem": problem_of(o)} for o in objects]
+    context = {
+        "kind": kind,
+        "rows": rows,
+        "ids": [o.pk for o in objects],
+        "cancel_url": cancel_url,
+        "deletable": sum(1 for r in rows if not r["problem"]),
+    }
+    return render(request, "planner/confirm_delete.html", context)
+
+
+def _host_delete_page(request: HttpRequest, hosts: list[Any], cancel_url: str) -> HttpResponse:
+    return _delete_page(
+        request,
+        kind="host",
+        objects=hosts,
+        problem_of=services.host_delete_problem,
+        delete=lambda h: services.host_delete(host=h),
+        label_of=lambda h: h.hostname,
+        list_url=reverse("planner:host_list"),
+        cancel_url=cancel_url,
+    )
+
+
+def _plan_delete_page(request: HttpRequest, plans: list[Any], cancel_url: str) -> HttpResponse:
+    return _delete_page(
+        request,
+        kind="plan",
+        objects=plans,
+        problem_of=services.plan_delete_problem,
+        delete=lambda p: services.plan_delete(plan=p),
+        label_of=lambda p: p.name,
+        list_url=reverse("planner:plan_list"),
+        cancel_url=cancel_url,
+    )
+
+
+@login_required
+def host_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    hosts = list(selectors.hosts_to_operate(request.user, [pk]))
+    return _host_delete_page(request, hosts, reverse("planner:host_detail", args=[pk]))
+
+
+@login_required
+def hosts_delete(request: HttpRequest) -> HttpResponse:
+    hosts = list(selectors.hosts_to_operate(request.user, _ids(request)))
+    return _host_delete_page(request, hosts, reverse("planner:host_list"))
+
+
+@login_required
+def plan_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    plans = list(selectors.plans_to_operate(request.user, [pk]))
+    return _plan_delete_page(request, plans, reverse("planner:plan_detail", args=[pk]))
+
+
+@login_required
+def plans_delete(request: HttpRequest) -> HttpResponse:
+    plans = list(selectors.plans_to_operate(request.user, _ids(request)))
+    return _plan_delete_page(request, plans, reverse("planner:plan_list"))
+
+
 # --- upload and destinations --------------------------------------------------------------------
 
 

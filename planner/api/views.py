@@ -15,9 +15,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -44,6 +44,14 @@ from .permissions import WRITE_DENIED, IsTeamOperatorForWrites
 log = logging.getLogger(__name__)
 
 
+class DeleteRefused(APIException):
+    """409: the object is kept (a plan uses the host; a job of the plan is queued or running)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The object cannot be deleted now."
+    default_code = "conflict"
+
+
 def planner_error(exc: Exception) -> ValidationError:
     """A service refusal as a 400 body: ``{"non_field_errors": ["message"]}``."""
     return ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [str(exc)]})
@@ -66,10 +74,20 @@ def validated(serializer_class: type[serializers.Serializer], data: Any, **kwarg
         summary="A host: inventory summary, zones and snapshot history",
         responses=s.responses({200: s.HostDetailSerializer}, *s.READ_ERRORS),
     ),
+    destroy=extend_schema(
+        summary="Delete a host and its import history (409 while a plan uses it)",
+        responses=s.responses({204: None}, 401, 403, 404, 409),
+    ),
 )
-class HostViewSet(viewsets.ReadOnlyModelViewSet):
-    permission_classes = [IsAuthenticated]
+class HostViewSet(mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):
+    permission_classes = [IsAuthenticated, IsTeamOperatorForWrites]
     filterset_class = HostFilter
+
+    def perform_destroy(self, instance: Host) -> None:
+        try:
+            services.host_delete(host=instance)
+        except services.PlannerError as exc:
+            raise DeleteRefused(str(exc)) from exc
 
     def get_queryset(self) -> QuerySet[Host]:
         return selectors.host_list(self.request.user)
@@ -228,8 +246,12 @@ _PLAN_WRITE = s.WRITE_ERRORS
         summary="A plan: verdict, counts and the snapshots it was computed from",
         responses=s.responses({200: s.PlanDetailSerializer}, *s.READ_ERRORS),
     ),
+    destroy=extend_schema(
+        summary="Delete a plan; its jobs stay as records (409 while one of its jobs is queued or running)",
+        responses=s.responses({204: None}, 401, 403, 404, 409),
+    ),
 )
-class PlanViewSet(viewsets.ReadOnlyModelViewSet):
+class PlanViewSet(mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [IsAuthenticated, IsTeamOperatorForWrites]
     filterset_class = PlanFilter
     # Actions that read the plan's report (the others leave the big JSON column in the database).
@@ -253,6 +275,12 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
         return s.PlanSerializer if self.action == "list" else s.PlanDetailSerializer
+
+    def perform_destroy(self, instance: Plan) -> None:
+        try:
+            services.plan_delete(plan=instance)
+        except services.PlannerError as exc:
+            raise DeleteRefused(str(exc)) from exc
 
     def _detail(self, plan: Plan, code: int = status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().get(pk=plan.pk)

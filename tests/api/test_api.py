@@ -519,10 +519,10 @@ def test_schema_is_openapi3_and_lists_every_endpoint(operator_api):
     expected = {
         "/api/bundles/": {"post"},
         "/api/hosts/": {"get"},
-        "/api/hosts/{id}/": {"get"},
+        "/api/hosts/{id}/": {"get", "delete"},
         "/api/hosts/{id}/snapshots/": {"get"},
         "/api/plans/": {"get", "post"},
-        "/api/plans/{id}/": {"get"},
+        "/api/plans/{id}/": {"get", "delete"},
         "/api/plans/{id}/report/": {"get"},
         "/api/plans/{id}/recompute/": {"post"},
         "/api/plans/{id}/nic-mappings/": {"get"},

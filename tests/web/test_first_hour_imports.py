@@ -101,7 +101,10 @@ def test_a_bundle_host_keeps_its_five_zones_after_a_catalog_and_a_spec_take_its_
 
 def test_a_reimport_of_the_same_kind_still_moves_the_host_on(operator_client: Any, team: Any) -> None:
     host = _bundle_host(operator_client)
-    _upload(operator_client, SimpleUploadedFile("again.tar.gz", bundles.source_bundle("bighost", zones=("web01",))))
+    _upload(
+        operator_client,
+        SimpleUploadedFile("again.tar.gz", bundles.source_bundle("bighost", zones=("web01",))),
+    )
     assert _zones(host) == ["web01"]
     assert host.snapshots.count() == 2
     # a catalog destination re-added under its own name is the same kind
@@ -117,9 +120,7 @@ def test_a_reimport_of_the_same_kind_still_moves_the_host_on(operator_client: An
 
 
 def _ten_files() -> list[SimpleUploadedFile]:
-    files = [
-        SimpleUploadedFile(f"box{i}.tar.gz", bundles.destination_bundle(f"box{i}")) for i in range(1, 9)
-    ]
+    files = [SimpleUploadedFile(f"box{i}.tar.gz", bundles.destination_bundle(f"box{i}")) for i in range(1, 9)]
     files.insert(3, SimpleUploadedFile("empty.cfg", b""))
     files.append(SimpleUploadedFile("spec.json", hardware_spec("specbox")))
     return files
@@ -160,7 +161,10 @@ def _export(zone: str, address: str) -> SimpleUploadedFile:
 
 def test_zonecfg_exports_of_one_upload_become_one_host(operator_client: Any, team: Any) -> None:
     response = _upload(
-        operator_client, _export("web01", "10.0.0.11/24"), _export("app01", "10.0.0.12/24"), zonecfg_host="legacy01"
+        operator_client,
+        _export("web01", "10.0.0.11/24"),
+        _export("app01", "10.0.0.12/24"),
+        zonecfg_host="legacy01",
     )
     assert response.status_code == 200
     page = response.content.decode()
@@ -182,13 +186,21 @@ def test_without_a_name_the_exports_go_to_one_host_named_after_the_first_zone(op
 def test_reimporting_a_zone_replaces_its_config_in_a_new_snapshot_and_keeps_the_others(
     operator_client: Any, operator_api: Any
 ) -> None:
-    _upload(operator_client, _export("web01", "10.0.0.11/24"), _export("app01", "10.0.0.12/24"), zonecfg_host="legacy01")
+    _upload(
+        operator_client,
+        _export("web01", "10.0.0.11/24"),
+        _export("app01", "10.0.0.12/24"),
+        zonecfg_host="legacy01",
+    )
     host = Host.objects.get(hostname="legacy01")
     first = host.current_snapshot
     # a changed web01 and a new db01, through the API into the same host
     response = operator_api.post(
         "/api/bundles/",
-        {"files": [_export("web01", "10.0.0.99/24"), _export("db01", "10.0.0.13/24")], "zonecfg_host": "legacy01"},
+        {
+            "files": [_export("web01", "10.0.0.99/24"), _export("db01", "10.0.0.13/24")],
+            "zonecfg_host": "legacy01",
+        },
         format="multipart",
     )
     assert response.status_code == 201, response.content
@@ -216,7 +228,9 @@ def test_reimporting_a_zone_replaces_its_config_in_a_new_snapshot_and_keeps_the_
 
 def test_two_exports_of_one_zone_in_one_upload_refuse_the_second_by_name(operator_client: Any) -> None:
     twin = SimpleUploadedFile("web01.export", b"create -b\nset zonepath=/zones/web01\n")
-    page = _upload(operator_client, _export("web01", "10.0.0.11/24"), twin, zonecfg_host="legacy01").content.decode()
+    page = _upload(
+        operator_client, _export("web01", "10.0.0.11/24"), twin, zonecfg_host="legacy01"
+    ).content.decode()
     assert "web01.export: zone web01 is also in web01.cfg of this upload" in page
     assert _zones(Host.objects.get(hostname="legacy01")) == ["web01"]
 
@@ -225,7 +239,9 @@ def test_a_bad_zonecfg_host_name_is_a_field_error(operator_client: Any, operator
     page = _upload(operator_client, _export("web01", "10.0.0.11/24"), zonecfg_host="bad_host!")
     assert page.status_code == 400 and "Not a hostname" in page.content.decode()
     api = operator_api.post(
-        "/api/bundles/", {"files": [_export("web01", "10.0.0.11/24")], "zonecfg_host": "-x"}, format="multipart"
+        "/api/bundles/",
+        {"files": [_export("web01", "10.0.0.11/24")], "zonecfg_host": "-x"},
+        format="multipart",
     )
     assert api.status_code == 400 and "zonecfg_host" in api.json()
     assert not Host.objects.exists()
