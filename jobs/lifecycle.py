@@ -79,7 +79,12 @@ def job_create(
         retry_of=retry_of,
         max_attempts=settings.ZFLAR_MAX_ATTEMPTS,
     )
-    job_log(job, f"{job.get_kind_display()} job queued on the {executor} executor")
+    where = (
+        "as a rehearsal on the worker (touches no Solaris host)"
+        if executor == Job.Executor.LOCAL and kind != Job.Kind.INSPECT
+        else f"on the {executor} executor"
+    )
+    job_log(job, f"{job.get_kind_display()} job queued {where}")
     _enqueue_on_commit(job)
     return job
 

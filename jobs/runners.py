@@ -31,14 +31,16 @@ from typing import Any
 
 from planner.domain.contract import Finding, Report, ReportZone
 from planner.domain.findings import FIELD_TEST, Code
+from planner.models import InventorySnapshot
 from planner.solaris.errors import SolarisParseError
-from planner.solaris.inventory import VfstabEntry, ZoneConfig
+from planner.solaris.inventory import HostInventory, VfstabEntry, ZoneConfig
 from planner.solaris.names import is_hostname
 from planner.solaris.vfstab import parse_vfstab
 
 from . import archives, progress, storage
 from .connect import executor_for
 from .executors.base import ArchiveCheck, ArchiveOutcome, ArchiveSpec, Executor, ExecutorError
+from .executors.local_tree import build_empty_host_tree, build_host_tree
 from .models import Archive, Job, ZoneResult
 
 log = logging.getLogger(__name__)
@@ -138,6 +140,67 @@ class BaseRunner:
             return storage.host_root(self.job.team_id, host.pk)
         except storage.PathEscape as exc:
             raise ExecutorError(f"refused: {exc}") from exc
+
+    # --- the local executor's rehearsal tree -------------------------------------------------------
+
+    REHEARSAL_MARK = "rehearsal-built"
+
+    def ensure_rehearsal_tree(self) -> None:
+        """The local executor is a rehearsal: without a folder tree for the host under its team's
+        folder, build one from the host's inventory (the snapshot the plan was computed from) and
+        say so in the log.  A tree this rehearsal built from an older snapshot is built again; a
+        tree someone else put there (the demo, a test, ``source_root``) is used as it is."""
+        if not self.is_local or self.plan is None or self.role not in ("source", "destination"):
+            return
+        key = "source_root" if self.role == "source" else "destination_root"
+        if self.job.params.get(key):
+            return  # a tree the job names: it must be there
+        root = self.local_root()
+        if root is None:
+            return
+        host = self.plan.source if self.role == "source" else self.plan.destination
+        snapshot_id = (
+            self.plan.source_snapshot_id if self.role == "source" else self.plan.destination_snapshot_id
+        )
+        mark = root.parent / f"{root.name}.state" / self.REHEARSAL_MARK
+        stamp = f"snapshot={snapshot_id}\n"
+        if root.exists():
+            if not mark.is_file() or mark.read_text() == stamp:
+                return
+            progress.job_log(
+                self.job,
+                f"rehearsal: {host.hostname} was imported again since its folder tree was built; building it anew",
+            )
+            storage.remove_host_tree(self.job.team_id, host.pk)
+        try:
+            storage.ensure_folder(root.parent, what="the team's folder of host trees")
+            if self.role == "source":
+                inventory, number = self.snapshot_inventory(snapshot_id)
+                build_host_tree(root, inventory)
+                zones = sorted(z.name for z in inventory.zones)
+                what = (
+                    f"{len(zones)} zone{'s' if len(zones) != 1 else ''} ({', '.join(zones) or 'none'}) with their "
+                    "zonepaths, file systems and configurations, /etc/zones/index and the vfstabs"
+                )
+                source = f"its inventory (import #{number})"
+            else:
+                build_empty_host_tree(root)
+                what, source = "an empty, freshly installed system", "nothing: a destination starts empty"
+            mark.parent.mkdir(parents=True, exist_ok=True)
+            mark.write_text(stamp)
+        except (ExecutorError, storage.StorageError, storage.PathEscape, OSError, ValueError) as exc:
+            raise ExecutorError(
+                f"rehearsal: cannot build the folder tree of {host.hostname} on the worker: {exc}"
+            ) from exc
+        progress.job_log(
+            self.job,
+            f"rehearsal on the worker (touches no Solaris host): no folder tree existed for {host.hostname}, "
+            f"so one was built from {source}: {what}",
+        )
+
+    def snapshot_inventory(self, snapshot_id: int) -> tuple[HostInventory, int]:
+        snapshot = InventorySnapshot.objects.only("number", "inventory").get(pk=snapshot_id)
+        return HostInventory.from_dict(snapshot.inventory), snapshot.number
 
     def preflight(self) -> None:
         """Before any step: every path the params name must resolve inside the job's team folder.
@@ -286,6 +349,7 @@ class ArchiveRunner(BaseRunner):
     def run(self) -> None:
         zones = self.zones_in_scope()
         self.start_zones(zones)
+        self.ensure_rehearsal_tree()
         host_findings = self.log_host_findings()
         self.phase("pre-archive: halting zones, autoboot, zone-private mounts")
         self.pre_archive(self.all_zones())
@@ -451,13 +515,27 @@ class ArchiveRunner(BaseRunner):
     def create_archive(self) -> ArchiveOutcome:
         options = self.plan.options if self.plan else {}
         hostname = source_label(self.job)
+        install = self.report.install
         spec = ArchiveSpec(
             name=str(self.job.params.get("archive_name") or f"{hostname}-zflar"),
             output_path=self.output_path(),
             excludes=list(options.get("excluded_paths", [])),
             compress=bool(self.job.params.get("compress", False)),
             description=f"zflar plan {self.plan.pk}: {self.plan.name}" if self.plan else "",
+            content_architectures=list(install.content_architectures),
+            archiver="pax" if install.pax else "cpio",
         )
+        flags = install.flarcreate_options()
+        if flags:
+            shown = " ".join(f"{flag} {value}" for flag, value in flags.items())
+            progress.job_log(self.job, f"flarcreate options from the plan's install facts: {shown}")
+        if self.is_local and self.plan is not None:
+            spec.rehearsal = (
+                f"job {self.job.pk}: made on the zflar worker from a folder tree that stands in for "
+                f"{hostname}; no Solaris host was touched"
+            )
+            inventory, _number = self.snapshot_inventory(self.plan.source_snapshot_id)
+            spec.source_uname = {k: str(v) for k, v in vars(inventory.uname).items() if v}
         return self.executor.archive_create(spec, self.progress, self.progress.check_cancel)
 
     def remove_archive(self) -> None:
@@ -577,6 +655,7 @@ class ExtractRunner(BaseRunner):
     def run(self) -> None:
         zones = self.zones_in_scope()
         self.start_zones(zones)
+        self.ensure_rehearsal_tree()
         self.result["host_findings"] = self.log_host_findings()
         for zone in zones:
             for finding in self.blockers(zone):
