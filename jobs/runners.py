@@ -169,7 +169,8 @@ class BaseRunner:
                 return
             progress.job_log(
                 self.job,
-                f"rehearsal: {host.hostname} was imported again since its folder tree was built; building it anew",
+                f"rehearsal: {host.hostname} was imported again since its folder tree was built; "
+                "building it anew",
             )
             storage.remove_host_tree(self.job.team_id, host.pk)
         try:
@@ -178,9 +179,10 @@ class BaseRunner:
                 inventory, number = self.snapshot_inventory(snapshot_id)
                 build_host_tree(root, inventory)
                 zones = sorted(z.name for z in inventory.zones)
+                count = f"{len(zones)} zone{'s' if len(zones) != 1 else ''}"
                 what = (
-                    f"{len(zones)} zone{'s' if len(zones) != 1 else ''} ({', '.join(zones) or 'none'}) with their "
-                    "zonepaths, file systems and configurations, /etc/zones/index and the vfstabs"
+                    f"{count} ({', '.join(zones) or 'none'}) with their zonepaths, file systems and "
+                    "configurations, /etc/zones/index and the vfstabs"
                 )
                 source = f"its inventory (import #{number})"
             else:
