@@ -199,20 +199,40 @@ class SpecDestinationForm(TeamChoiceMixin, forms.Form):
 
 class PlanCreateForm(forms.Form):
     source = forms.ModelChoiceField(queryset=Host.objects.none(), label="Source host")
-    destination = forms.ModelChoiceField(queryset=Host.objects.none(), label="Destination host")
+    destination = forms.ModelChoiceField(
+        queryset=Host.objects.none(), label="Destination host", required=False, empty_label="(choose)"
+    )
+    # A destination that is not racked yet: a model of the built-in catalog, added on the way.
+    destination_catalog = forms.ChoiceField(
+        label="…or a new destination from the catalog", required=False, choices=()
+    )
+    destination_hostname = forms.CharField(
+        label="Its hostname", max_length=63, required=False, help_text="Default: new-<model>."
+    )
     name = forms.CharField(label="Name (optional)", max_length=200, required=False)
 
-    def __init__(self, *args: Any, hosts: QuerySet[Host], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, hosts: QuerySet[Host], models: list[tuple[str, str]] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["source"].queryset = hosts
         self.fields["destination"].queryset = hosts
+        self.fields["destination_catalog"].choices = [("", "(none)"), *(models or [])]
         label = lambda h: f"{h.hostname} ({h.team.name})" if h.team_id else h.hostname  # noqa: E731
         self.fields["source"].label_from_instance = label
         self.fields["destination"].label_from_instance = label
 
+    def clean_destination_hostname(self) -> str:
+        value = (self.cleaned_data.get("destination_hostname") or "").strip()
+        return _clean_hostname(value) if value else ""
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         source, destination = data.get("source"), data.get("destination")
+        if destination and data.get("destination_catalog"):
+            raise forms.ValidationError("Choose a destination host or a catalog model, not both.")
+        if not destination and not data.get("destination_catalog") and "destination" not in self.errors:
+            self.add_error("destination", "Choose a destination host, or a model from the catalog.")
         if source and destination:
             if source.pk == destination.pk:
                 raise forms.ValidationError("The source and the destination must be different hosts.")

@@ -220,6 +220,7 @@ class NicRow:
     reason: str
     selected: str = ""  # the user's choice: a port, "drop", or "" (the proposal)
     overridden: bool = False
+    link_warning: str = ""  # the chosen port's link is down or unknown
 
     @property
     def row_key(self) -> str:
@@ -239,6 +240,7 @@ class NicRow:
             "status": self.status,
             "reason": self.reason,
             "overridden": self.overridden,
+            "link_warning": self.link_warning,
         }
 
 
@@ -274,6 +276,7 @@ def nic_row(m: NicMappingRow, *, selected: str = "", overridden: bool = False) -
         reason=m.reason,
         selected=selected,
         overridden=overridden,
+        link_warning=m.link_warning if m.action != "drop" else "",
     )
 
 

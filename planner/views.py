@@ -35,7 +35,7 @@ from planner.downloads import (
     json_response,
     plan_header,
 )
-from planner.inputs import LoadedInventory, load_upload
+from planner.inputs import LoadedInventory, load_catalog, load_upload
 from planner.solaris.errors import SolarisParseError
 from planner.upload import bundle_limits, limit_upload_size, upload_limit_error
 
@@ -367,17 +367,37 @@ def destination_spec(request: HttpRequest) -> HttpResponse:
 # --- plans ----------------------------------------------------------------------------------------
 
 
+def _catalog_destination(request: HttpRequest, form: PlanCreateForm, team: Any) -> Any:
+    """The plan form's catalog destination, imported into the source's team (None: a form error)."""
+    model = form.cleaned_data["destination_catalog"]
+    hostname = form.cleaned_data["destination_hostname"]
+    try:
+        loaded = load_catalog(f"catalog:{model}:{hostname}" if hostname else f"catalog:{model}")
+    except SolarisParseError as exc:
+        form.add_error("destination_catalog", str(exc))
+        return None
+    outcome = imports.import_loaded(team=team, name=loaded.upload_name, loaded=loaded, user=request.user)
+    if not outcome.ok:
+        form.add_error("destination_hostname" if outcome.conflict else "destination_catalog", outcome.error)
+        return None
+    return outcome.host
+
+
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
     hosts = selectors.host_choices(request.user, action="operate")
-    form = PlanCreateForm(hosts=hosts)
+    form = PlanCreateForm(hosts=hosts, models=_catalog_choices())
     status = 200
+    destination = None
     if request.method == "POST":
         require_operator_anywhere(request.user)
-        form = PlanCreateForm(request.POST, hosts=hosts)
+        form = PlanCreateForm(request.POST, hosts=hosts, models=_catalog_choices())
         if form.is_valid():
             source, destination = form.cleaned_data["source"], form.cleaned_data["destination"]
             require_operator(request.user, source.team_id)
+            if destination is None:
+                destination = _catalog_destination(request, form, source.team)
+        if form.is_valid() and destination is not None:
             try:
                 plan = services.plan_create(
                     team=source.team,
@@ -547,6 +567,13 @@ def plan_nic_set(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user,
             )
             done = f"{zone} {physical} → {target}."
+            fresh = selectors.plan_for_user(request.user, plan.pk)
+            row = next(
+                (m for m in presenters.report_of(fresh).nic_mappings if m.key == (zone, physical, address)),
+                None,
+            )
+            if row is not None and row.link_warning:
+                done += f" Warning: {row.link_warning}."
     except services.PlannerError as exc:
         return _after_edit(request, plan, "nics", error=str(exc), error_key=key)
     return _after_edit(request, plan, "nics", done=done)

@@ -439,6 +439,9 @@ class NicMappingSerializer(serializers.Serializer):
     status = serializers.CharField(allow_blank=True)
     reason = serializers.CharField(allow_blank=True)
     overridden = serializers.BooleanField()
+    link_warning = serializers.CharField(
+        allow_blank=True, help_text="Set when the chosen port's link is down or unknown: check the cabling."
+    )
 
 
 class NicOverrideSerializer(serializers.ModelSerializer):

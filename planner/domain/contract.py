@@ -198,6 +198,7 @@ class NicMappingRow:
     source_driver: str = ""
     target_driver: str = ""
     duplicates: tuple[str, ...] = ()
+    link_warning: str = ""  # the chosen port's link is down or unknown
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> NicMappingRow:
@@ -218,6 +219,7 @@ class NicMappingRow:
             source_driver=_str(d.get("source_driver")),
             target_driver=_str(d.get("target_driver")),
             duplicates=_strs(d.get("duplicates")),
+            link_warning=_str(d.get("link_warning")),
         )
 
     @property

@@ -62,6 +62,9 @@ class NicMapping:
     target_driver: str = ""
     # Other users of the same IP address: "zone z2" or "global zone (bge0)".
     duplicates: list[str] = field(default_factory=list)
+    # The chosen port's link is not known to be up (down, or unknown: a catalog entry, a spec, no
+    # dladm output): the row stays usable, but the user is told to check the cabling.
+    link_warning: str = ""
 
     @property
     def needs_change(self) -> bool:
@@ -339,6 +342,14 @@ def _choose(w: _Work, ports: dict[str, Nic], dest_name: str) -> None:
         return
     row.target_driver = _port_driver(port)[0]
     row.action = "keep" if target == row.physical else "map"
+    if port.link_state != "up":
+        state = port.link_state if port.link_state in ("down", "unknown") else "unknown"
+        why = (
+            "is down in the destination's dladm output"
+            if state == "down"
+            else "is unknown (the inventory says nothing of it: a catalog model, a spec, no dladm output)"
+        )
+        row.link_warning = f"the link of {target} {why}: check that it is cabled before the zone boots"
 
 
 def _flag_port_conflicts(rows: list[NicMapping], gz_port: str) -> None:
