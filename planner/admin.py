@@ -8,6 +8,8 @@ from typing import Any
 from django.contrib import admin
 from django.utils.html import format_html
 
+from planner.domain.options import public_options
+
 from .models import (
     Device,
     DeviceMapping,
@@ -26,6 +28,7 @@ from .models import (
     SizeOverride,
     Slice,
     Team,
+    TeamSettings,
     Zone,
     ZoneResource,
 )
@@ -56,6 +59,23 @@ class TeamAdmin(admin.ModelAdmin):
     @admin.display(description="members")
     def member_count(self, obj: Team) -> int:
         return obj.memberships.count()
+
+
+@admin.register(TeamSettings)
+class TeamSettingsAdmin(admin.ModelAdmin):
+    """Read-only here: the Team settings page edits them (with the domain's checks and re-planning)."""
+
+    list_display = ["team", "updated", "updated_by"]
+    list_select_related = ["team", "updated_by"]
+    exclude = ["values"]
+    readonly_fields = ["team", "defaults", "created", "updated", "updated_by"]
+
+    @admin.display(description="defaults (the root password hash hidden)")
+    def defaults(self, obj: TeamSettings) -> str:
+        return pretty_json(public_options(obj.values if isinstance(obj.values, dict) else {}))
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
 
 
 @admin.register(Membership)
@@ -236,8 +256,10 @@ class PlanAdmin(admin.ModelAdmin):
     search_fields = ["name", "source__hostname", "destination__hostname"]
     list_select_related = ["team", "source", "destination"]
     raw_id_fields = ["source", "destination", "source_snapshot", "destination_snapshot"]
-    exclude = ["report"]
+    # The settings are edited on the plan's Settings tab (checked, re-planned, the hash write-only).
+    exclude = ["report", "options"]
     readonly_fields = [
+        "settings",
         "verdict",
         "zones_total",
         "zones_ready",
@@ -249,6 +271,10 @@ class PlanAdmin(admin.ModelAdmin):
         "report_pretty",
     ]
     inlines = [NicOverrideInline, DeviceOverrideInline, DiskOverrideInline, SizeOverrideInline]
+
+    @admin.display(description="settings (the plan's own; the root password hash hidden)")
+    def settings(self, obj: Plan) -> str:
+        return pretty_json(public_options(obj.options if isinstance(obj.options, dict) else {}))
 
     @admin.display(description="report")
     def report_pretty(self, obj: Plan) -> str:

@@ -16,6 +16,7 @@ from planner.domain.options import SIZE_OVERRIDE_MAX_MB
 from planner.solaris.names import device_match_problem, hostname_problem, is_disk_name, is_nic_name
 
 from .models import DeviceOverride, Host, Team
+from .presenters import SettingRow, SettingsView
 
 UPLOAD_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".cfg", ".json", ".txt")
 
@@ -335,3 +336,106 @@ def _clean_hostname(value: str) -> str:
     if problem:
         raise forms.ValidationError(f"Not a hostname: {problem}.")
     return value
+
+
+# --- settings: a plan's Settings tab and a team's defaults -----------------------------------------
+
+# Length caps at the boundary; what a value may hold is the domain's rule (settings_problems).
+_SETTING_MAX_LENGTH = {"archive_location": 1024, "install_image_dir": 1024, "jumpstart_dir": 1024}
+
+
+class SettingsForm(forms.Form):
+    """Every setting of a plan (or every team default) as text, parsed to its type; nothing more.
+
+    Blank means "not set here": the plan then uses its team's default, the team the planner's.
+    The root password hash is write-only: the box starts empty, blank keeps the hash, and "forget"
+    clears it.  Whether a value can be used is the domain's rule (``settings_problems``, applied by
+    the services); the view puts what it says under each field.
+    """
+
+    def __init__(self, *args: Any, view: SettingsView, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.view = view
+        for row in view.rows:
+            s = row.setting
+            hint = f"{row.inherited_label}: {row.inherited_shown}"
+            own = row.own
+            field: forms.Field
+            if s.kind == "secret":
+                field = forms.CharField(
+                    max_length=256,
+                    widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+                )
+                self.fields[f"clear_{s.name}"] = forms.BooleanField(
+                    required=False,
+                    label=f"Forget this {'plan' if view.layer == 'plan' else 'team'}'s hash"
+                    + (" (use the team default)" if view.layer == "plan" else ""),
+                )
+            elif s.kind == "int":
+                field = forms.IntegerField(widget=forms.NumberInput(attrs={"placeholder": hint}))
+            elif s.kind == "choice":
+                choices = [("", f"({hint})"), *((c, c) for c in s.choices)]
+                field = forms.CharField(max_length=16, widget=forms.Select(choices=choices))
+            elif s.kind == "list":
+                field = forms.CharField(max_length=1024, widget=forms.TextInput(attrs={"placeholder": hint}))
+                own = ", ".join(own) if isinstance(own, list) else own
+            else:
+                field = forms.CharField(
+                    max_length=_SETTING_MAX_LENGTH.get(s.name, 255),
+                    widget=forms.TextInput(attrs={"placeholder": hint}),
+                )
+            field.required = False
+            field.label = s.label
+            field.help_text = s.help
+            if s.kind != "secret":
+                field.initial = own
+            self.fields[s.name] = field
+        # Keep the order of the settings, each clear box after its field.
+        order = [n for s in (r.setting for r in view.rows) for n in (s.name, f"clear_{s.name}")]
+        self.order_fields([n for n in order if n in self.fields])
+
+    def grouped(self) -> list[tuple[str, list[tuple[SettingRow, forms.BoundField, forms.BoundField | None]]]]:
+        """(group title, [(row, bound field, the secret's "forget" box or None)]) for the template."""
+        return [
+            (
+                g.title,
+                [
+                    (
+                        row,
+                        self[row.name],
+                        self[f"clear_{row.name}"] if f"clear_{row.name}" in self.fields else None,
+                    )
+                    for row in g.rows
+                ],
+            )
+            for g in self.view.groups
+        ]
+
+    def changes(self) -> dict[str, Any]:
+        """Setting name -> its new value, or None to clear it (the secret only when typed or cleared)."""
+        data = self.cleaned_data
+        out: dict[str, Any] = {}
+        for row in self.view.rows:
+            s = row.setting
+            value = data.get(s.name)
+            if s.kind == "secret":
+                if data.get(f"clear_{s.name}"):
+                    out[s.name] = None
+                elif value:
+                    out[s.name] = value
+            elif s.kind == "list":
+                items = _split(value or "")
+                out[s.name] = items or None
+            elif s.kind == "int":
+                out[s.name] = value  # None when blank
+            else:
+                out[s.name] = value.strip() if value else None
+        return out
+
+    def add_problems(self, problems: dict[str, str]) -> None:
+        """The domain's messages, each under its field (or above the form for another setting)."""
+        for name, message in problems.items():
+            self.add_error(
+                name if name in self.fields else None,
+                f"{name}: {message}" if name not in self.fields else message,
+            )

@@ -84,6 +84,30 @@ class Membership(models.Model):
         return f"{self.user} in {self.team} ({self.role})"
 
 
+class TeamSettings(TimeStampedModel):
+    """A team's default plan settings: what its plans use where they set no value of their own.
+
+    ``values`` holds only the settings the team set (``planner.domain.options.TEAM_SETTING_NAMES``);
+    the planner's own defaults fill the rest.  Plans inherit them live: a plan's options are its own
+    values over these over the planner's (``planner.domain.options.effective_options``), and saving
+    them re-plans the team's plans that inherit a changed value.  One row per team, made on the first
+    save.
+    """
+
+    team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="plan_defaults")
+    values = models.JSONField(default=dict, blank=True, help_text="setting name -> the team's default")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "team settings"
+        verbose_name_plural = "team settings"
+
+    def __str__(self) -> str:
+        return f"{self.team} settings"
+
+
 class Host(TimeStampedModel):
     """A Solaris machine, source or destination, identified by hostname within a team."""
 
@@ -247,7 +271,9 @@ class Plan(TimeStampedModel):
     destination = models.ForeignKey(Host, on_delete=models.PROTECT, related_name="plans_as_destination")
     source_snapshot = models.ForeignKey(InventorySnapshot, on_delete=models.PROTECT, related_name="+")
     destination_snapshot = models.ForeignKey(InventorySnapshot, on_delete=models.PROTECT, related_name="+")
-    options = models.JSONField(default=dict, blank=True)
+    options = models.JSONField(
+        default=dict, blank=True, help_text="the plan's own settings; the team's defaults fill the rest"
+    )
     default_nic_target = models.CharField(max_length=32, blank=True)
     report = models.JSONField(default=dict, blank=True)
     verdict = models.CharField(max_length=20, choices=Verdict.choices, blank=True)

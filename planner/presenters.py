@@ -10,12 +10,13 @@ the same for 5 zones or 500.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
 
+from planner.domain import options as options_domain
 from planner.domain.contract import (
     SEVERITY_RANK,
     VERDICTS,
@@ -30,7 +31,7 @@ from planner.domain.contract import (
 from planner.domain.findings import CHECK_COLUMNS
 from planner.domain.options import ZONE_ROOT_PREFIX
 
-from . import selectors
+from . import selectors, services
 from .extensions import ZoneFilter
 from .models import Plan
 
@@ -561,3 +562,195 @@ def report_nic_rows(report: Report, zones: ZoneFilter) -> list[NicRow]:
 
 def report_device_rows(report: Report, zones: ZoneFilter) -> list[DeviceRow]:
     return [device_row(m) for m in report.device_mappings if not zones.active or m.zone in zones.kept]
+
+
+# --- settings: a plan's (Settings tab) and a team's defaults (Team settings page), pages and API ---
+
+SOURCE_LABELS = {
+    options_domain.SOURCE_PLAN: "this plan",
+    options_domain.SOURCE_TEAM: "team default",
+    options_domain.SOURCE_DEFAULT: "planner default",
+}
+# Settings whose blank value means "work it out" (from the inventories or the media).
+_AUTOMATIC_WHEN_BLANK = {"ip_address", "netmask", "install_image_dir"}
+
+
+def setting_text(setting: options_domain.Setting, value: Any) -> str:
+    """A setting's value as the pages show it (never the root password hash)."""
+    if setting.kind == "secret":
+        return "set" if value else "not set"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "(none)"
+    if value == "" or value is None:
+        return "automatic" if setting.name in _AUTOMATIC_WHEN_BLANK else "(blank)"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class SettingRow:
+    """One setting on a settings page: its value at this layer, the value in use and where it comes from."""
+
+    setting: options_domain.Setting
+    own: Any  # the value set on this plan (or team); None when not set here
+    value: Any  # the value in use
+    inherited: Any  # the value in use when this layer sets none (the team's default or the planner's)
+    inherited_source: str  # team or default: where ``inherited`` comes from
+    source: str  # plan, team or default
+    placeholder: bool  # still an example value or a REPLACE-ME placeholder in the generated files
+    problem: str  # what is wrong with the value in use ("" when nothing)
+
+    @property
+    def name(self) -> str:
+        return self.setting.name
+
+    @property
+    def source_label(self) -> str:
+        return SOURCE_LABELS[self.source]
+
+    @property
+    def inherited_label(self) -> str:
+        return SOURCE_LABELS[self.inherited_source]
+
+    @property
+    def shown(self) -> str:
+        return setting_text(self.setting, self.value)
+
+    @property
+    def inherited_shown(self) -> str:
+        return setting_text(self.setting, self.inherited)
+
+    @property
+    def is_set_here(self) -> bool:
+        return self.own is not None
+
+    @property
+    def secret_set(self) -> bool:
+        return self.setting.kind == "secret" and bool(self.value)
+
+
+@dataclass(frozen=True)
+class SettingsGroup:
+    title: str
+    rows: list[SettingRow]
+
+
+@dataclass(frozen=True)
+class SettingsView:
+    """The settings of one plan (layer "plan") or one team's defaults (layer "team")."""
+
+    layer: str
+    rows: list[SettingRow]
+    placeholders: list[str]  # settings the generated files still carry placeholders for
+    stale: bool = False  # the plan's report was computed with other values: re-plan
+
+    @property
+    def groups(self) -> list[SettingsGroup]:
+        titles = list(dict.fromkeys(r.setting.group for r in self.rows))
+        return [SettingsGroup(t, [r for r in self.rows if r.setting.group == t]) for t in titles]
+
+    @property
+    def problems(self) -> dict[str, str]:
+        return {r.name: r.problem for r in self.rows if r.problem}
+
+    def _values(self, pick: str) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for r in self.rows:
+            value = getattr(r, pick)
+            if r.setting.kind == "secret":
+                out["root_password_hash_set"] = bool(value)
+            else:
+                out[r.name] = value
+        return out
+
+    def api_dict(self) -> dict[str, Any]:
+        """The API's body: the values in use, this layer's own (null: not set here), the sources."""
+        return {
+            "values": self._values("value"),
+            "own": self._values("own"),
+            "sources": {r.name: r.source for r in self.rows},
+            "placeholders": list(self.placeholders),
+            "problems": self.problems,
+        }
+
+
+def _setting_rows(
+    settings: tuple[options_domain.Setting, ...],
+    *,
+    own: dict[str, Any],
+    team: dict[str, Any],
+    plan: dict[str, Any],
+    below: dict[str, Any],
+    hostname: str,
+    placeholders: list[str],
+) -> list[SettingRow]:
+    """``below``: the team values in use where this layer sets nothing ({} for a team's own page)."""
+    options = options_domain.effective_options(team, plan)
+    inherited = options_domain.effective_options(below, {})
+    problems = options_domain.settings_problems(options, hostname=hostname)
+    return [
+        SettingRow(
+            setting=s,
+            own=own.get(s.name),
+            value=getattr(options, s.name),
+            inherited=getattr(inherited, s.name),
+            inherited_source=options_domain.setting_source(s.name, team=below, plan={}),
+            source=options_domain.setting_source(s.name, team=team, plan=plan),
+            placeholder=s.name in placeholders,
+            problem=problems.get(s.name, ""),
+        )
+        for s in settings
+    ]
+
+
+def _report_settings(report: Report) -> tuple[list[str], Mapping[str, Any]]:
+    placeholders: list[str] = []
+    for f in report.host_findings:
+        if f.code == "PLAN_SETTINGS_INCOMPLETE":
+            placeholders = [str(n) for n in f.details.get("settings", [])]
+    return placeholders, report.options
+
+
+def _computed_with_other_values(rows: list[SettingRow], computed: Mapping[str, Any]) -> bool:
+    for r in rows:
+        if r.setting.kind == "secret":
+            used = bool(computed.get("root_password_hash_set", computed.get(r.name)))
+            if used != bool(r.value):
+                return True
+        elif r.name in computed and computed[r.name] != r.value:
+            return True
+    return False
+
+
+def plan_settings(plan: Plan) -> SettingsView:
+    """The plan's Settings tab: every setting, its own value, the team's default, the value in use."""
+    team = services.team_defaults(plan.team_id)
+    own = plan.options if isinstance(plan.options, dict) else {}
+    placeholders, computed = _report_settings(report_of(plan))
+    rows = _setting_rows(
+        options_domain.SETTINGS,
+        own=own,
+        team=team,
+        plan=own,
+        below=team,
+        hostname=plan.source.hostname,
+        placeholders=placeholders,
+    )
+    return SettingsView(
+        "plan", rows, placeholders, stale=bool(computed) and _computed_with_other_values(rows, computed)
+    )
+
+
+def team_settings(values: dict[str, Any]) -> SettingsView:
+    """A team's defaults: the settings a team may default, its values and the planner's."""
+    settings = tuple(s for s in options_domain.SETTINGS if s.team_default)
+    placeholders = options_domain.placeholder_settings(options_domain.effective_options(values, {}))
+    rows = _setting_rows(
+        settings,
+        own=values,
+        team=values,
+        plan={},
+        below={},
+        hostname="host",
+        placeholders=placeholders,
+    )
+    return SettingsView("team", rows, placeholders)

@@ -29,6 +29,7 @@ from .models import (
     Plan,
     SizeOverride,
     Team,
+    TeamSettings,
     Zone,
 )
 from .services import plan_compute_result
@@ -54,6 +55,29 @@ def operator_teams_for_user(user: User) -> QuerySet[Team]:
     return Team.objects.filter(memberships__user=user, memberships__role=Membership.Role.OPERATOR).order_by(
         "name"
     )
+
+
+def team_for_user(user: User, pk: int) -> Team:
+    """The team if the user is one of its members, else 404."""
+    return get_object_or_404(teams_for_user(user), pk=pk)
+
+
+def teams_with_roles(user: User) -> list[tuple[Team, str]]:
+    """The user's teams, by name, each with the user's role in it."""
+    if not user.is_authenticated:
+        return []
+    memberships = Membership.objects.filter(user=user).select_related("team").order_by("team__name")
+    return [(m.team, m.role) for m in memberships]
+
+
+def team_settings_of(team: Team) -> TeamSettings:
+    """The team's default settings (an unsaved, empty row before the first save)."""
+    row = TeamSettings.objects.filter(team=team).select_related("updated_by").first()
+    return row if row is not None else TeamSettings(team=team, values={})
+
+
+def team_plan_count(team: Team) -> int:
+    return Plan.objects.filter(team=team).count()
 
 
 def hosts_for_user(user: User) -> QuerySet[Host]:

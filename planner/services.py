@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
@@ -16,7 +18,17 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from planner.domain.contract import Report
-from planner.domain.options import SIZE_OVERRIDE_MAX_MB, ZONE_ROOT_PREFIX, Overrides, PlanOptions
+from planner.domain.options import (
+    SETTING_NAMES,
+    SIZE_OVERRIDE_MAX_MB,
+    TEAM_SETTING_NAMES,
+    ZONE_ROOT_PREFIX,
+    Overrides,
+    PlanOptions,
+    check_options,
+    effective_options,
+    settings_problems,
+)
 from planner.domain.options import DeviceOverride as DomainDeviceOverride
 from planner.domain.options import DiskOverride as DomainDiskOverride
 from planner.domain.options import NicOverride as DomainNicOverride
@@ -47,6 +59,7 @@ from .models import (
     SizeOverride,
     Slice,
     Team,
+    TeamSettings,
     Zone,
     ZoneResource,
 )
@@ -105,6 +118,14 @@ def check_host_kind(*, team: Team, inventory: HostInventory, source: str) -> Non
         f"one another hostname, or delete {host.hostname} first.",
         host=host,
     )
+
+
+class SettingsError(PlannerError):
+    """Plan settings the planner refuses: ``problems`` maps each setting to what is wrong with it."""
+
+    def __init__(self, problems: Mapping[str, str]) -> None:
+        self.problems = dict(problems)
+        super().__init__("; ".join(f"{name}: {message}" for name, message in self.problems.items()))
 
 
 def _origin_of(inventory: HostInventory) -> str:
@@ -319,8 +340,16 @@ def plan_create(
     return plan
 
 
+def team_defaults(team_id: int) -> dict[str, Any]:
+    """The team's default plan settings (only those it set; {} before the first save)."""
+    values = TeamSettings.objects.filter(team_id=team_id).values_list("values", flat=True).first()
+    return dict(values) if isinstance(values, dict) else {}
+
+
 def plan_options(plan: Plan) -> PlanOptions:
-    return PlanOptions.from_dict(plan.options)
+    """The plan's options: its own settings over its team's defaults over the planner's (live)."""
+    own = plan.options if isinstance(plan.options, dict) else {}
+    return effective_options(team_defaults(plan.team_id), own)
 
 
 def plan_overrides(plan: Plan) -> Overrides:
@@ -356,11 +385,15 @@ def plan_compute_result(plan: Plan, overrides: Overrides | None = None) -> PlanR
     destination = _stored_inventory(
         inventories[destination_id], f"{plan.destination.hostname} (snapshot {destination_id})"
     )
+    options = plan_options(plan)
+    try:
+        check_options(options, hostname=source.hostname)
+    except SolarisParseError as exc:  # e.g. a team default changed under the plan's own values
+        raise PlannerError(
+            f"the plan's settings cannot be used: {exc}; fix them on its Settings tab"
+        ) from exc
     return compute_plan(
-        source,
-        destination,
-        plan_options(plan),
-        plan_overrides(plan) if overrides is None else overrides,
+        source, destination, options, plan_overrides(plan) if overrides is None else overrides
     )
 
 
@@ -414,6 +447,7 @@ def _plan_inputs(plan: Plan) -> tuple[Any, ...]:
         plan.source.current_snapshot_id or plan.source_snapshot_id,
         plan.destination.current_snapshot_id or plan.destination_snapshot_id,
         json.dumps(plan.options, sort_keys=True, default=str),
+        json.dumps(team_defaults(plan.team_id), sort_keys=True, default=str),
         plan.default_nic_target,
         sorted(plan.nic_overrides.values_list("zone", "physical", "address", "action", "target")),
         sorted(plan.device_overrides.values_list("zone", "match", "action", "replacement")),
@@ -626,3 +660,91 @@ def host_delete(*, host: Host) -> None:
             raise PlannerError(f"host {locked.hostname} cannot be deleted: {problem}")
         Host.objects.filter(pk=locked.pk).update(current_snapshot=None)
         locked.delete()
+
+
+# --- settings: a plan's own and its team's defaults ----------------------------------------------
+
+
+def _with_changes(
+    current: Mapping[str, Any], changes: Mapping[str, Any], allowed: tuple[str, ...]
+) -> dict[str, Any]:
+    """``current`` with each change applied: a value sets the setting, None clears it (inherit)."""
+    unknown = sorted(set(changes) - set(allowed))
+    if unknown:
+        raise SettingsError({name: "not a setting that can be set here" for name in unknown})
+    values = dict(current) if isinstance(current, Mapping) else {}
+    for name, value in changes.items():
+        if value is None:
+            values.pop(name, None)
+        else:
+            values[name] = value
+    return values
+
+
+def plan_settings_update(*, plan: Plan, changes: Mapping[str, Any]) -> Plan:
+    """Set (a value) or clear (None: back to the team's default) some of the plan's settings, then re-plan.
+
+    The plan's options with the changes, over its team's defaults, must pass the domain's checks
+    (:func:`planner.domain.options.settings_problems`); SettingsError names each setting that does not.
+    """
+    if not changes:
+        return plan
+    with transaction.atomic():
+        locked = Plan.objects.select_for_update().select_related("source").get(pk=plan.pk)
+        own = _with_changes(locked.options, changes, SETTING_NAMES)
+        problems = settings_problems(
+            effective_options(team_defaults(locked.team_id), own), hostname=locked.source.hostname
+        )
+        if problems:
+            raise SettingsError(problems)
+        locked.options = own
+        locked.save(update_fields=["options", "updated"])
+    return plan_recompute(plan=locked)
+
+
+@dataclass
+class TeamSettingsSaved:
+    """What saving a team's defaults did: the row, and the plans re-planned (or refused) with them."""
+
+    settings: TeamSettings
+    changed: list[str]
+    replanned: list[Plan] = field(default_factory=list)
+    failed: list[tuple[Plan, str]] = field(default_factory=list)
+
+
+def team_settings_update(
+    *, team: Team, changes: Mapping[str, Any], user: User | None = None
+) -> TeamSettingsSaved:
+    """Set or clear (None) some of the team's default settings, then re-plan the plans that inherit them.
+
+    A plan that sets every changed setting itself is left alone.  A plan whose own settings no
+    longer go with the new defaults is not re-planned; it is listed in ``failed`` with the reason.
+    """
+    with transaction.atomic():
+        row, _ = TeamSettings.objects.select_for_update().get_or_create(team=team)
+        before = dict(row.values) if isinstance(row.values, dict) else {}
+        values = _with_changes(before, changes, TEAM_SETTING_NAMES)
+        problems = settings_problems(effective_options(values, {}))
+        if problems:
+            raise SettingsError(problems)
+        missing = object()
+        changed = sorted(
+            n for n in set(before) | set(values) if before.get(n, missing) != values.get(n, missing)
+        )
+        if changed:
+            row.values = values
+            row.updated_by = user
+            row.save()
+    saved = TeamSettingsSaved(settings=row, changed=changed)
+    if not changed:
+        return saved
+    plans = Plan.objects.filter(team=team).defer("report").order_by("pk")
+    for plan in plans:
+        own = plan.options if isinstance(plan.options, dict) else {}
+        if set(changed) <= set(own):
+            continue
+        try:
+            saved.replanned.append(plan_recompute(plan=plan))
+        except PlannerError as exc:
+            saved.failed.append((plan, str(exc)))
+    return saved

@@ -16,6 +16,8 @@ urlpatterns = [
     path("upload/", views.upload, name="upload"),
     path("upload/catalog/", views.destination_catalog, name="destination_catalog"),
     path("upload/spec/", views.destination_spec, name="destination_spec"),
+    path("teams/", views.team_list, name="team_list"),
+    path("teams/<int:pk>/settings/", views.team_settings, name="team_settings"),
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/delete/", views.plan_delete, name="plan_delete"),
@@ -26,6 +28,7 @@ urlpatterns = [
     path("plans/<int:pk>/devices/", views.plan_device_set, name="plan_device_set"),
     path("plans/<int:pk>/layout/", views.plan_disk_set, name="plan_disk_set"),
     path("plans/<int:pk>/sizes/", views.plan_size_set, name="plan_size_set"),
+    path("plans/<int:pk>/settings/", views.plan_settings_save, name="plan_settings_save"),
     path("plans/<int:pk>/report/", views.plan_report, name="plan_report"),
     path(
         "plans/<int:pk>/findings.<str:fmt>",

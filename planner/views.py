@@ -23,7 +23,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.text import slugify
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from planner.domain.catalog import catalog_destination, list_models
 from planner.domain.contract import PLAN_VERDICTS, VERDICTS
@@ -47,6 +47,7 @@ from .forms import (
     DiskRowForm,
     NicRowForm,
     PlanCreateForm,
+    SettingsForm,
     SizeRowForm,
     SpecDestinationForm,
     UploadForm,
@@ -64,6 +65,7 @@ PLANNER_TABS = (
     ("devices", "Devices"),
     ("layout", "Disk layout"),
     ("runbook", "Runbook"),
+    ("settings", "Settings"),
 )
 
 
@@ -457,6 +459,10 @@ def _plan_context(request: HttpRequest, plan: Plan, tab: str, **extra: Any) -> d
         context["sizes"] = presenters.size_rows(plan)
     elif tab == "runbook":
         context["runbook"] = presenters.runbook_by_phase(report, zone=filters["zone"])
+    elif tab == "settings":
+        context["settings_view"] = presenters.plan_settings(plan)
+        if "settings_form" not in extra:
+            context["settings_form"] = SettingsForm(view=context["settings_view"])
     else:
         extension = extensions.plan_tabs().get(tab)
         if extension is not None:
@@ -497,12 +503,22 @@ def _plan_url(plan: Plan, tab: str, request: HttpRequest) -> str:
 
 
 def _after_edit(
-    request: HttpRequest, plan: Plan, tab: str, *, error: str = "", error_key: Any = None, done: str = ""
+    request: HttpRequest,
+    plan: Plan,
+    tab: str,
+    *,
+    error: str = "",
+    error_key: Any = None,
+    done: str = "",
+    **extra: Any,
 ) -> HttpResponse:
-    """Answer an editor's POST: the refreshed tab (htmx) or a redirect; on error, the inline message."""
+    """Answer an editor's POST: the refreshed tab (htmx) or a redirect; on error, the inline message
+    (``extra`` goes to the templates with it, e.g. the bound form)."""
     plan = selectors.plan_for_user(request.user, plan.pk)
     if error:
-        return render_plan_page(request, plan, tab, status=400, edit_error=error, error_key=error_key)
+        return render_plan_page(
+            request, plan, tab, status=400, edit_error=error, error_key=error_key, **extra
+        )
     if request.htmx:
         return render_plan_page(request, plan, tab, saved=done)
     if done:
@@ -661,6 +677,82 @@ def plan_size_set(request: HttpRequest, pk: int) -> HttpResponse:
         "layout",
         done=f"{what}: {size} MB." if size else f"{what}: back to the planner's size.",
     )
+
+
+@login_required
+@require_POST
+def plan_settings_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the plan's own settings (blank: the team's default) and re-plan with them."""
+    plan = _writable_plan(request, pk)
+    form = SettingsForm(request.POST, view=presenters.plan_settings(plan))
+    if form.is_valid():
+        try:
+            plan = services.plan_settings_update(plan=plan, changes=form.changes())
+        except services.SettingsError as exc:
+            form.add_problems(exc.problems)
+        except services.PlannerError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return _after_edit(
+                request, plan, "settings", done=f"Settings saved; re-planned: {plan.get_verdict_display()}."
+            )
+    return _after_edit(
+        request, plan, "settings", error="Some settings cannot be used: see below.", settings_form=form
+    )
+
+
+# --- teams ----------------------------------------------------------------------------------------
+
+
+@login_required
+def team_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "planner/team_list.html", {"teams": selectors.teams_with_roles(request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    """A team's default settings: what its plans use where they set none (operators edit, viewers read)."""
+    team = selectors.team_for_user(request.user, pk)
+    row = selectors.team_settings_of(team)
+    view = presenters.team_settings(row.values if isinstance(row.values, dict) else {})
+    form = SettingsForm(view=view)
+    status = 200
+    if request.method == "POST":
+        require_operator(request.user, team)
+        form = SettingsForm(request.POST, view=view)
+        if form.is_valid():
+            try:
+                saved = services.team_settings_update(team=team, changes=form.changes(), user=request.user)
+            except services.SettingsError as exc:
+                form.add_problems(exc.problems)
+            else:
+                _team_saved_messages(request, saved)
+                return redirect("planner:team_settings", pk=team.pk)
+        status = 400
+    context = {
+        "team": team,
+        "team_settings": row,
+        "settings_view": view,
+        "settings_form": form,
+        "can_write": is_operator(request.user, team.pk),
+        "plan_count": selectors.team_plan_count(team),
+    }
+    return render(request, "planner/team_settings.html", context, status=status)
+
+
+def _team_saved_messages(request: HttpRequest, saved: services.TeamSettingsSaved) -> None:
+    if not saved.changed:
+        messages.info(request, "Nothing changed.")
+        return
+    replanned = len(saved.replanned)
+    messages.success(
+        request,
+        f"Team defaults saved ({', '.join(saved.changed)}); re-planned {replanned} "
+        f"plan{'' if replanned == 1 else 's'} that use{'s' if replanned == 1 else ''} them.",
+    )
+    for plan, error in saved.failed:
+        messages.warning(request, f"Plan “{plan.name}” was not re-planned: {error}")
 
 
 # --- report and exports --------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers
 
 from planner import selectors
-from planner.domain.options import SIZE_OVERRIDE_MAX_MB
+from planner.domain.options import SETTINGS, SIZE_OVERRIDE_MAX_MB, Setting, public_options
 from planner.models import (
     DeviceOverride,
     Disk,
@@ -367,7 +367,10 @@ class PlanDetailSerializer(PlanSerializer):
         help_text="True when a host has a newer snapshot than the one the plan was computed from."
     )
     created_by = serializers.SerializerMethodField()
-    options = serializers.DictField()
+    options = serializers.SerializerMethodField(
+        help_text="The plan's own settings (the root password hash as root_password_hash_set); "
+        "GET /api/plans/{id}/settings/ has every setting in use and where it comes from."
+    )
 
     class Meta(PlanSerializer.Meta):
         fields = [
@@ -390,6 +393,10 @@ class PlanDetailSerializer(PlanSerializer):
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_created_by(self, plan: Plan) -> str | None:
         return _username(plan.created_by)
+
+    @extend_schema_field(serializers.DictField())
+    def get_options(self, plan: Plan) -> dict[str, Any]:
+        return public_options(plan.options if isinstance(plan.options, dict) else {})
 
 
 class PlanCreateSerializer(serializers.Serializer):
@@ -581,4 +588,137 @@ class SizeKeySerializer(serializers.Serializer):
 class SizeOverrideInputSerializer(SizeKeySerializer):
     size_mb = serializers.IntegerField(
         min_value=1, max_value=SIZE_OVERRIDE_MAX_MB, allow_null=True, help_text="MB; null clears your size."
+    )
+
+
+# --- settings: a plan's own and its team's defaults (docs/api.md) -------------------------------
+
+_SETTING_MAX_LENGTH = {"archive_location": 1024, "install_image_dir": 1024, "jumpstart_dir": 1024}
+SECRET_SET = "root_password_hash_set"  # noqa: S105 (a field name)
+
+
+def _value_field(setting: Setting, *, nullable: bool) -> serializers.Field:
+    """How a setting's value is shown (never the secret: its ``root_password_hash_set`` flag is)."""
+    kwargs: dict[str, Any] = {"help_text": setting.help, "allow_null": nullable}
+    if setting.kind == "int":
+        return serializers.IntegerField(**kwargs)
+    if setting.kind == "list":
+        return serializers.ListField(child=serializers.CharField(), **kwargs)
+    return serializers.CharField(allow_blank=True, **kwargs)
+
+
+def _input_field(setting: Setting) -> serializers.Field:
+    """What a PATCH may send for a setting: its value, or null to clear it (types only: the domain
+    decides whether the value can be used)."""
+    kwargs: dict[str, Any] = {"required": False, "allow_null": True, "help_text": setting.help}
+    if setting.kind == "int":
+        return serializers.IntegerField(**kwargs)
+    if setting.kind == "list":
+        return serializers.ListField(child=serializers.CharField(max_length=64), max_length=16, **kwargs)
+    if setting.kind == "secret":
+        return serializers.CharField(max_length=256, write_only=True, **kwargs)
+    return serializers.CharField(
+        max_length=_SETTING_MAX_LENGTH.get(setting.name, 255), allow_blank=True, **kwargs
+    )
+
+
+class _SettingsInput(serializers.Serializer):
+    """Only the listed settings: an unknown name is an error, not silently dropped."""
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        unknown = sorted(set(self.initial_data) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError(
+                {name: ["not a setting that can be set here"] for name in unknown}
+            )
+        return attrs
+
+
+def _settings_serializers(
+    prefix: str, settings: tuple[Setting, ...]
+) -> dict[str, type[serializers.Serializer]]:
+    shown = [s for s in settings if s.kind != "secret"]
+    secret_help = "Whether a root password hash is set (the hash itself is write-only)."  # noqa: S105
+    values = type(
+        f"{prefix}SettingValues",
+        (serializers.Serializer,),
+        {
+            "__doc__": "The value in use of each setting.",
+            **{s.name: _value_field(s, nullable=False) for s in shown},
+            SECRET_SET: serializers.BooleanField(help_text=secret_help),
+        },
+    )
+    own = type(
+        f"{prefix}SettingOwnValues",
+        (serializers.Serializer,),
+        {
+            "__doc__": "The values set here; null: not set here (inherited).",
+            **{s.name: _value_field(s, nullable=True) for s in shown},
+            SECRET_SET: serializers.BooleanField(help_text=secret_help),
+        },
+    )
+    sources = type(
+        f"{prefix}SettingSources",
+        (serializers.Serializer,),
+        {
+            "__doc__": "Where each value in use comes from: plan, team (the team's default) or default.",
+            **{s.name: serializers.CharField() for s in settings},
+        },
+    )
+    body = type(
+        f"{prefix}Settings",
+        (serializers.Serializer,),
+        {
+            "values": values(),
+            "own": own(),
+            "sources": sources(),
+            "placeholders": serializers.ListField(
+                child=serializers.CharField(),
+                help_text="Settings the generated files still carry placeholders for "
+                "(PLAN_SETTINGS_INCOMPLETE).",
+            ),
+            "problems": serializers.DictField(
+                child=serializers.CharField(),
+                help_text="Setting -> what is wrong with the value in use "
+                "(e.g. after a team default changed).",
+            ),
+        },
+    )
+    request = type(
+        f"{prefix}SettingsInput",
+        (_SettingsInput,),
+        {
+            "__doc__": "The settings to change: a value sets it, null clears it; the others stay.",
+            **{s.name: _input_field(s) for s in settings},
+        },
+    )
+    return {"body": body, "input": request}
+
+
+_PLAN_SETTINGS = _settings_serializers("Plan", SETTINGS)
+_TEAM_SETTINGS = _settings_serializers("Team", tuple(s for s in SETTINGS if s.team_default))
+PlanSettingsSerializer = _PLAN_SETTINGS["body"]
+PlanSettingsInputSerializer = _PLAN_SETTINGS["input"]
+TeamSettingsInputSerializer = _TEAM_SETTINGS["input"]
+
+
+class TeamSettingsSerializer(_TEAM_SETTINGS["body"]):  # type: ignore[misc,valid-type]
+    team = serializers.IntegerField()
+    updated = serializers.DateTimeField(allow_null=True, help_text="When the defaults were last saved.")
+
+
+class NotReplannedSerializer(serializers.Serializer):
+    plan = serializers.IntegerField()
+    error = serializers.CharField()
+
+
+class TeamSettingsSavedSerializer(TeamSettingsSerializer):
+    changed = serializers.ListField(
+        child=serializers.CharField(), help_text="The defaults this save changed."
+    )
+    replanned = serializers.ListField(
+        child=serializers.IntegerField(), help_text="The plans re-planned with the new defaults (ids)."
+    )
+    not_replanned = NotReplannedSerializer(
+        many=True, help_text="Plans whose own settings do not go with the new defaults: not re-planned."
     )

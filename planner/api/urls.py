@@ -10,6 +10,7 @@ app_name = "planner_api"
 router = SimpleRouter()
 router.register("hosts", views.HostViewSet, basename="host")
 router.register("plans", views.PlanViewSet, basename="plan")
+router.register("teams", views.TeamViewSet, basename="team")
 
 urlpatterns = [
     path("bundles/", views.BundleUploadView.as_view(), name="bundles"),

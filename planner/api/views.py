@@ -256,7 +256,7 @@ class PlanViewSet(mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = PlanFilter
     # Actions that read the plan's report (the others leave the big JSON column in the database).
     READS_REPORT = frozenset(
-        {"report", "nic_mappings", "device_mappings", "disk_overrides", "size_overrides"}
+        {"report", "nic_mappings", "device_mappings", "disk_overrides", "size_overrides", "plan_settings"}
     )
 
     def get_queryset(self) -> QuerySet[Plan]:
@@ -559,3 +559,88 @@ class PlanViewSet(mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):
             "layout": [row.api_dict() for row in presenters.layout_rows(plan)],
             "overrides": [{"key": k, "disk": v} for k, v in sorted(overrides.items())],
         }
+
+    # settings --------------------------------------------------------------------------------
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The plan's settings: the values in use, its own, and where each comes from",
+        responses=s.responses({200: s.PlanSettingsSerializer}, *s.READ_ERRORS),
+    )
+    @extend_schema(
+        methods=["PATCH"],
+        summary="Set (a value) or clear (null: the team's default) some of the plan's settings, and re-plan",
+        request=s.PlanSettingsInputSerializer,
+        responses=s.responses({200: s.PlanSettingsSerializer}, *_PLAN_WRITE),
+    )
+    @action(
+        detail=True, methods=["get", "patch"], url_path="settings", url_name="settings", filter_backends=[]
+    )
+    def plan_settings(self, request: Request, pk: str | None = None) -> Response:
+        plan = self.get_object()
+        if request.method == "PATCH":
+            changes = validated(s.PlanSettingsInputSerializer, request.data)
+            try:
+                services.plan_settings_update(plan=plan, changes=changes)
+            except services.SettingsError as exc:
+                raise settings_error(exc) from exc
+            except services.PlannerError as exc:
+                raise planner_error(exc) from exc
+            plan = self.get_queryset().get(pk=plan.pk)
+        return Response(presenters.plan_settings(plan).api_dict())
+
+
+# --- teams ----------------------------------------------------------------------------------------
+
+
+def settings_error(exc: services.SettingsError) -> ValidationError:
+    """The domain's refusal of some settings as a 400 body: ``{"<setting>": ["message"]}``."""
+    return ValidationError({name: [message] for name, message in exc.problems.items()})
+
+
+class TeamViewSet(viewsets.GenericViewSet):
+    """The user's teams; only their default plan settings for now (another team's answers 404)."""
+
+    permission_classes = [IsAuthenticated]
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> QuerySet[Team]:
+        return selectors.teams_for_user(self.request.user).order_by("pk")
+
+    @staticmethod
+    def _body(team: Team) -> dict[str, Any]:
+        row = selectors.team_settings_of(team)
+        body = presenters.team_settings(row.values if isinstance(row.values, dict) else {}).api_dict()
+        return {"team": team.pk, "updated": row.updated if row.pk else None, **body}
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The team's default plan settings: what its plans use where they set none",
+        responses=s.responses({200: s.TeamSettingsSerializer}, *s.READ_ERRORS),
+    )
+    @extend_schema(
+        methods=["PATCH"],
+        summary="Set (a value) or clear (null) some of the team's defaults; re-plans the plans that use them",
+        request=s.TeamSettingsInputSerializer,
+        responses=s.responses({200: s.TeamSettingsSavedSerializer}, *s.WRITE_ERRORS),
+    )
+    @action(detail=True, methods=["get", "patch"], url_path="settings", url_name="settings")
+    def team_settings(self, request: Request, pk: str | None = None) -> Response:
+        team = self.get_object()
+        if request.method != "PATCH":
+            return Response(self._body(team))
+        if not is_operator(request.user, team.pk):
+            raise PermissionDenied(WRITE_DENIED)
+        changes = validated(s.TeamSettingsInputSerializer, request.data)
+        try:
+            saved = services.team_settings_update(team=team, changes=changes, user=request.user)
+        except services.SettingsError as exc:
+            raise settings_error(exc) from exc
+        return Response(
+            {
+                **self._body(team),
+                "changed": saved.changed,
+                "replanned": [p.pk for p in saved.replanned],
+                "not_replanned": [{"plan": p.pk, "error": e} for p, e in saved.failed],
+            }
+        )

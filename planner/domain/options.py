@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -203,6 +204,223 @@ def placeholder_settings(options: PlanOptions) -> list[str]:
     return left
 
 
+# --- the settings a user edits (the plan's Settings tab, the team's defaults, the API) -------------
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One plan setting: how it is edited, what it is for and what on Solaris reads it."""
+
+    name: str
+    label: str
+    group: str
+    kind: str  # "text", "int" (per cent), "choice", "list" (IPv4 addresses), "secret" (write-only)
+    help: str
+    team_default: bool = True  # whether a team may give it a default
+    choices: tuple[str, ...] = ()
+    example: str = ""
+
+
+_ARCHIVE = "Archive and JumpStart"
+_SYSID = "sysidcfg (the destination's identity at install time)"
+_SIZES = "Sizes of the destination's file systems"
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "archive_location",
+        "Archive location",
+        _ARCHIVE,
+        "text",
+        "Where the destination reads the flash archive during the install: the JumpStart profile's "
+        "archive_location keyword (nfs server:/path, or the http:// or https:// URL). Write "
+        "nfs://server/path, 'nfs server:/path', server:/path or a URL; {hostname} becomes the source "
+        "host's name. The runbook copies the archive there and, for NFS, shares its directory read-only.",
+        example="nfs://flar01/export/flar/{hostname}.flar",
+    ),
+    Setting(
+        "jumpstart_server",
+        "JumpStart server",
+        _ARCHIVE,
+        "text",
+        "The JumpStart and install server (host name or IPv4 address). The runbook makes the install "
+        "image and shares the JumpStart directory there, and registers the destination with "
+        "add_install_client -c <server>:<JumpStart directory> -p <server>:<JumpStart directory>/sysidcfg/"
+        "<destination>.",
+        example="js01",
+    ),
+    Setting(
+        "jumpstart_dir",
+        "JumpStart directory",
+        _ARCHIVE,
+        "text",
+        "The JumpStart directory on that server: rules, rules.ok, the profile and the finish script sit at "
+        "its top, sysidcfg in sysidcfg/<destination>/. The installer mounts it and finds it as "
+        "${SI_CONFIG_DIR}; the runbook shares it read-only (share -F nfs -o ro,anon=0).",
+        example="/jumpstart",
+    ),
+    Setting(
+        "install_image_dir",
+        "Install image",
+        _ARCHIVE,
+        "text",
+        "The install image on the JumpStart server, made with setup_install_server from the media of the "
+        "archive's own Solaris 10 update; add_install_client runs from its Solaris_10/Tools. Blank: "
+        "/export/install/<build of that media>, e.g. /export/install/s10s_u8wos_08a.",
+        example="/export/install/s10s_u8wos_08a",
+    ),
+    Setting(
+        "ip_address",
+        "IP address",
+        _SYSID,
+        "text",
+        "sysidcfg network_interface=<port> {... ip_address=...}: the destination's address on its install "
+        "network. Blank: the destination's own address from its inventory (a catalog or spec "
+        "destination has none, and sysidcfg keeps a REPLACE-ME placeholder). Set per plan only.",
+        team_default=False,
+        example="192.168.10.50",
+    ),
+    Setting(
+        "netmask",
+        "Netmask",
+        _SYSID,
+        "text",
+        "sysidcfg network_interface {... netmask=...}. Blank: the destination's own netmask, else the "
+        "source's, else 255.255.255.0 (then listed as a placeholder).",
+        example="255.255.255.0",
+    ),
+    Setting(
+        "default_route",
+        "Default route",
+        _SYSID,
+        "text",
+        "sysidcfg network_interface {... default_route=...}: the router's IPv4 address, or NONE.",
+        example="192.168.10.1",
+    ),
+    Setting(
+        "timezone",
+        "Time zone",
+        _SYSID,
+        "text",
+        "sysidcfg timezone=: a time zone name such as UTC, Europe/London or US/Pacific.",
+        example="Europe/London",
+    ),
+    Setting(
+        "system_locale",
+        "Locale",
+        _SYSID,
+        "text",
+        "sysidcfg system_locale=: C, or a locale the installed software group holds (e.g. en_US.UTF-8).",
+        example="en_US.UTF-8",
+    ),
+    Setting(
+        "terminal",
+        "Terminal",
+        _SYSID,
+        "text",
+        "sysidcfg terminal=: the console's terminal type (vt100, xterm, sun...).",
+        example="vt100",
+    ),
+    Setting(
+        "name_service",
+        "Name service",
+        _SYSID,
+        "choice",
+        "sysidcfg name_service=: NONE, or DNS with the domain and servers below. NIS, NIS+ and LDAP are "
+        "configured after the install.",
+        choices=NAME_SERVICES,
+    ),
+    Setting(
+        "dns_domain",
+        "DNS domain",
+        _SYSID,
+        "text",
+        "With DNS: sysidcfg name_service=DNS {domain_name=... search=...}.",
+        example="example.com",
+    ),
+    Setting(
+        "dns_servers",
+        "DNS servers",
+        _SYSID,
+        "list",
+        "With DNS: sysidcfg name_service=DNS {name_server=...}, IPv4 addresses separated by commas.",
+        example="192.168.10.2, 192.168.10.3",
+    ),
+    Setting(
+        "root_password_hash",
+        "Root password hash",
+        _SYSID,
+        "secret",
+        "sysidcfg root_password=: the encrypted root password, the second field of root's line in "
+        "/etc/shadow (on the source: nawk -F: '$1 == \"root\" { print $2 }' /etc/shadow). Write-only: "
+        "it is never shown again; the sysidcfg download carries it, as the installer needs it.",
+    ),
+    Setting(
+        "root_headroom_pct",
+        "Root headroom (%)",
+        _SIZES,
+        "int",
+        "The root file system: the source's used space of / (df -k) plus this many per cent. The "
+        "profile's filesys line for / gets the size.",
+        example="20",
+    ),
+    Setting(
+        "slice_headroom_pct",
+        "Zone slice headroom (%)",
+        _SIZES,
+        "int",
+        "Each zone ufs slice: the source slice (prtvtoc) plus this many per cent (profile filesys lines).",
+        example="10",
+    ),
+    Setting(
+        "zonepath_headroom_pct",
+        "Zonepaths headroom (%)",
+        _SIZES,
+        "int",
+        "The zonepaths slice: the zonepaths' used space (df -k) plus this many per cent.",
+        example="20",
+    ),
+)
+SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
+SETTING_NAMES = tuple(SETTINGS_BY_NAME)
+TEAM_SETTING_NAMES = tuple(s.name for s in SETTINGS if s.team_default)
+SECRET_SETTING = "root_password_hash"  # noqa: S105 (a setting name, not a password)
+
+# Where a setting's value comes from.
+SOURCE_PLAN = "plan"
+SOURCE_TEAM = "team"
+SOURCE_DEFAULT = "default"
+
+
+def effective_options(team: Mapping[str, Any], plan: Mapping[str, Any]) -> PlanOptions:
+    """A plan's options: its own values over its team's defaults over :class:`PlanOptions`' defaults.
+
+    The layers hold only the values set there (the web app stores them as JSON).  The team layer
+    gives only the settings a team may default (``TEAM_SETTING_NAMES``); the plan layer may also
+    hold options the settings page does not edit (``excluded_paths``...), kept as they are.
+    """
+    merged = {name: value for name, value in team.items() if name in TEAM_SETTING_NAMES}
+    merged.update(plan)
+    return PlanOptions.from_dict(merged)
+
+
+def setting_source(name: str, *, team: Mapping[str, Any], plan: Mapping[str, Any]) -> str:
+    """``plan`` (set on the plan), ``team`` (the team's default) or ``default`` (the planner's)."""
+    if name in plan:
+        return SOURCE_PLAN
+    if name in team and name in TEAM_SETTING_NAMES:
+        return SOURCE_TEAM
+    return SOURCE_DEFAULT
+
+
+def public_options(options: Mapping[str, Any]) -> dict[str, Any]:
+    """The options as reports, pages and the API show them: the root password hash replaced by
+    ``root_password_hash_set`` (whether one is set), never the hash itself."""
+    shown = {name: value for name, value in options.items() if name != SECRET_SETTING}
+    if SECRET_SETTING in options:
+        shown["root_password_hash_set"] = bool(options[SECRET_SETTING])
+    return shown
+
+
 @dataclass
 class NicOverride:
     """The user's decision for one zone net (key: zone + source physical + address)."""
@@ -272,6 +490,99 @@ class Overrides:
         return from_dict(cls, data)
 
 
+def _setting_checks(options: PlanOptions, hostname: str) -> list[tuple[str, Callable[[], object]]]:
+    """Each setting's check, in the order :func:`check_options` runs them: (setting name, check).
+
+    A check raises SolarisParseError (source "plan options: <setting>") or returns.  The one place
+    the settings' rules are written: :func:`check_options` stops at the first problem, and
+    :func:`settings_problems` (the settings page and the API) collects one per setting.
+    """
+    where = "plan options"
+
+    def path_check(path: str, what: str) -> Callable[[], object]:
+        return lambda: check_mount_point(path, source=f"{where}: {what}")
+
+    def jumpstart_server() -> None:
+        if not (is_hostname(options.jumpstart_server) or _IPV4.fullmatch(str(options.jumpstart_server))):
+            check_hostname(options.jumpstart_server, source=f"{where}: jumpstart_server")
+
+    def archive_location() -> None:
+        location = options.resolved_archive_location(hostname)
+        parsed = parse_archive_location(location)
+        for part in parsed.profile_words.split(" "):
+            try:
+                word(part, what="archive_location")
+            except SolarisParseError as exc:
+                raise SolarisParseError(exc.message, source=f"{where}: archive_location") from exc
+
+    def name_service() -> None:
+        if options.name_service not in NAME_SERVICES:
+            raise _options_error(
+                "name_service",
+                options.name_service,
+                "the planner writes NONE or DNS; configure NIS, NIS+ or LDAP after the install",
+            )
+
+    def dns_domain() -> None:
+        if options.name_service == "DNS" and not is_hostname(options.dns_domain):
+            raise _options_error(
+                "dns_domain", options.dns_domain, "DNS needs a domain name (e.g. example.com)"
+            )
+
+    def dns_servers() -> None:
+        if options.name_service != "DNS":
+            return
+        if not options.dns_servers:
+            raise _options_error("dns_servers", options.dns_servers, "DNS needs at least one name server")
+        for server in options.dns_servers:
+            _check_ipv4(server, "dns_servers")
+
+    def root_password_hash() -> None:
+        # The hash is never echoed back, not even in an error.
+        value = options.root_password_hash
+        if value and (not isinstance(value, str) or not _PASSWORD_HASH.fullmatch(value)):
+            raise SolarisParseError(
+                "root_password_hash cannot be used: not the root field of /etc/shadow (13 or more "
+                "characters of A-Z a-z 0-9 . / $)",
+                source=f"{where}: root_password_hash",
+            )
+
+    def headroom(name: str) -> Callable[[], object]:
+        return lambda: _check_int(getattr(options, name), name, 0, 500)
+
+    checks: list[tuple[str, Callable[[], object]]] = [
+        (name, headroom(name))
+        for name in ("root_headroom_pct", "slice_headroom_pct", "zonepath_headroom_pct")
+    ]
+    checks += [
+        ("archive_dir", path_check(options.archive_dir, "archive_dir")),
+        ("jumpstart_dir", path_check(options.jumpstart_dir, "jumpstart_dir")),
+    ]
+    if options.install_image_dir:
+        checks.append(("install_image_dir", path_check(options.install_image_dir, "install_image_dir")))
+    checks += [("excluded_paths", path_check(p, "excluded_paths")) for p in options.excluded_paths]
+    checks += [("jumpstart_server", jumpstart_server), ("archive_location", archive_location)]
+    if options.ip_address:
+        checks.append(("ip_address", lambda: _check_ipv4(options.ip_address, "ip_address")))
+    if options.netmask:
+        checks.append(("netmask", lambda: _check_ipv4(options.netmask, "netmask")))
+    if options.default_route != "NONE":
+        checks.append(("default_route", lambda: _check_ipv4(options.default_route, "default_route")))
+    checks += [
+        ("timezone", lambda: _check_pattern(options.timezone, "timezone", _TIMEZONE, "Europe/London or UTC")),
+        (
+            "system_locale",
+            lambda: _check_pattern(options.system_locale, "system_locale", _LOCALE, "C or en_US.UTF-8"),
+        ),
+        ("terminal", lambda: _check_pattern(options.terminal, "terminal", _TERMINAL, "vt100 or xterm")),
+        ("name_service", name_service),
+        ("dns_domain", dns_domain),
+        ("dns_servers", dns_servers),
+        ("root_password_hash", root_password_hash),
+    ]
+    return checks
+
+
 def check_options(options: PlanOptions, *, hostname: str = "host") -> PlanOptions:
     """The options as the generated files need them; SolarisParseError (source "plan options: X") if not.
 
@@ -279,54 +590,26 @@ def check_options(options: PlanOptions, *, hostname: str = "host") -> PlanOption
     location one of the forms :func:`parse_archive_location` takes, the sysidcfg values what
     sysidcfg can carry (they go unquoted into sysidcfg and the profile), the headrooms 0-500 %.
     """
-    where = "plan options"
-    for name in ("root_headroom_pct", "slice_headroom_pct", "zonepath_headroom_pct"):
-        _check_int(getattr(options, name), name, 0, 500)
-    for path, what in (
-        (options.archive_dir, "archive_dir"),
-        (options.jumpstart_dir, "jumpstart_dir"),
-        *(((options.install_image_dir, "install_image_dir"),) if options.install_image_dir else ()),
-        *((p, "excluded_paths") for p in options.excluded_paths),
-    ):
-        check_mount_point(path, source=f"{where}: {what}")
-    if not (is_hostname(options.jumpstart_server) or _IPV4.fullmatch(options.jumpstart_server)):
-        check_hostname(options.jumpstart_server, source=f"{where}: jumpstart_server")
-    location = options.resolved_archive_location(hostname)
-    parsed = parse_archive_location(location)
-    for part in parsed.profile_words.split(" "):
-        word(part, what="archive_location")
-    if options.ip_address:
-        _check_ipv4(options.ip_address, "ip_address")
-    if options.netmask:
-        _check_ipv4(options.netmask, "netmask")
-    if options.default_route != "NONE":
-        _check_ipv4(options.default_route, "default_route")
-    _check_pattern(options.timezone, "timezone", _TIMEZONE, "Europe/London or UTC")
-    _check_pattern(options.system_locale, "system_locale", _LOCALE, "C or en_US.UTF-8")
-    _check_pattern(options.terminal, "terminal", _TERMINAL, "vt100 or xterm")
-    if options.name_service not in NAME_SERVICES:
-        raise _options_error(
-            "name_service",
-            options.name_service,
-            "the planner writes NONE or DNS; configure NIS, NIS+ or LDAP after the install",
-        )
-    if options.name_service == "DNS":
-        if not is_hostname(options.dns_domain):
-            raise _options_error(
-                "dns_domain", options.dns_domain, "DNS needs a domain name (e.g. example.com)"
-            )
-        if not options.dns_servers:
-            raise _options_error("dns_servers", options.dns_servers, "DNS needs at least one name server")
-        for server in options.dns_servers:
-            _check_ipv4(server, "dns_servers")
-    if options.root_password_hash:
-        _check_pattern(
-            options.root_password_hash,
-            "root_password_hash",
-            _PASSWORD_HASH,
-            "the root field of /etc/shadow, 13 or more characters of A-Z a-z 0-9 . / $",
-        )
+    for _name, check in _setting_checks(options, hostname):
+        check()
     return options
+
+
+def settings_problems(options: PlanOptions, *, hostname: str = "host") -> dict[str, str]:
+    """Setting name -> what is wrong with it (the first problem of each), by :func:`check_options`' rules.
+
+    An empty dict when every setting can be used.  The messages name the setting and never show
+    the root password hash.
+    """
+    problems: dict[str, str] = {}
+    for name, check in _setting_checks(options, hostname):
+        if name in problems:
+            continue
+        try:
+            check()
+        except SolarisParseError as exc:
+            problems[name] = exc.message
+    return problems
 
 
 def check_overrides(overrides: Overrides) -> Overrides:

@@ -27,6 +27,7 @@ from planner.domain.options import (
     check_options,
     check_overrides,
     placeholder_settings,
+    public_options,
 )
 from planner.domain.rules import host_findings, zone_findings
 from planner.domain.runbook import RunbookPhase, RunbookStep, build_runbook
@@ -168,7 +169,7 @@ class PlanResult:
             "runbook": [p.to_dict() for p in self.runbook],
             "global_zone_port": self.global_zone_port,
             "notes": list(self.notes),
-            "options": self.options.to_dict(),
+            "options": public_options(self.options.to_dict()),
             "summary": self.summary(),
             "install": _install_summary(self.install),
         }

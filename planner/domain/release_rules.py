@@ -520,7 +520,9 @@ def rule_settings(
             "plan settings",
             "The runbook, the JumpStart profile and sysidcfg still carry placeholders for: "
             f"{', '.join(left)}.",
-            "Set them in the plan's settings and plan again: " + "; ".join(how.get(n, n) for n in left) + ".",
+            "Set them on the plan's Settings tab, or as the team's defaults (saving re-plans): "
+            + "; ".join(how.get(n, n) for n in left)
+            + ".",
             settings=list(left),
         )
     ]

@@ -533,6 +533,8 @@ def test_schema_is_openapi3_and_lists_every_endpoint(operator_api):
         "/api/plans/{id}/disk-overrides/": {"get", "put", "patch", "delete"},
         "/api/plans/{id}/size-overrides/": {"get", "put", "patch", "delete"},
         "/api/plans/{id}/jobs/": {"post"},
+        "/api/plans/{id}/settings/": {"get", "patch"},
+        "/api/teams/{id}/settings/": {"get", "patch"},
         "/api/jobs/": {"get"},
         "/api/jobs/{id}/": {"get"},
         "/api/jobs/{id}/events/": {"get"},

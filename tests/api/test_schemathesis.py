@@ -63,6 +63,8 @@ def _pinned_ids(path: str, world: Any) -> dict[str, int]:
         return {"id": own.failed_job.pk}
     if path.startswith("/api/archives/"):
         return {"id": own.archive.pk}
+    if path.startswith("/api/teams/"):
+        return {"id": own.team.pk}
     raise AssertionError(f"no object to pin for {path}")
 
 

@@ -9,17 +9,11 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.support.browser import FINAL_JOB_STATES, log_in, wait_for_job_end
+from tests.support.browser import FINAL_JOB_STATES, UNLABELLED_CONTROLS, log_in, wait_for_job_end
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker]
 
 MAX_TABS = 150
-# Visible form controls that have no accessible label (a <label>, aria-label or aria-labelledby).
-UNLABELLED_CONTROLS = """() => [...document.querySelectorAll("input, select, textarea")]
-  .filter(el => el.type !== "hidden" && el.offsetParent !== null)
-  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute("aria-label")
-                && !el.getAttribute("aria-labelledby"))
-  .map(el => el.outerHTML.slice(0, 120))"""
 
 
 def tab_to(page: Page, target: Locator) -> int:

@@ -204,6 +204,23 @@ ENDPOINTS = [
         write=True,
         query=lambda o: {"key": _disk_body(o)["key"]},
     ),
+    Endpoint("plan-settings", "get", lambda o: f"/api/plans/{o.plan.pk}/settings/"),
+    Endpoint(
+        "plan-settings-patch",
+        "patch",
+        lambda o: f"/api/plans/{o.plan.pk}/settings/",
+        lambda o: {"timezone": "Europe/London"},
+        True,
+    ),
+    # teams
+    Endpoint("team-settings", "get", lambda o: f"/api/teams/{o.team.pk}/settings/"),
+    Endpoint(
+        "team-settings-patch",
+        "patch",
+        lambda o: f"/api/teams/{o.team.pk}/settings/",
+        lambda o: {"jumpstart_server": "js01"},
+        True,
+    ),
     # jobs
     Endpoint(
         "plan-job-create",
@@ -306,13 +323,16 @@ HTML_PAGES: list[tuple[str, Callable[[TeamObjects], str], bool]] = [
     ("dashboard", lambda o: "/", False),
     ("hosts", lambda o: "/hosts/", False),
     ("plan-page", lambda o: f"/plans/{o.plan.pk}/", True),
+    ("plan-settings-tab", lambda o: f"/plans/{o.plan.pk}/?tab=settings", True),
+    ("teams", lambda o: "/teams/", False),
+    ("team-settings", lambda o: f"/teams/{o.team.pk}/settings/", True),
     ("job-page", lambda o: f"/jobs/{o.failed_job.pk}/", True),
 ]
 
 
 def _resolves(path: str) -> bool:
     try:
-        match = resolve(path)
+        match = resolve(path.split("?", 1)[0])
     except Resolver404:
         return False
     # The API's and admin's catch-alls are not the HTML pages asked for.

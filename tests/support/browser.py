@@ -29,6 +29,12 @@ CHROMIUM_ARGS = [
 SOURCE_HOSTNAME = "src-seed-01"
 DESTINATION_MODEL = "V445"
 DESTINATION_HOSTNAME = "new-v445-01"
+# Visible form controls that have no accessible label (a <label>, aria-label or aria-labelledby).
+UNLABELLED_CONTROLS = """() => [...document.querySelectorAll("input, select, textarea")]
+  .filter(el => el.type !== "hidden" && el.offsetParent !== null)
+  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute("aria-label")
+                && !el.getAttribute("aria-labelledby"))
+  .map(el => el.outerHTML.slice(0, 120))"""
 
 
 class LazyWorker:

@@ -461,7 +461,7 @@ def test_placeholders_left_in_the_settings_are_listed() -> None:
         ({"timezone": "Europe/London; reboot"}, "timezone"),
         ({"name_service": "NIS"}, "configure NIS, NIS+ or LDAP after the install"),
         ({"name_service": "DNS"}, "DNS needs a domain name"),
-        ({"root_password_hash": "short"}, "root_password_hash 'short' cannot be used"),
+        ({"root_password_hash": "short"}, "root_password_hash cannot be used: not the root field"),
         ({"root_headroom_pct": -5}, "a whole number from 0 to 500"),
         ({"jumpstart_server": "js 01"}, "jumpstart_server"),
     ],

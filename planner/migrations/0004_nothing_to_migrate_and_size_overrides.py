@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('planner', '0002_timestamps'),
+        ('planner', '0003_team_settings'),
     ]
 
     operations = [
