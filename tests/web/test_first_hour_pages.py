@@ -191,6 +191,8 @@ def test_job_pages_call_the_local_executor_a_rehearsal_and_inspect_jobs_have_no_
     assert "rehearsal" in listing
     page = operator_client.get(reverse("jobs:job_detail", args=[inspect.pk])).content.decode()
     assert "all zones of the plan" not in page and "the zones found in the archive" in page
+    report = operator_client.get(reverse("planner:plan_report", args=[plan.pk])).content.decode()
+    assert "Rehearsal on the worker (touches no Solaris host)" in report.split('id="r-results"', 1)[1]
     form = operator_client.get(
         reverse("planner:plan_detail", args=[plan.pk]), {"tab": "jobs"}
     ).content.decode()
