@@ -7,7 +7,6 @@ API test run them).
 
 from __future__ import annotations
 
-import gzip
 from pathlib import Path
 from typing import Any
 
@@ -301,7 +300,3 @@ def test_pinning_a_net_to_a_port_whose_link_is_unknown_warns(
     row = page.locator('#nic-mapping tr[data-nic-zone="z-net-same"]')
     expect(row.locator("[data-link-warning]")).to_be_visible()
     expect(row).to_contain_text("check that it is cabled")
-
-
-def _gz(data: bytes) -> bytes:
-    return gzip.compress(data, mtime=0)
