@@ -25,6 +25,7 @@ from .models import (
     NicMapping,
     NicOverride,
     Plan,
+    SizeOverride,
     Slice,
     Team,
     TeamSettings,
@@ -231,6 +232,12 @@ class DiskOverrideInline(admin.TabularInline):
     readonly_fields = ["updated"]
 
 
+class SizeOverrideInline(admin.TabularInline):
+    model = SizeOverride
+    extra = 0
+    readonly_fields = ["updated"]
+
+
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
     list_display = [
@@ -263,7 +270,7 @@ class PlanAdmin(admin.ModelAdmin):
         "created_by",
         "report_pretty",
     ]
-    inlines = [NicOverrideInline, DeviceOverrideInline, DiskOverrideInline]
+    inlines = [NicOverrideInline, DeviceOverrideInline, DiskOverrideInline, SizeOverrideInline]
 
     @admin.display(description="settings (the plan's own; the root password hash hidden)")
     def settings(self, obj: Plan) -> str:
@@ -323,5 +330,13 @@ class LayoutSliceAdmin(admin.ModelAdmin):
 class DiskOverrideAdmin(admin.ModelAdmin):
     list_display = ["plan", "key", "disk", "updated"]
     search_fields = ["key", "disk", "plan__name"]
+    list_select_related = ["plan"]
+    raw_id_fields = ["plan"]
+
+
+@admin.register(SizeOverride)
+class SizeOverrideAdmin(admin.ModelAdmin):
+    list_display = ["plan", "key", "size_mb", "updated"]
+    search_fields = ["key", "plan__name"]
     list_select_related = ["plan"]
     raw_id_fields = ["plan"]

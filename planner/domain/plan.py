@@ -221,6 +221,8 @@ def _compute_plan(
             )
         )
     verdict = verdict_of([*hosts, *(f for z in zones for f in z.findings)])
+    if not zones and verdict is not Verdict.BLOCKED:
+        verdict = Verdict.NOTHING_TO_MIGRATE
 
     blocked = _blocked_zones(zones)
     autoboot_off = {z.name for z in zones if any(f.code == "AUTOBOOT_FIRST_BOOT" for f in z.findings)}
