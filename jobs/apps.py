@@ -10,6 +10,7 @@ class JobsConfig(AppConfig):
 
         from . import (
             checks,  # noqa: F401  (registers the storage check)
+            lifecycle,
             selectors,
             views,
         )
@@ -28,6 +29,24 @@ class JobsConfig(AppConfig):
                 title="Last job",
                 cell_template="jobs/partials/plan_last_job_cell.html",
                 annotate=selectors.last_job_annotations,
+            )
+        )
+        from django.db import transaction
+        from django.db.models.signals import post_delete
+
+        from planner.models import Host
+
+        from . import storage
+
+        def forget_host_tree(sender: type[Host], instance: Host, **kwargs: object) -> None:
+            # A deleted host's rehearsal tree on the worker goes too, once the deletion committed.
+            team_id, host_id = instance.team_id, instance.pk
+            transaction.on_commit(lambda: storage.remove_host_tree(team_id, host_id))
+
+        post_delete.connect(forget_host_tree, sender=Host, dispatch_uid="jobs.forget_host_tree")
+        extensions.register_plan_delete_hook(
+            extensions.PlanDeleteHook(
+                name="jobs", refuse=lifecycle.plan_delete_refusal, before=lifecycle.plan_delete_keep_jobs
             )
         )
         extensions.register_report_section(

@@ -14,7 +14,10 @@ from django.db.models import QuerySet
 from planner.forms import TeamChoiceMixin
 from planner.models import Host, Team
 
-EXECUTOR_CHOICES = [("local", "Local folders on the worker"), ("ssh", "SSH to the Solaris host")]
+EXECUTOR_CHOICES = [
+    ("local", "Rehearsal on the worker (touches no Solaris host)"),
+    ("ssh", "SSH to the Solaris host"),
+]
 LAST_ARCHIVE = ""
 
 

@@ -70,6 +70,7 @@ def job_create(
     job = Job.objects.create(
         team=team,
         plan=plan,
+        plan_name=plan.name[:200] if plan is not None else "",
         kind=kind,
         executor=executor,
         params=params or {},
@@ -78,9 +79,29 @@ def job_create(
         retry_of=retry_of,
         max_attempts=settings.ZFLAR_MAX_ATTEMPTS,
     )
-    job_log(job, f"{job.get_kind_display()} job queued on the {executor} executor")
+    where = (
+        "as a rehearsal on the worker (touches no Solaris host)"
+        if executor == Job.Executor.LOCAL and kind != Job.Kind.INSPECT
+        else f"on the {executor} executor"
+    )
+    job_log(job, f"{job.get_kind_display()} job queued {where}")
     _enqueue_on_commit(job)
     return job
+
+
+def plan_delete_refusal(plan: Plan) -> str:
+    """Why the plan may not be deleted now: a job of it is queued or running (its rows are in use)."""
+    active = Job.objects.filter(plan=plan, state__in=Job.ACTIVE_STATES).order_by("pk").first()
+    if active is None:
+        return ""
+    return f"{active} is {active.state}; cancel it or wait for it to end"
+
+
+def plan_delete_keep_jobs(plan: Plan) -> None:
+    """Before a plan goes: its jobs stay as records and keep its name (their ``plan`` becomes null)."""
+    Job.objects.filter(plan=plan).update(plan_name=plan.name[:200])
+    for job in Job.objects.filter(plan=plan).only("pk"):
+        job_log(job, f"plan “{plan.name}” was deleted; this job stays as a record", level=JobEvent.Level.INFO)
 
 
 def job_cancel(*, job: Job) -> Job:
@@ -99,6 +120,8 @@ def job_retry_failed(*, job: Job, user: User | None = None) -> Job:
     """A new job over only the zones that failed (or were skipped) in ``job``."""
     if not job.is_terminal:
         raise JobError(f"{job} is still {job.state}")
+    if job.kind != Job.Kind.INSPECT and job.plan_id is None:
+        raise JobError(f"the plan of {job} was deleted; start a new job from another plan")
     zones = list(
         job.zone_results.filter(state__in=[ZoneResult.State.FAILED, ZoneResult.State.SKIPPED]).values_list(
             "zone", flat=True

@@ -33,12 +33,27 @@ class Job(TimeStampedModel):
     ACTIVE_STATES = (State.QUEUED, State.RUNNING)
 
     class Executor(models.TextChoices):
-        LOCAL = "local", "Local folders on the worker"
+        LOCAL = "local", "Rehearsal on the worker (touches no Solaris host)"
         SSH = "ssh", "SSH to the Solaris hosts"
 
+    # What each executor does, for the pages and the API (``executor_description``).
+    EXECUTOR_DESCRIPTIONS = {
+        "local": (
+            "A rehearsal on the Celery worker: the job runs on a folder tree that stands in for the host, "
+            "built from the host's imported inventory (zones, zonepaths, file systems, zone configurations) "
+            "when none exists yet. It touches no Solaris host; its archives say so (X-zflar-rehearsal)."
+        ),
+        "ssh": "Runs the real Solaris commands (zoneadm, zonecfg, flarcreate, flar) on the hosts over SSH.",
+    }
+
     team = models.ForeignKey("planner.Team", on_delete=models.CASCADE, related_name="jobs")
+    # A deleted plan leaves its jobs as records (SET_NULL): ``plan_name`` still says whose they were.
+    # Deleting a plan is refused while one of its jobs is queued or running (jobs.lifecycle).
     plan = models.ForeignKey(
-        "planner.Plan", null=True, blank=True, on_delete=models.CASCADE, related_name="jobs"
+        "planner.Plan", null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs"
+    )
+    plan_name = models.CharField(
+        max_length=200, blank=True, help_text="the plan's name when the job was made"
     )
     kind = models.CharField(max_length=16, choices=Kind.choices)
     state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED, db_index=True)

@@ -23,22 +23,24 @@ from __future__ import annotations
 
 import logging
 import os
-import shlex
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from planner.domain.contract import Finding, Report, ReportZone
-from planner.domain.findings import Code
+from planner.domain.findings import FIELD_TEST, Code
+from planner.domain.quoting import zonecfg_token
+from planner.models import InventorySnapshot
 from planner.solaris.errors import SolarisParseError
-from planner.solaris.inventory import VfstabEntry, ZoneConfig
+from planner.solaris.inventory import HostInventory, VfstabEntry, ZoneConfig
 from planner.solaris.names import is_hostname
 from planner.solaris.vfstab import parse_vfstab
 
 from . import archives, progress, storage
 from .connect import executor_for
 from .executors.base import ArchiveCheck, ArchiveOutcome, ArchiveSpec, Executor, ExecutorError
+from .executors.local_tree import build_empty_host_tree, build_host_tree
 from .models import Archive, Job, ZoneResult
 from .zone_moves import FLAR, ZoneMoves, route_of
 
@@ -50,6 +52,11 @@ BLOCKER = "blocker"
 SOURCE_BLOCKERS = {Code.ZONEPATH_ON_NFS.value, Code.SVM_IN_USE.value}
 # Index states of zones that have no zone root yet (nothing to halt, mount or archive).
 NOT_INSTALLED = ("configured", "incomplete")
+
+
+def plural(count: int, one: str, many: str) -> str:
+    """``1 entry``, ``2 entries``: a count with its noun."""
+    return f"{count} {one if count == 1 else many}"
 
 
 @dataclass
@@ -136,6 +143,69 @@ class BaseRunner:
             return storage.host_root(self.job.team_id, host.pk)
         except storage.PathEscape as exc:
             raise ExecutorError(f"refused: {exc}") from exc
+
+    # --- the local executor's rehearsal tree -------------------------------------------------------
+
+    REHEARSAL_MARK = "rehearsal-built"
+
+    def ensure_rehearsal_tree(self) -> None:
+        """The local executor is a rehearsal: without a folder tree for the host under its team's
+        folder, build one from the host's inventory (the snapshot the plan was computed from) and
+        say so in the log.  A tree this rehearsal built from an older snapshot is built again; a
+        tree someone else put there (the demo, a test, ``source_root``) is used as it is."""
+        if not self.is_local or self.plan is None or self.role not in ("source", "destination"):
+            return
+        key = "source_root" if self.role == "source" else "destination_root"
+        if self.job.params.get(key):
+            return  # a tree the job names: it must be there
+        root = self.local_root()
+        if root is None:
+            return
+        host = self.plan.source if self.role == "source" else self.plan.destination
+        snapshot_id = (
+            self.plan.source_snapshot_id if self.role == "source" else self.plan.destination_snapshot_id
+        )
+        mark = root.parent / f"{root.name}.state" / self.REHEARSAL_MARK
+        stamp = f"snapshot={snapshot_id}\n"
+        if root.exists():
+            if not mark.is_file() or mark.read_text() == stamp:
+                return
+            progress.job_log(
+                self.job,
+                f"rehearsal: {host.hostname} was imported again since its folder tree was built; "
+                "building it anew",
+            )
+            storage.remove_host_tree(self.job.team_id, host.pk)
+        try:
+            storage.ensure_folder(root.parent, what="the team's folder of host trees")
+            if self.role == "source":
+                inventory, number = self.snapshot_inventory(snapshot_id)
+                build_host_tree(root, inventory)
+                zones = sorted(z.name for z in inventory.zones)
+                count = f"{len(zones)} zone{'s' if len(zones) != 1 else ''}"
+                what = (
+                    f"{count} ({', '.join(zones) or 'none'}) with their zonepaths, file systems and "
+                    "configurations, /etc/zones/index and the vfstabs"
+                )
+                source = f"its inventory (import #{number})"
+            else:
+                build_empty_host_tree(root)
+                what, source = "an empty, freshly installed system", "nothing: a destination starts empty"
+            mark.parent.mkdir(parents=True, exist_ok=True)
+            mark.write_text(stamp)
+        except (ExecutorError, storage.StorageError, storage.PathEscape, OSError, ValueError) as exc:
+            raise ExecutorError(
+                f"rehearsal: cannot build the folder tree of {host.hostname} on the worker: {exc}"
+            ) from exc
+        progress.job_log(
+            self.job,
+            f"rehearsal on the worker (touches no Solaris host): no folder tree existed for {host.hostname}, "
+            f"so one was built from {source}: {what}",
+        )
+
+    def snapshot_inventory(self, snapshot_id: int) -> tuple[HostInventory, int]:
+        snapshot = InventorySnapshot.objects.only("number", "inventory").get(pk=snapshot_id)
+        return HostInventory.from_dict(snapshot.inventory), snapshot.number
 
     def preflight(self) -> None:
         """Before any step: every path the params name must resolve inside the job's team folder.
@@ -308,6 +378,7 @@ class ArchiveRunner(BaseRunner):
     def run(self) -> None:
         zones = self.zones_in_scope()
         self.start_zones(zones)
+        self.ensure_rehearsal_tree()
         host_findings = self.log_host_findings()
         moved = [z for z in zones if z not in self.flar_zones(zones)]
         if moved:
@@ -416,7 +487,7 @@ class ArchiveRunner(BaseRunner):
             return
         if not self.job.params.get("halt_zones", True):
             notes.failures.append(
-                f"zone was {state} while flarcreate ran: the seed found every such archive incomplete "
+                f"zone was {state} while flarcreate ran: {FIELD_TEST} found every such archive incomplete "
                 "(run the archive again with halt_zones)"
             )
             return
@@ -487,6 +558,7 @@ class ArchiveRunner(BaseRunner):
     def create_archive(self) -> ArchiveOutcome:
         options = self.plan.options if self.plan else {}
         hostname = source_label(self.job)
+        install = self.report.install
         # Zones moving by detach/attach are detached now: their zonepaths stay out (the runbook's -x).
         detached = [self.zonepath(z) for z in self.all_zones() if route_of(self.report, z) == "detach_attach"]
         spec = ArchiveSpec(
@@ -495,7 +567,20 @@ class ArchiveRunner(BaseRunner):
             excludes=[*options.get("excluded_paths", []), *detached],
             compress=bool(self.job.params.get("compress", False)),
             description=f"zflar plan {self.plan.pk}: {self.plan.name}" if self.plan else "",
+            content_architectures=list(install.content_architectures),
+            archiver="pax" if install.pax else "cpio",
         )
+        flags = install.flarcreate_options()
+        if flags:
+            shown = " ".join(f"{flag} {value}" for flag, value in flags.items())
+            progress.job_log(self.job, f"flarcreate options from the plan's install facts: {shown}")
+        if self.is_local and self.plan is not None:
+            spec.rehearsal = (
+                f"job {self.job.pk}: made on the zflar worker from a folder tree that stands in for "
+                f"{hostname}; no Solaris host was touched"
+            )
+            inventory, _number = self.snapshot_inventory(self.plan.source_snapshot_id)
+            spec.source_uname = {k: str(v) for k, v in vars(inventory.uname).items() if v}
         return self.executor.archive_create(spec, self.progress, self.progress.check_cancel)
 
     def remove_archive(self) -> None:
@@ -552,7 +637,7 @@ class ArchiveRunner(BaseRunner):
                 "autoboot restored to true on the source"
             )
         if not notes.failures and installed:
-            notes.notes.append(f"archived ({entries} entries under the zone root)")
+            notes.notes.append(f"archived ({plural(entries, 'entry', 'entries')} under the zone root)")
 
     def unmount_all(self) -> None:
         while self.mounted:
@@ -616,6 +701,7 @@ class ExtractRunner(BaseRunner):
     def run(self) -> None:
         all_zones = self.zones_in_scope()
         self.start_zones(all_zones)
+        self.ensure_rehearsal_tree()
         self.result["host_findings"] = self.log_host_findings()
         zones = self.flar_zones(all_zones)
         moved = [z for z in all_zones if z not in zones]
@@ -782,14 +868,16 @@ class ExtractRunner(BaseRunner):
         if outcome.refused:
             progress.job_log(
                 self.job,
-                f"refused {len(outcome.refused)} unsafe entries: {outcome.refused[:5]}",
+                f"refused {plural(len(outcome.refused), 'unsafe entry', 'unsafe entries')}: "
+                f"{outcome.refused[:5]}",
                 level="warning",
             )
         if outcome.devices_skipped:
             progress.job_log(
                 self.job,
-                f"{len(outcome.devices_skipped)} entries not created as they were (untrusted archive: no "
-                f"device nodes or FIFOs, no set-uid/set-gid bits): {outcome.devices_skipped[:5]}",
+                f"{plural(len(outcome.devices_skipped), 'entry', 'entries')} not created as they were "
+                "(untrusted archive: no device nodes or FIFOs, no set-uid/set-gid bits): "
+                f"{outcome.devices_skipped[:5]}",
                 level="warning",
             )
         self.result.update(
@@ -833,7 +921,11 @@ class ExtractRunner(BaseRunner):
                 notes.notes.append(f"net {physical} {address} dropped as the plan says".replace("  ", " "))
             elif target and target != physical:
                 if present:
-                    commands += [f"select {m.zonecfg_selector}", f"set physical={target}", "end"]
+                    commands += [
+                        f"select {m.zonecfg_selector}",
+                        f"set physical={zonecfg_token(target)}",
+                        "end",
+                    ]
                 elif not any(
                     n.physical == target and (not address or n.address == address) for n in config.nets
                 ):
@@ -856,7 +948,7 @@ class ExtractRunner(BaseRunner):
             match, replacement = m.match, m.replacement
             if m.action == "remove":
                 if match in matches:
-                    commands.append(f"remove device match={shlex.quote(match)}")
+                    commands.append(f"remove device match={zonecfg_token(match)}")
                 notes.warnings.append(
                     f"device {match} removed ({m.reason or 'not on the destination'}); "
                     "check the zone's applications before first boot"
@@ -864,8 +956,8 @@ class ExtractRunner(BaseRunner):
             elif m.action == "replace" and replacement:
                 if match in matches:
                     commands += [
-                        f"select device match={shlex.quote(match)}",
-                        f"set match={shlex.quote(replacement)}",
+                        f"select device match={zonecfg_token(match)}",
+                        f"set match={zonecfg_token(replacement)}",
                         "end",
                     ]
                 notes.warnings.append(f"device {match} changed to {replacement}; check it before first boot")
@@ -904,9 +996,9 @@ class ExtractRunner(BaseRunner):
             return []
         notes.notes.append(f"fs {directory} now names {device} (was {current.special})")
         return [
-            f"select fs dir={shlex.quote(directory)}",
-            f"set special={device}",
-            f"set raw={raw}",
+            f"select fs dir={zonecfg_token(directory)}",
+            f"set special={zonecfg_token(device)}",
+            f"set raw={zonecfg_token(raw)}",
             "end",
         ]
 
@@ -1037,7 +1129,9 @@ class InspectRunner(BaseRunner):
                 for net in config.nets if config else []:
                     if net.physical not in destination_ports:
                         notes.warnings.append(f"net {net.physical} is not a port on the chosen destination")
-            notes.notes.append(f"{check.members_by_zone.get(zone, 0)} entries under the zone root")
+            notes.notes.append(
+                f"{plural(check.members_by_zone.get(zone, 0), 'entry', 'entries')} under the zone root"
+            )
             self.finish_zone(zone)
         self.result = {
             "identification": check.identification,

@@ -18,6 +18,7 @@ anything opens it (:mod:`jobs.executors.paths`).
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import uuid
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ __all__ = [
     "job_path_problems",
     "join_inside",
     "relative_archive",
+    "remove_host_tree",
     "storage_folders",
     "storage_problems",
     "team_archive_root",
@@ -92,6 +94,23 @@ def host_root_relative(host_id: int) -> str:
 def host_root(team_id: int, host_id: int) -> Path:
     """The default local-executor tree of a host: ``<root>/team-<id>/host-<id>``."""
     return team_hosts_root(team_id) / host_root_relative(host_id)
+
+
+def remove_host_tree(team_id: int, host_id: int) -> None:
+    """Remove a deleted host's local-executor tree (``host-<id>``, ``.state``, ``.devices``), if any.
+
+    Built from ids only, inside the team's folder; a symlink there is removed, never followed."""
+    root = team_hosts_root(team_id)
+    for name in (
+        host_root_relative(host_id),
+        f"{host_root_relative(host_id)}.state",
+        f"{host_root_relative(host_id)}.devices",
+    ):
+        path = root / name
+        if path.is_symlink() or path.is_file():
+            path.unlink(missing_ok=True)
+        elif path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def safe_slug(text: str) -> str:

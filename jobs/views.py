@@ -145,6 +145,12 @@ def job_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _answer(request, job, done="Cancel requested." if job.is_active else f"{job} cancelled.")
 
 
+def _zones_text(zones: list[str]) -> str:
+    if not zones:
+        return "all zones"
+    return f"{len(zones)} zone{'s' if len(zones) != 1 else ''} ({', '.join(zones)})"
+
+
 @login_required
 @require_POST
 def job_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -154,7 +160,7 @@ def job_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
         retry = job_retry_failed(job=job, user=request.user)
     except JobError as exc:
         return _answer(request, job, error=str(exc))
-    return _answer(request, retry, done=f"{retry} queued for {len(retry.zone_names) or 'all'} zone(s).")
+    return _answer(request, retry, done=f"{retry} queued for {_zones_text(retry.zone_names)}.")
 
 
 # --- archive inspection --------------------------------------------------------------------------

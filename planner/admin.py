@@ -26,6 +26,7 @@ from .models import (
     NicOverride,
     Plan,
     RouteOverride,
+    SizeOverride,
     Slice,
     Team,
     TeamSettings,
@@ -238,6 +239,12 @@ class RouteOverrideInline(admin.TabularInline):
     readonly_fields = ["updated", "updated_by"]
 
 
+class SizeOverrideInline(admin.TabularInline):
+    model = SizeOverride
+    extra = 0
+    readonly_fields = ["updated"]
+
+
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
     list_display = [
@@ -271,6 +278,7 @@ class PlanAdmin(admin.ModelAdmin):
         "report_pretty",
     ]
     inlines = [NicOverrideInline, DeviceOverrideInline, DiskOverrideInline, RouteOverrideInline]
+    inlines = [NicOverrideInline, DeviceOverrideInline, DiskOverrideInline, SizeOverrideInline]
 
     @admin.display(description="settings (the plan's own; the root password hash hidden)")
     def settings(self, obj: Plan) -> str:
@@ -340,4 +348,11 @@ class RouteOverrideAdmin(admin.ModelAdmin):
     list_filter = ["method"]
     search_fields = ["zone", "plan__name"]
     list_select_related = ["plan", "updated_by"]
+
+
+@admin.register(SizeOverride)
+class SizeOverrideAdmin(admin.ModelAdmin):
+    list_display = ["plan", "key", "size_mb", "updated"]
+    search_fields = ["key", "plan__name"]
+    list_select_related = ["plan"]
     raw_id_fields = ["plan"]

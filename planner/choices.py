@@ -26,12 +26,14 @@ class Verdict(models.TextChoices):
     READY = "ready", "Ready"
     READY_WITH_STEPS = "ready_with_steps", "Ready with steps"
     BLOCKED = "blocked", "Blocked"
+    NOTHING_TO_MIGRATE = "nothing_to_migrate", "Nothing to migrate"
 
 
 VERDICT_TONES: Mapping[str, str] = {
     Verdict.READY: "ok",
     Verdict.READY_WITH_STEPS: "warn",
     Verdict.BLOCKED: "bad",
+    Verdict.NOTHING_TO_MIGRATE: NONE,  # neutral grey: no zone, so nothing is "ready"
 }
 
 

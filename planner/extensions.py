@@ -10,6 +10,8 @@ The planner never imports those apps (the jobs app, zflar_site): they register h
   the same query.
 - :class:`ReportSection`: a section of the printable report (the jobs app adds "Last job") and
   links in its action bar.
+- :class:`PlanDeleteHook`: what another app keeps of a plan that is deleted (the jobs app refuses
+  while a job of the plan is queued or running, and keeps the plan's name on its jobs' records).
 
 Registration is idempotent by name, so a second ``ready()`` (tests reload apps) changes nothing.
 """
@@ -81,11 +83,21 @@ class ReportSection:
     actions_template: str = ""  # links in the report's action bar, rendered with ``plan``
 
 
+@dataclass(frozen=True)
+class PlanDeleteHook:
+    name: str
+    # plan -> why it may not be deleted now ("" when it may); called with the plan row locked.
+    refuse: Callable[[Plan], str]
+    # plan -> None: what to keep before the plan's row goes (same transaction).
+    before: Callable[[Plan], None]
+
+
 @dataclass
 class _Registry:
     tabs: dict[str, PlanTab] = field(default_factory=dict)
     columns: dict[str, PlanColumn] = field(default_factory=dict)
     sections: dict[str, ReportSection] = field(default_factory=dict)
+    delete_hooks: dict[str, PlanDeleteHook] = field(default_factory=dict)
 
 
 _registry = _Registry()
@@ -101,6 +113,14 @@ def register_plan_column(column: PlanColumn) -> None:
 
 def register_report_section(section: ReportSection) -> None:
     _registry.sections[section.name] = section
+
+
+def register_plan_delete_hook(hook: PlanDeleteHook) -> None:
+    _registry.delete_hooks[hook.name] = hook
+
+
+def plan_delete_hooks() -> list[PlanDeleteHook]:
+    return list(_registry.delete_hooks.values())
 
 
 def plan_tabs() -> Mapping[str, PlanTab]:

@@ -12,6 +12,7 @@ from django import forms
 from django.conf import settings
 from django.db.models import QuerySet
 
+from planner.domain.options import SIZE_OVERRIDE_MAX_MB
 from planner.solaris.names import device_match_problem, hostname_problem, is_disk_name, is_nic_name
 
 from .models import DeviceOverride, Host, RouteOverride, Team
@@ -25,17 +26,21 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """Several files in one input (the Django documentation's recipe)."""
+    """Several files in one input.
+
+    Unlike the Django documentation's recipe, the files are not cleaned one by one here: Django's
+    FileField refuses an empty file ("The submitted file is empty.") and with it the whole form,
+    so one empty file among ten lost the nine others.  Each file is judged by the import service
+    instead, which refuses a bad one by name and imports the rest.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True}))
         super().__init__(*args, **kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data]
-        return [single(data, initial)] if data else []
+        files = list(data) if isinstance(data, list | tuple) else [data] if data else []
+        return [f for f in files if f is not None and getattr(f, "name", None) is not None]
 
 
 class TeamChoiceMixin:
@@ -64,12 +69,27 @@ class UploadForm(TeamChoiceMixin, forms.Form):
         label="Bundles, zonecfg exports or hardware specs",
         help_text="Collector bundles (.tar, .tar.gz), zonecfg exports (<zone>.cfg) or hardware specs "
         "(.json).",
+        required=False,
+    )
+    zonecfg_host = forms.CharField(
+        label="Host for the zonecfg exports (optional)",
+        max_length=63,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "zonecfg-hosts", "autocomplete": "off"}),
+        help_text="The zonecfg exports of this upload all go to this host: a new one, or one made of "
+        "zonecfg exports before (a zone uploaded again replaces its configuration). "
+        "Empty: <first zone>-source.",
     )
     team = forms.ModelChoiceField(queryset=Team.objects.none(), label="Import into team")
 
     def __init__(self, *args: Any, teams: QuerySet[Team], **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "upload-%s")
         super().__init__(*args, **kwargs)
         self.setup_team(teams)
+
+    def clean_zonecfg_host(self) -> str:
+        value = (self.cleaned_data.get("zonecfg_host") or "").strip()
+        return _clean_hostname(value) if value else ""
 
     def clean_files(self) -> list[Any]:
         files = self.cleaned_data["files"]
@@ -99,6 +119,8 @@ class CatalogDestinationForm(TeamChoiceMixin, forms.Form):
     def __init__(
         self, *args: Any, teams: QuerySet[Team], models: list[tuple[str, str]], **kwargs: Any
     ) -> None:
+        # The upload page holds three forms: their own ids (the field names stay the same).
+        kwargs.setdefault("auto_id", "catalog-%s")
         super().__init__(*args, **kwargs)
         self.setup_team(teams)
         self.fields["model"].choices = models
@@ -127,6 +149,7 @@ class SpecDestinationForm(TeamChoiceMixin, forms.Form):
     )
 
     def __init__(self, *args: Any, teams: QuerySet[Team], **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "spec-%s")
         super().__init__(*args, **kwargs)
         self.setup_team(teams)
 
@@ -177,20 +200,40 @@ class SpecDestinationForm(TeamChoiceMixin, forms.Form):
 
 class PlanCreateForm(forms.Form):
     source = forms.ModelChoiceField(queryset=Host.objects.none(), label="Source host")
-    destination = forms.ModelChoiceField(queryset=Host.objects.none(), label="Destination host")
+    destination = forms.ModelChoiceField(
+        queryset=Host.objects.none(), label="Destination host", required=False, empty_label="(choose)"
+    )
+    # A destination that is not racked yet: a model of the built-in catalog, added on the way.
+    destination_catalog = forms.ChoiceField(
+        label="…or a new destination from the catalog", required=False, choices=()
+    )
+    destination_hostname = forms.CharField(
+        label="Its hostname", max_length=63, required=False, help_text="Default: new-<model>."
+    )
     name = forms.CharField(label="Name (optional)", max_length=200, required=False)
 
-    def __init__(self, *args: Any, hosts: QuerySet[Host], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, hosts: QuerySet[Host], models: list[tuple[str, str]] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["source"].queryset = hosts
         self.fields["destination"].queryset = hosts
+        self.fields["destination_catalog"].choices = [("", "(none)"), *(models or [])]
         label = lambda h: f"{h.hostname} ({h.team.name})" if h.team_id else h.hostname  # noqa: E731
         self.fields["source"].label_from_instance = label
         self.fields["destination"].label_from_instance = label
 
+    def clean_destination_hostname(self) -> str:
+        value = (self.cleaned_data.get("destination_hostname") or "").strip()
+        return _clean_hostname(value) if value else ""
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         source, destination = data.get("source"), data.get("destination")
+        if destination and data.get("destination_catalog"):
+            raise forms.ValidationError("Choose a destination host or a catalog model, not both.")
+        if not destination and not data.get("destination_catalog") and "destination" not in self.errors:
+            self.add_error("destination", "Choose a destination host, or a model from the catalog.")
         if source and destination:
             if source.pk == destination.pk:
                 raise forms.ValidationError("The source and the destination must be different hosts.")
@@ -253,6 +296,25 @@ class DeviceRowForm(forms.Form):
             elif device_match_problem(replacement):
                 self.add_error("replacement", f"Not a device path: {device_match_problem(replacement)}.")
         return data
+
+
+class SizeRowForm(forms.Form):
+    """One size in the Disk layout tab: a whole number of MB, or blank to go back to the planner's."""
+
+    key = forms.CharField(max_length=255)
+    size_mb = forms.IntegerField(
+        required=False, min_value=1, max_value=SIZE_OVERRIDE_MAX_MB, label="Size (MB)"
+    )
+
+    def __init__(self, *args: Any, keys: set[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.keys = keys
+
+    def clean_key(self) -> str:
+        key = self.cleaned_data["key"]
+        if key not in self.keys:
+            raise forms.ValidationError(f"The plan's layout has no file system or zone {key}.")
+        return key
 
 
 class DiskRowForm(forms.Form):

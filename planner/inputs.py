@@ -22,7 +22,7 @@ from planner.solaris.bundle import read_bundle_files, read_zonecfg_only
 from planner.solaris.bundle_archive import BundleLimits, unpack_bundle_bytes
 from planner.solaris.errors import SolarisParseError
 from planner.solaris.inventory import HostInventory
-from planner.solaris.names import zone_name_problem
+from planner.solaris.names import check_hostname, zone_name_problem
 from planner.solaris.spec import read_hardware_spec
 
 _TAR_MAGIC_OFFSET = 257
@@ -97,18 +97,61 @@ def load_upload(name: str, data: bytes, *, limits: BundleLimits | None = None) -
     if text.lstrip().startswith("{"):
         inventory = read_hardware_spec(text, source=name)
         return LoadedInventory(inventory=inventory, files={name: text}, upload_name=name, ignored=[])
-    zonename = PurePosixPath(name).name.split(".")[0]
+    zonename = zonecfg_zone_name(name)
     problem = zone_name_problem(zonename)
     if problem:
         raise SolarisParseError(
             f"cannot tell the zone name from the file name ({problem}); name the file <zone>.cfg",
             source=name,
         )
-    inventory = read_zonecfg_only(text, source=name, zonename=zonename, hostname=_source_hostname(zonename))
+    inventory = read_zonecfg_only(text, source=name, zonename=zonename, hostname=source_hostname(zonename))
     return LoadedInventory(inventory=inventory, files={name: text}, upload_name=name, ignored=[])
 
 
-def _source_hostname(zonename: str) -> str:
+def zonecfg_zone_name(name: str) -> str:
+    """The zone a zonecfg export stands for: its file name up to the first dot (``web01.cfg``)."""
+    return PurePosixPath(name).name.split(".")[0]
+
+
+def merge_zonecfg(
+    parts: list[LoadedInventory], *, hostname: str, base_files: dict[str, str] | None = None
+) -> LoadedInventory:
+    """One host made of several zonecfg exports: ``base_files`` (the host's current exports, by file
+    name) with the zones of ``parts`` added, or replacing the zone of the same name.
+
+    The zonecfg exports of one upload belong to one host (issue #13 item 8); re-importing a zone
+    replaces that zone's configuration, the host's other zones stay.
+    """
+    check_hostname(hostname, source="the host for the zonecfg exports")
+    files: dict[str, str] = {}
+    zones: dict[str, str] = {}  # zone -> the file it comes from
+    for name, text in (base_files or {}).items():
+        zones[zonecfg_zone_name(name)] = name
+        files[name] = text
+    for part in parts:
+        for zone in part.inventory.zones:
+            previous = zones.get(zone.name)
+            if previous is not None:
+                files.pop(previous, None)
+            zones[zone.name] = part.upload_name
+        files.update(part.files)
+    found = []
+    for name in sorted(files):
+        loaded = read_zonecfg_only(
+            files[name], source=name, zonename=zonecfg_zone_name(name), hostname=hostname
+        )
+        found.extend(loaded.zones)
+    inventory = HostInventory(
+        hostname=hostname,
+        zones=sorted(found, key=lambda z: z.name),
+        files=sorted(files),
+        origin="zonecfg",
+    )
+    names = ", ".join(p.upload_name for p in parts) or hostname
+    return LoadedInventory(inventory=inventory, files=files, upload_name=names[:255], ignored=[])
+
+
+def source_hostname(zonename: str) -> str:
     """The host a lone zonecfg export stands for: ``<zone>-source``, as a valid RFC 1123 name
     (a zone name may hold '_' and '.', a host name label may not start or end with '-')."""
     label = re.sub(r"[^A-Za-z0-9-]+", "-", zonename).strip("-")[:55].strip("-") or "zone"

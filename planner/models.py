@@ -426,3 +426,18 @@ class RouteOverride(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.zone} -> {self.method}"
+
+
+class SizeOverride(TimeStampedModel):
+    """The user's size for one planned file system (a layout key) or one zone (``zoneroot:<zone>``),
+    replacing the planner's figure or its assumption (SIZE_ASSUMED); kept across re-imports."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="size_overrides")
+    key = models.CharField(max_length=255)
+    size_mb = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["plan", "key"], name="one_size_override")]
+
+    def __str__(self) -> str:
+        return f"{self.key} = {self.size_mb} MB"

@@ -30,6 +30,7 @@ from planner.domain.contract import (
     UnplacedFs,
 )
 from planner.domain.findings import CHECK_COLUMNS
+from planner.domain.options import ZONE_ROOT_PREFIX
 from planner.domain.routes import ROUTE_LABELS
 
 from . import selectors, services
@@ -329,6 +330,7 @@ class NicRow:
     reason: str
     selected: str = ""  # the user's choice: a port, "drop", or "" (the proposal)
     overridden: bool = False
+    link_warning: str = ""  # the chosen port's link is down or unknown
 
     @property
     def row_key(self) -> str:
@@ -348,6 +350,7 @@ class NicRow:
             "status": self.status,
             "reason": self.reason,
             "overridden": self.overridden,
+            "link_warning": self.link_warning,
         }
 
 
@@ -383,6 +386,7 @@ def nic_row(m: NicMappingRow, *, selected: str = "", overridden: bool = False) -
         reason=m.reason,
         selected=selected,
         overridden=overridden,
+        link_warning=m.link_warning if m.action != "drop" else "",
     )
 
 
@@ -538,6 +542,74 @@ def layout_table(plan: Plan) -> LayoutTable:
     return LayoutTable(
         disks=layout.disks, unplaced=layout.unplaced, filesystems=rows, disk_names=disk_names(plan)
     )
+
+
+@dataclass(frozen=True)
+class SizeRow:
+    """One size the user may give (the Disk layout tab's sizes and ``/api/plans/{id}/size-overrides/``)."""
+
+    key: str  # a layout key, or zoneroot:<zone>
+    what: str
+    size_mb: int | None  # the size the plan uses (None: a zone counted inside another file system)
+    basis: str
+    assumed: bool  # SIZE_ASSUMED: an estimate, not a measured figure
+    override: int | None  # the user's size
+
+    def api_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "what": self.what,
+            "size_mb": self.size_mb,
+            "basis": self.basis,
+            "assumed": self.assumed,
+            "override": self.override,
+        }
+
+
+def _size_what(purpose: str, mount_point: str, zone: str | None, zone_dir: str) -> str:
+    if purpose == "zone-ufs":
+        return f"zone {zone} {zone_dir}"
+    if purpose == "swap":
+        return "swap"
+    return mount_point or purpose
+
+
+def size_rows(plan: Plan) -> list[SizeRow]:
+    """Every planned file system with the size the plan uses and how it was worked out, then one row
+    per zone counted at an estimate (or sized by the user): the sizes a user may correct."""
+    layout = report_of(plan).layout
+    given = selectors.plan_size_choices(plan)
+    rows = [
+        SizeRow(
+            key=p.key,
+            what=_size_what(p.purpose, p.mount_point, p.zone, p.zone_dir),
+            size_mb=p.size_mb,
+            basis=p.basis,
+            assumed=p.estimated,
+            override=given.get(p.key),
+        )
+        for p in layout.planned
+    ]
+    estimated = {z for p in layout.planned for z in p.estimated_zones}
+    zones = sorted(estimated | {k.split(":", 1)[1] for k in given if k.startswith(ZONE_ROOT_PREFIX)})
+    for zone in zones:
+        key = f"{ZONE_ROOT_PREFIX}{zone}"
+        home = next((p for p in layout.planned if zone in p.estimated_zones), None)
+        rows.append(
+            SizeRow(
+                key=key,
+                what=f"zone {zone} (its zonepath's share)",
+                size_mb=given.get(key),
+                basis=(
+                    f"estimated inside {home.mount_point or home.key}"
+                    if home is not None
+                    else "set by the user"
+                ),
+                assumed=zone in estimated,
+                override=given.get(key),
+            )
+        )
+    return rows
 
 
 def layout_rows(plan: Plan) -> list[FsRow]:

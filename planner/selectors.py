@@ -28,6 +28,7 @@ from .models import (
     NicOverride,
     Plan,
     RouteOverride,
+    SizeOverride,
     Team,
     TeamSettings,
     Zone,
@@ -166,6 +167,34 @@ def host_current_snapshot_id(*, team: Team, hostname: str) -> int | None:
     )
 
 
+def hosts_to_operate(user: User, ids: list[int]) -> QuerySet[Host]:
+    """The hosts of ``ids`` the user is an operator of (the others are left out: 404 when none)."""
+    return (
+        Host.objects.restrict(user, "operate").filter(pk__in=ids).select_related("team").order_by("hostname")
+    )
+
+
+def plans_to_operate(user: User, ids: list[int]) -> QuerySet[Plan]:
+    """The plans of ``ids`` the user is an operator of."""
+    return (
+        Plan.objects.restrict(user, "operate")
+        .filter(pk__in=ids)
+        .select_related("team", "source", "destination")
+        .defer("report")
+        .order_by("name")
+    )
+
+
+def host_for_import(*, team: Team, hostname: str) -> Host | None:
+    """The team's host of that name with its current snapshot (raw files included), if any."""
+    return Host.objects.filter(team=team, hostname=hostname).select_related("current_snapshot").first()
+
+
+def zonecfg_hosts(user: User) -> QuerySet[Host]:
+    """The hosts made of zonecfg exports the user may import into (the upload page offers them)."""
+    return Host.objects.restrict(user, "operate").filter(origin=Host.Origin.ZONECFG).order_by("hostname")
+
+
 def host_choices(user: User, *, team: Team | None = None, action: Action = "view") -> QuerySet[Host]:
     """Hosts with an inventory the user may ``action`` (view, or operate: plan with)."""
     qs = Host.objects.restrict(user, action).filter(current_snapshot__isnull=False)
@@ -223,6 +252,7 @@ def plan_stats(user: User) -> dict[str, Any]:
         ready=Count("pk", filter=Q(verdict=Plan.Verdict.READY)),
         ready_with_steps=Count("pk", filter=Q(verdict=Plan.Verdict.READY_WITH_STEPS)),
         blocked=Count("pk", filter=Q(verdict=Plan.Verdict.BLOCKED)),
+        nothing_to_migrate=Count("pk", filter=Q(verdict=Plan.Verdict.NOTHING_TO_MIGRATE)),
     )
     return {"hosts": Host.objects.for_user(user).count(), "plans": plans}
 
@@ -251,6 +281,11 @@ def plan_disk_choices(plan: Plan) -> dict[str, str]:
 def plan_route_choices(plan: Plan) -> dict[str, str]:
     """Zone -> the route the user pinned it to."""
     return dict(RouteOverride.objects.filter(plan=plan).values_list("zone", "method"))
+
+
+def plan_size_choices(plan: Plan) -> dict[str, int]:
+    """Size key -> the size (MB) the user gave that file system or zone."""
+    return dict(SizeOverride.objects.filter(plan=plan).values_list("key", "size_mb"))
 
 
 def destination_ports(plan: Plan) -> list[dict[str, str]]:

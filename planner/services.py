@@ -20,7 +20,9 @@ from django.utils import timezone
 from planner.domain.contract import Report
 from planner.domain.options import (
     SETTING_NAMES,
+    SIZE_OVERRIDE_MAX_MB,
     TEAM_SETTING_NAMES,
+    ZONE_ROOT_PREFIX,
     Overrides,
     PlanOptions,
     check_options,
@@ -31,6 +33,7 @@ from planner.domain.options import DeviceOverride as DomainDeviceOverride
 from planner.domain.options import DiskOverride as DomainDiskOverride
 from planner.domain.options import NicOverride as DomainNicOverride
 from planner.domain.options import RouteOverride as DomainRouteOverride
+from planner.domain.options import SizeOverride as DomainSizeOverride
 from planner.domain.plan import PlanResult, compute_plan
 from planner.inputs import LoadedInventory
 from planner.solaris.errors import SolarisParseError
@@ -39,6 +42,7 @@ from planner.solaris.names import check_hostname
 from planner.solaris.validate import check_inventory
 from planner.solaris.writers import write_zonecfg_export
 
+from . import extensions
 from .models import (
     Device,
     DeviceMapping,
@@ -54,6 +58,7 @@ from .models import (
     NicOverride,
     Plan,
     RouteOverride,
+    SizeOverride,
     Slice,
     Team,
     TeamSettings,
@@ -68,6 +73,53 @@ _Row = TypeVar("_Row", bound=models.Model)
 
 class PlannerError(ValueError):
     """A request the planner refuses, with a message for the user."""
+
+
+class HostKindConflict(PlannerError):
+    """An upload under the hostname of a host imported from another kind of input (issue #13 item 3)."""
+
+    def __init__(self, message: str, *, host: Host) -> None:
+        super().__init__(message)
+        self.host = host
+
+
+_KIND_NAMES: dict[str, str] = {
+    "bundle": "a collector bundle",
+    "zonecfg": "zonecfg exports",
+    "spec": "a hardware spec",
+    "catalog": "a catalog model",
+}
+
+
+def kind_name(origin: str) -> str:
+    """How the pages name an import's kind: "a collector bundle", "a catalog model"..."""
+    return _KIND_NAMES.get(origin.split(":", 1)[0], origin or "an import")
+
+
+def check_host_kind(*, team: Team, inventory: HostInventory, source: str) -> None:
+    """An upload never replaces a host: a host's current snapshot changes only through a re-import
+    of the same kind (bundle, zonecfg, spec, catalog); HostKindConflict names the file, the host and
+    its kind otherwise."""
+    host = (
+        Host.objects.filter(team=team, hostname=inventory.hostname).select_related("current_snapshot").first()
+    )
+    if host is None or host.current_snapshot_id is None:
+        return
+    new_kind = _origin_of(inventory)
+    if host.origin == new_kind:
+        return
+    snapshot = host.current_snapshot
+    came = (
+        f", import #{snapshot.number} from {snapshot.upload_name}"
+        if snapshot and snapshot.upload_name
+        else ""
+    )
+    raise HostKindConflict(
+        f"{source}: a host named {host.hostname} already exists, imported from {kind_name(host.origin)}"
+        f"{came}. An upload of {kind_name(new_kind)} never replaces a host of another kind: give this "
+        f"one another hostname, or delete {host.hostname} first.",
+        host=host,
+    )
 
 
 class SettingsError(PlannerError):
@@ -105,6 +157,7 @@ def host_import(
     each computed outside any transaction (see :func:`plan_recompute`).
     """
     inventory = checked_inventory(loaded.inventory, source=loaded.upload_name or "the upload")
+    check_host_kind(team=team, inventory=inventory, source=loaded.upload_name or "the upload")
     snapshot, new = _store_snapshot(team=team, loaded=loaded, inventory=inventory, user=user)
     if replan and new:
         host = snapshot.host
@@ -315,6 +368,7 @@ def plan_overrides(plan: Plan) -> Overrides:
         ],
         disks=[DomainDiskOverride(key=o.key, disk=o.disk) for o in plan.disk_overrides.all()],
         routes=[DomainRouteOverride(zone=o.zone, method=o.method) for o in plan.route_overrides.all()],
+        sizes=[DomainSizeOverride(key=o.key, size_mb=o.size_mb) for o in plan.size_overrides.all()],
         default_nic_target=plan.default_nic_target,
     )
 
@@ -402,6 +456,7 @@ def _plan_inputs(plan: Plan) -> tuple[Any, ...]:
         sorted(plan.device_overrides.values_list("zone", "match", "action", "replacement")),
         sorted(plan.disk_overrides.values_list("key", "disk")),
         sorted(plan.route_overrides.values_list("zone", "method")),
+        sorted(plan.size_overrides.values_list("key", "size_mb")),
     )
 
 
@@ -559,6 +614,81 @@ def route_override_clear(*, plan: Plan, zone: str) -> Plan:
     """Forget a zone's pin: it takes the recommended route again."""
     plan.route_overrides.filter(zone=zone).delete()
     return plan_recompute(plan=plan)
+
+
+def size_keys(plan: Plan) -> set[str]:
+    """The keys a size may be given for: the layout's file systems and ``zoneroot:<zone>`` per zone."""
+    report = Report.from_dict(plan.report)
+    return {*report.layout.planned_keys, *(f"{ZONE_ROOT_PREFIX}{z}" for z in report.zone_names)}
+
+
+def size_override_set(*, plan: Plan, key: str, size_mb: int | None) -> Plan:
+    """Give one file system (or one zone) of the layout a size, or forget it (``size_mb`` None)."""
+    if size_mb is None:
+        plan.size_overrides.filter(key=key).delete()
+        return plan_recompute(plan=plan)
+    if key not in size_keys(plan) and not plan.size_overrides.filter(key=key).exists():
+        raise PlannerError(f"the plan's layout has no file system or zone {key!r}")
+    if isinstance(size_mb, bool) or not 1 <= int(size_mb) <= SIZE_OVERRIDE_MAX_MB:
+        raise PlannerError(f"a size from 1 to {SIZE_OVERRIDE_MAX_MB} MB is needed")
+    SizeOverride.objects.update_or_create(plan=plan, key=key, defaults={"size_mb": int(size_mb)})
+    return plan_recompute(plan=plan)
+
+
+# --- deleting hosts and plans (issue #13 item 9) ----------------------------------------------------
+# The data policy (docs/api.md, "Deleting"): a plan is deleted with its overrides and computed rows,
+# never while one of its jobs is queued or running; its jobs stay as records (the jobs app keeps the
+# plan's name on them, see planner.extensions.PlanDeleteHook).  A host is deleted with its import
+# history only when no plan uses it: delete its plans first.
+
+
+def plan_delete_problem(plan: Plan) -> str:
+    """Why the plan cannot be deleted now ("" when it can)."""
+    for hook in extensions.plan_delete_hooks():
+        problem = hook.refuse(plan)
+        if problem:
+            return problem
+    return ""
+
+
+def plan_delete(*, plan: Plan) -> None:
+    """Delete a plan (PlannerError when another app refuses, e.g. a job of it is running)."""
+    with transaction.atomic():
+        locked = Plan.objects.select_for_update().get(pk=plan.pk)
+        problem = plan_delete_problem(locked)
+        if problem:
+            raise PlannerError(f"plan “{locked.name}” cannot be deleted: {problem}")
+        for hook in extensions.plan_delete_hooks():
+            hook.before(locked)
+        locked.delete()
+
+
+def host_delete_problem(host: Host) -> str:
+    """Why the host cannot be deleted now ("" when it can): the plans that use it."""
+    plans = list(
+        Plan.objects.filter(Q(source=host) | Q(destination=host))
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+    if not plans:
+        return ""
+    shown = ", ".join(f"“{name}”" for name in plans[:5]) + (
+        f" and {len(plans) - 5} more" if len(plans) > 5 else ""
+    )
+    if len(plans) == 1:
+        return f"1 plan uses it ({shown}); delete it first"
+    return f"{len(plans)} plans use it ({shown}); delete them first"
+
+
+def host_delete(*, host: Host) -> None:
+    """Delete a host and its import history (PlannerError while a plan uses it)."""
+    with transaction.atomic():
+        locked = Host.objects.select_for_update().get(pk=host.pk)
+        problem = host_delete_problem(locked)
+        if problem:
+            raise PlannerError(f"host {locked.hostname} cannot be deleted: {problem}")
+        Host.objects.filter(pk=locked.pk).update(current_snapshot=None)
+        locked.delete()
 
 
 # --- settings: a plan's own and its team's defaults ----------------------------------------------

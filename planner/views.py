@@ -26,7 +26,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST
 
 from planner.domain.catalog import catalog_destination, list_models
-from planner.domain.contract import VERDICTS
+from planner.domain.contract import PLAN_VERDICTS, VERDICTS
 from planner.downloads import (
     EXPORT_FORMATS,
     attachment,
@@ -35,11 +35,11 @@ from planner.downloads import (
     json_response,
     plan_header,
 )
-from planner.inputs import LoadedInventory, load_upload
+from planner.inputs import LoadedInventory, load_catalog, load_upload
 from planner.solaris.errors import SolarisParseError
 from planner.upload import bundle_limits, limit_upload_size, upload_limit_error
 
-from . import extensions, imports, presenters, selectors, services
+from . import extensions, helpdoc, imports, presenters, selectors, services
 from .forms import (
     CatalogDestinationForm,
     DefaultNicForm,
@@ -49,6 +49,7 @@ from .forms import (
     PlanCreateForm,
     RouteRowForm,
     SettingsForm,
+    SizeRowForm,
     SpecDestinationForm,
     UploadForm,
 )
@@ -75,6 +76,21 @@ def plan_tabs() -> list[tuple[str, str]]:
 
 def tab_names() -> set[str]:
     return {name for name, _ in plan_tabs()}
+
+
+# --- help ------------------------------------------------------------------------------------------
+
+
+@login_required
+def help_findings(request: HttpRequest) -> HttpResponse:
+    """Every finding code, what it means and where it comes from (docs/findings.md, rendered)."""
+    from planner.domain.findings import Code
+
+    return render(
+        request,
+        "planner/help_findings.html",
+        {"doc": helpdoc.findings_doc(), "codes": [c.value for c in Code]},
+    )
 
 
 # --- hosts -----------------------------------------------------------------------------------------
@@ -108,6 +124,111 @@ def host_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "planner/host_detail.html", context)
 
 
+# --- deleting hosts and plans (a confirmation page, then POST; bulk from the lists) -----------------
+
+
+def _ids(request: HttpRequest) -> list[int]:
+    values = request.POST.getlist("ids") if request.method == "POST" else request.GET.getlist("ids")
+    return sorted({int(v) for v in values if v.isdigit()})[:500]
+
+
+def _delete_page(
+    request: HttpRequest,
+    *,
+    kind: str,
+    objects: list[Any],
+    problem_of: Any,
+    delete: Any,
+    label_of: Any,
+    list_url: str,
+    cancel_url: str,
+) -> HttpResponse:
+    """The confirmation page (GET) and the deletion (POST) of ``objects`` the user operates."""
+    require_operator_anywhere(request.user)
+    if not objects:
+        raise Http404(f"no such {kind} among the ones you operate")
+    if request.method == "POST":
+        done: list[str] = []
+        refused: list[tuple[Any, str]] = []
+        for obj in objects:
+            try:
+                delete(obj)
+            except services.PlannerError as exc:
+                refused.append((obj, str(exc)))
+            else:
+                done.append(label_of(obj))
+        if done:
+            messages.success(
+                request, f"Deleted {len(done)} {kind}{'s' if len(done) != 1 else ''}: {', '.join(done)}."
+            )
+        for _obj, problem in refused:
+            messages.error(request, problem)
+        if refused and not done and len(objects) == 1:
+            rows = [{"object": o, "label": label_of(o), "problem": p} for o, p in refused]
+            context = {"kind": kind, "rows": rows, "ids": [], "cancel_url": cancel_url, "deletable": 0}
+            return render(request, "planner/confirm_delete.html", context, status=409)
+        return redirect(list_url)
+    rows = [{"object": o, "label": label_of(o), "problem": problem_of(o)} for o in objects]
+    context = {
+        "kind": kind,
+        "rows": rows,
+        "ids": [o.pk for o in objects],
+        "cancel_url": cancel_url,
+        "deletable": sum(1 for r in rows if not r["problem"]),
+    }
+    return render(request, "planner/confirm_delete.html", context)
+
+
+def _host_delete_page(request: HttpRequest, hosts: list[Any], cancel_url: str) -> HttpResponse:
+    return _delete_page(
+        request,
+        kind="host",
+        objects=hosts,
+        problem_of=services.host_delete_problem,
+        delete=lambda h: services.host_delete(host=h),
+        label_of=lambda h: h.hostname,
+        list_url=reverse("planner:host_list"),
+        cancel_url=cancel_url,
+    )
+
+
+def _plan_delete_page(request: HttpRequest, plans: list[Any], cancel_url: str) -> HttpResponse:
+    return _delete_page(
+        request,
+        kind="plan",
+        objects=plans,
+        problem_of=services.plan_delete_problem,
+        delete=lambda p: services.plan_delete(plan=p),
+        label_of=lambda p: p.name,
+        list_url=reverse("planner:plan_list"),
+        cancel_url=cancel_url,
+    )
+
+
+@login_required
+def host_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    hosts = list(selectors.hosts_to_operate(request.user, [pk]))
+    return _host_delete_page(request, hosts, reverse("planner:host_detail", args=[pk]))
+
+
+@login_required
+def hosts_delete(request: HttpRequest) -> HttpResponse:
+    hosts = list(selectors.hosts_to_operate(request.user, _ids(request)))
+    return _host_delete_page(request, hosts, reverse("planner:host_list"))
+
+
+@login_required
+def plan_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    plans = list(selectors.plans_to_operate(request.user, [pk]))
+    return _plan_delete_page(request, plans, reverse("planner:plan_detail", args=[pk]))
+
+
+@login_required
+def plans_delete(request: HttpRequest) -> HttpResponse:
+    plans = list(selectors.plans_to_operate(request.user, _ids(request)))
+    return _plan_delete_page(request, plans, reverse("planner:plan_list"))
+
+
 # --- upload and destinations --------------------------------------------------------------------
 
 
@@ -125,9 +246,12 @@ def _upload_context(request: HttpRequest, **overrides: Any) -> dict[str, Any]:
         "results": [],
         "can_write": is_operator_anywhere(request.user),
         "catalog": list_models(),
+        "zonecfg_hosts": selectors.zonecfg_hosts(request.user),
     }
     context.update(overrides)
     results = context["results"]
+    context["refused"] = [r for r in results if not r.ok]
+    context["imported_count"] = len(results) - len(context["refused"])
     imported = [r for r in results if r.ok and r.host is not None and r.summary is not None]
     if imported:
         hosts = selectors.host_choices(request.user, team=imported[0].host.team)
@@ -166,12 +290,18 @@ def upload(request: HttpRequest) -> HttpResponse:
         return render(request, "planner/upload.html", _upload_context(request, form=form), status=400)
     team = form.cleaned_data["team"]
     require_operator(request.user, team)
-    limits = bundle_limits()
-    results = [
-        imports.import_upload(team=team, upload=f, user=request.user, limits=limits)
-        for f in form.cleaned_data["files"]
-    ]
-    return render(request, "planner/upload.html", _upload_context(request, results=results))
+    results = imports.import_uploads(
+        team=team,
+        uploads=form.cleaned_data["files"],
+        user=request.user,
+        limits=bundle_limits(),
+        zonecfg_host=form.cleaned_data["zonecfg_host"],
+    )
+    # The form keeps what was typed (the file picker cannot): the next upload goes to the same host.
+    form = UploadForm(
+        initial={"zonecfg_host": form.cleaned_data["zonecfg_host"], "team": team.pk}, teams=teams
+    )
+    return render(request, "planner/upload.html", _upload_context(request, form=form, results=results))
 
 
 @login_required
@@ -192,8 +322,12 @@ def destination_catalog(request: HttpRequest) -> HttpResponse:
         form.add_error("model", str(exc))
         return render(request, "planner/upload.html", _upload_context(request, catalog_form=form), status=400)
     loaded = LoadedInventory(inventory=inventory, files={}, upload_name=name, ignored=[])
-    results = [imports.import_loaded(team=team, name=name, loaded=loaded, user=request.user)]
-    return render(request, "planner/upload.html", _upload_context(request, results=results))
+    outcome = imports.import_loaded(team=team, name=name, loaded=loaded, user=request.user)
+    if outcome.conflict:
+        # The form keeps its input and says why; another hostname is the way out.
+        form.add_error("hostname", outcome.error)
+        return render(request, "planner/upload.html", _upload_context(request, catalog_form=form), status=409)
+    return render(request, "planner/upload.html", _upload_context(request, results=[outcome]))
 
 
 def spec_from_form(data: dict[str, Any]) -> dict[str, Any]:
@@ -227,24 +361,47 @@ def destination_spec(request: HttpRequest) -> HttpResponse:
     except SolarisParseError as exc:
         form.add_error(None, str(exc))
         return render(request, "planner/upload.html", _upload_context(request, spec_form=form), status=400)
-    results = [imports.import_loaded(team=team, name=name, loaded=loaded, user=request.user)]
-    return render(request, "planner/upload.html", _upload_context(request, results=results))
+    outcome = imports.import_loaded(team=team, name=name, loaded=loaded, user=request.user)
+    if outcome.conflict:
+        form.add_error("hostname", outcome.error)
+        return render(request, "planner/upload.html", _upload_context(request, spec_form=form), status=409)
+    return render(request, "planner/upload.html", _upload_context(request, results=[outcome]))
 
 
 # --- plans ----------------------------------------------------------------------------------------
 
 
+def _catalog_destination(request: HttpRequest, form: PlanCreateForm, team: Any) -> Any:
+    """The plan form's catalog destination, imported into the source's team (None: a form error)."""
+    model = form.cleaned_data["destination_catalog"]
+    hostname = form.cleaned_data["destination_hostname"]
+    try:
+        loaded = load_catalog(f"catalog:{model}:{hostname}" if hostname else f"catalog:{model}")
+    except SolarisParseError as exc:
+        form.add_error("destination_catalog", str(exc))
+        return None
+    outcome = imports.import_loaded(team=team, name=loaded.upload_name, loaded=loaded, user=request.user)
+    if not outcome.ok:
+        form.add_error("destination_hostname" if outcome.conflict else "destination_catalog", outcome.error)
+        return None
+    return outcome.host
+
+
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
     hosts = selectors.host_choices(request.user, action="operate")
-    form = PlanCreateForm(hosts=hosts)
+    form = PlanCreateForm(hosts=hosts, models=_catalog_choices())
     status = 200
+    destination = None
     if request.method == "POST":
         require_operator_anywhere(request.user)
-        form = PlanCreateForm(request.POST, hosts=hosts)
+        form = PlanCreateForm(request.POST, hosts=hosts, models=_catalog_choices())
         if form.is_valid():
             source, destination = form.cleaned_data["source"], form.cleaned_data["destination"]
             require_operator(request.user, source.team_id)
+            if destination is None:
+                destination = _catalog_destination(request, form, source.team)
+        if form.is_valid() and destination is not None:
             try:
                 plan = services.plan_create(
                     team=source.team,
@@ -259,11 +416,16 @@ def plan_list(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"Plan “{plan.name}” created: {plan.get_verdict_display()}.")
                 return redirect("planner:plan_detail", pk=plan.pk)
         status = 400
+    plans = selectors.plans_for_user(request.user)
+    verdict = request.GET.get("verdict", "")
+    if verdict in PLAN_VERDICTS:
+        plans = plans.filter(verdict=verdict)
     return render(
         request,
         "planner/plan_list.html",
         {
-            "plans": selectors.plans_for_user(request.user),
+            "plans": plans,
+            "verdict": verdict if verdict in PLAN_VERDICTS else "",
             "plan_columns": extensions.plan_columns(),
             "form": form,
             "can_write": is_operator_anywhere(request.user),
@@ -297,6 +459,7 @@ def _plan_context(request: HttpRequest, plan: Plan, tab: str, **extra: Any) -> d
         context["devices"] = presenters.device_rows(plan, zone=filters["zone"])
     elif tab == "layout":
         context["layout"] = presenters.layout_table(plan)
+        context["sizes"] = presenters.size_rows(plan)
     elif tab == "runbook":
         context["runbook"] = presenters.runbook_by_phase(report, zone=filters["zone"])
         context["runbook_routes"] = presenters.runbook_by_route(report, zone=filters["zone"])
@@ -424,6 +587,13 @@ def plan_nic_set(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user,
             )
             done = f"{zone} {physical} → {target}."
+            fresh = selectors.plan_for_user(request.user, plan.pk)
+            row = next(
+                (m for m in presenters.report_of(fresh).nic_mappings if m.key == (zone, physical, address)),
+                None,
+            )
+            if row is not None and row.link_warning:
+                done += f" Warning: {row.link_warning}."
     except services.PlannerError as exc:
         return _after_edit(request, plan, "nics", error=str(exc), error_key=key)
     return _after_edit(request, plan, "nics", done=done)
@@ -510,6 +680,30 @@ def plan_disk_set(request: HttpRequest, pk: int) -> HttpResponse:
         return _after_edit(request, plan, "layout", error=str(exc), error_key=key)
     disk = form.cleaned_data["disk"] or "automatic placement"
     return _after_edit(request, plan, "layout", done=f"{key}: {disk}.")
+
+
+@login_required
+@require_POST
+def plan_size_set(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give a file system (or a zone) of the layout a size, or clear it (blank): SIZE_ASSUMED."""
+    plan = _writable_plan(request, pk)
+    keys = services.size_keys(plan) | set(selectors.plan_size_choices(plan))
+    form = SizeRowForm(request.POST, keys=keys)
+    key = "size:" + request.POST.get("key", "")
+    if not form.is_valid():
+        return _after_edit(request, plan, "layout", error=_form_error(form), error_key=key)
+    size = form.cleaned_data["size_mb"]
+    try:
+        services.size_override_set(plan=plan, key=form.cleaned_data["key"], size_mb=size)
+    except services.PlannerError as exc:
+        return _after_edit(request, plan, "layout", error=str(exc), error_key=key)
+    what = form.cleaned_data["key"]
+    return _after_edit(
+        request,
+        plan,
+        "layout",
+        done=f"{what}: {size} MB." if size else f"{what}: back to the planner's size.",
+    )
 
 
 @login_required

@@ -85,11 +85,30 @@
     if (log) log.scrollTop = log.scrollHeight;
   });
 
+  // Keep an open matrix popover inside the viewport: shift it left (or right) by what sticks out,
+  // so it neither widens the page nor gets cut off at the window's edge (issue #13).
+  var POP_MARGIN = 8;
+  function placePop(d) {
+    var body = d.querySelector(".pop-body");
+    if (!body) return;
+    body.style.left = ""; body.style.right = "";
+    var width = document.documentElement.clientWidth;
+    var box = body.getBoundingClientRect();
+    var shift = 0;
+    if (box.right > width - POP_MARGIN) shift = (width - POP_MARGIN) - box.right;
+    if (box.left + shift < POP_MARGIN) shift = POP_MARGIN - box.left;
+    if (shift) { body.style.left = (body.offsetLeft + shift) + "px"; body.style.right = "auto"; }
+  }
+  window.addEventListener("resize", function () {
+    document.querySelectorAll("details.pop[open]").forEach(placePop);
+  });
+
   // Close an open matrix popover when another opens or on Escape.
   document.addEventListener("toggle", function (event) {
     var d = event.target;
     if (d.classList && d.classList.contains("pop") && d.open) {
       document.querySelectorAll("details.pop[open]").forEach(function (other) { if (other !== d) other.open = false; });
+      placePop(d);
     }
   }, true);
   document.addEventListener("keydown", function (event) {

@@ -157,6 +157,15 @@ class JobEventSerializer(serializers.ModelSerializer):
 
 class JobSerializer(serializers.ModelSerializer):
     progress = serializers.SerializerMethodField()
+    executor_label = serializers.CharField(
+        source="get_executor_display", read_only=True, help_text="How the pages name the executor."
+    )
+    executor_description = serializers.SerializerMethodField(
+        help_text="What the executor does: `local` is a rehearsal on the worker that touches no Solaris host."
+    )
+    plan_name = serializers.CharField(
+        read_only=True, help_text="The plan's name (kept when the plan is deleted)."
+    )
 
     class Meta:
         model = Job
@@ -164,9 +173,12 @@ class JobSerializer(serializers.ModelSerializer):
             "id",
             "team",
             "plan",
+            "plan_name",
             "kind",
             "state",
             "executor",
+            "executor_label",
+            "executor_description",
             "progress",
             "phase",
             "attempt",
@@ -179,6 +191,10 @@ class JobSerializer(serializers.ModelSerializer):
             "finished",
             "heartbeat",
         ]
+
+    @extend_schema_field(serializers.CharField())
+    def get_executor_description(self, job: Job) -> str:
+        return Job.EXECUTOR_DESCRIPTIONS.get(job.executor, "")
 
     @extend_schema_field(ProgressSerializer)
     def get_progress(self, job: Job) -> dict[str, Any]:

@@ -27,6 +27,16 @@ class ArchiveSpec:
     compress: bool = False
     description: str = ""
     author: str = ""
+    # From the plan's install facts (report ``install``): flarcreate -U content_architectures=a,b
+    # when the archive must install on other kernel architectures (sun4u -> sun4v), -L pax for
+    # files over 4 GiB.
+    content_architectures: list[str] = field(default_factory=list)
+    archiver: str = "cpio"  # or "pax"
+    # The local executor's rehearsal: the text of X-zflar-rehearsal, and the uname values of the
+    # host the tree stands for (sysname, nodename, release, version, machine, processor, platform),
+    # recorded as the creation_* keywords instead of the worker's.
+    rehearsal: str = ""
+    source_uname: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -254,6 +254,13 @@ class LocalExecutor:
         grafts = {PurePosixPath(k).relative_to("/").as_posix(): v for k, v in self.grafts.items()}
         # /var/run is a tmpfs on Solaris and NFS is remote: flarcreate archives neither.
         excludes = [*spec.excludes, "/var/run", *self.nfs_mounts()]
+        keywords: dict[str, str] = {}
+        if spec.content_architectures:
+            keywords["content_architectures"] = ",".join(spec.content_architectures)
+        if spec.archiver == "pax":
+            # flarcreate -L pax on the host; the library writes cpio, which the rehearsal's tree
+            # (no file over 4 GiB) needs no more than that.
+            keywords["X-zflar-archiver"] = "pax on the source host; cpio in this rehearsal"
         try:
             return create_for_executor(
                 root=self.root,
@@ -266,6 +273,9 @@ class LocalExecutor:
                 grafts=grafts,
                 on_progress=self._paced(on_progress),
                 cancel=is_cancelled,
+                user_keywords=keywords,
+                system=system_of(spec.source_uname, self.host) if spec.rehearsal else None,
+                rehearsal=spec.rehearsal,
             )
         except FlarError as exc:
             raise ExecutorError(f"flarcreate: {exc}") from exc
@@ -543,6 +553,21 @@ def create_for_executor(
         archived_bytes=result.files_archived_size,
         unarchived_bytes=result.files_unarchived_size,
         identification=_stripped(info(result.path).identification),
+    )
+
+
+def system_of(uname: Mapping[str, str], node: str) -> SystemInfo:
+    """The creation_* values of the host a rehearsal's tree stands for, from its inventory's uname
+    (``sysname``, ``nodename``, ``release``, ``version``, ``machine``, ``processor``, ``platform``);
+    a value the inventory lacks is left out, never filled with the worker's."""
+    return SystemInfo(
+        node=node or uname.get("nodename", ""),
+        hardware_class=uname.get("machine", ""),
+        platform=uname.get("platform", ""),
+        processor=uname.get("processor", ""),
+        release=uname.get("release", ""),
+        os_name=uname.get("sysname", ""),
+        os_version=uname.get("version", ""),
     )
 
 

@@ -548,6 +548,11 @@ class SshExecutor:
             args += ["-e", spec.description]
         if spec.author:
             args += ["-a", spec.author]
+        if spec.content_architectures:
+            # Installable on these kernel architectures (the installer's checkArch() reads it).
+            args += ["-U", "content_architectures=" + ",".join(spec.content_architectures)]
+        if spec.archiver == "pax":
+            args += ["-L", "pax"]  # cpio cannot hold files over 4 GiB
         args.append(output)
         return args
 

@@ -10,7 +10,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers
 
 from planner import selectors
-from planner.domain.options import SETTINGS, Setting, public_options
+from planner.domain.options import SETTINGS, SIZE_OVERRIDE_MAX_MB, Setting, public_options
 from planner.models import (
     DeviceOverride,
     Disk,
@@ -285,6 +285,14 @@ class BundleUploadRequestSerializer(serializers.Serializer):
     team = serializers.IntegerField(
         required=False, help_text="The team to import into; required when you belong to several teams."
     )
+    zonecfg_host = serializers.CharField(
+        required=False,
+        help_text=(
+            "The host the zonecfg exports of this upload belong to: a new hostname, or a host made of "
+            "zonecfg exports before (a zone uploaded again replaces its configuration, the other zones "
+            "stay). Without it the exports go to one host, `<first zone>-source`."
+        ),
+    )
 
 
 class BundleResultSerializer(serializers.Serializer):
@@ -308,6 +316,17 @@ class BundleResultSerializer(serializers.Serializer):
     ignored = serializers.ListField(
         child=serializers.CharField(), required=False, help_text="Bundle members not read (unknown names)."
     )
+    host_zones = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="zonecfg exports: every zone of the host they went to, after this upload.",
+    )
+    conflict = serializers.BooleanField(
+        required=False,
+        help_text="Refused because a host of another kind has this hostname (an upload never replaces it).",
+    )
+    existing_host = serializers.IntegerField(required=False, help_text="That host's id.")
+    existing_origin = serializers.CharField(required=False, help_text="That host's kind.")
 
 
 class BundleUploadResponseSerializer(serializers.Serializer):
@@ -399,7 +418,9 @@ class PlanCreateSerializer(serializers.Serializer):
 class PlanReportSerializer(serializers.Serializer):
     """The plan report: exactly the JSON `manage.py zflar_report` prints (docs/findings.md)."""
 
-    verdict = serializers.JSONField(required=False, help_text="ready, ready_with_steps or blocked.")
+    verdict = serializers.JSONField(
+        required=False, help_text="ready, ready_with_steps, blocked, or nothing_to_migrate (no zones)."
+    )
     source = serializers.JSONField(required=False, help_text="The source host's summary.")
     destination = serializers.JSONField(required=False, help_text="The destination host's summary.")
     host_findings = serializers.JSONField(required=False)
@@ -426,6 +447,9 @@ class NicMappingSerializer(serializers.Serializer):
     status = serializers.CharField(allow_blank=True)
     reason = serializers.CharField(allow_blank=True)
     overridden = serializers.BooleanField()
+    link_warning = serializers.CharField(
+        allow_blank=True, help_text="Set when the chosen port's link is down or unknown: check the cabling."
+    )
 
 
 class NicOverrideSerializer(serializers.ModelSerializer):
@@ -579,6 +603,33 @@ class RouteKeySerializer(serializers.Serializer):
 
 class RouteOverrideInputSerializer(RouteKeySerializer):
     method = serializers.ChoiceField(choices=RouteOverride.Method.choices)
+
+
+class SizeRowSerializer(serializers.Serializer):
+    key = serializers.CharField(
+        help_text="A layout key (root, swap, fs:/var, zone:<z>:<dir>) or zoneroot:<zone>."
+    )
+    what = serializers.CharField()
+    size_mb = serializers.IntegerField(allow_null=True, help_text="The size the plan uses, in MB.")
+    basis = serializers.CharField(help_text="How the size was worked out.")
+    assumed = serializers.BooleanField(help_text="An estimate, not a measured figure (SIZE_ASSUMED).")
+    override = serializers.IntegerField(allow_null=True, help_text="The size you gave, in MB.")
+
+
+class SizeOverridesSerializer(serializers.Serializer):
+    sizes = SizeRowSerializer(many=True)
+
+
+class SizeKeySerializer(serializers.Serializer):
+    key = serializers.CharField(
+        max_length=255, help_text="A layout key (root, swap, fs:/var, zone:<z>:<dir>) or zoneroot:<zone>."
+    )
+
+
+class SizeOverrideInputSerializer(SizeKeySerializer):
+    size_mb = serializers.IntegerField(
+        min_value=1, max_value=SIZE_OVERRIDE_MAX_MB, allow_null=True, help_text="MB; null clears your size."
+    )
 
 
 # --- settings: a plan's own and its team's defaults (docs/api.md) -------------------------------

@@ -15,9 +15,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -28,6 +28,7 @@ from rest_framework.views import APIView
 from planner import imports, presenters, selectors, services
 from planner.models import DeviceOverride, Host, NicOverride, Plan, RouteOverride, Team
 from planner.permissions import is_operator, operator_team_ids, roles_for_user
+from planner.solaris.names import hostname_problem
 from planner.upload import (
     bundle_limits,
     content_length_error,
@@ -41,6 +42,14 @@ from .filters import HostFilter, PlanFilter
 from .permissions import WRITE_DENIED, IsTeamOperatorForWrites
 
 log = logging.getLogger(__name__)
+
+
+class DeleteRefused(APIException):
+    """409: the object is kept (a plan uses the host; a job of the plan is queued or running)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The object cannot be deleted now."
+    default_code = "conflict"
 
 
 def planner_error(exc: Exception) -> ValidationError:
@@ -65,10 +74,20 @@ def validated(serializer_class: type[serializers.Serializer], data: Any, **kwarg
         summary="A host: inventory summary, zones and snapshot history",
         responses=s.responses({200: s.HostDetailSerializer}, *s.READ_ERRORS),
     ),
+    destroy=extend_schema(
+        summary="Delete a host and its import history (409 while a plan uses it)",
+        responses=s.responses({204: None}, 401, 403, 404, 409),
+    ),
 )
-class HostViewSet(viewsets.ReadOnlyModelViewSet):
-    permission_classes = [IsAuthenticated]
+class HostViewSet(mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):
+    permission_classes = [IsAuthenticated, IsTeamOperatorForWrites]
     filterset_class = HostFilter
+
+    def perform_destroy(self, instance: Host) -> None:
+        try:
+            services.host_delete(host=instance)
+        except services.PlannerError as exc:
+            raise DeleteRefused(str(exc)) from exc
 
     def get_queryset(self) -> QuerySet[Host]:
         return selectors.host_list(self.request.user)
@@ -144,8 +163,11 @@ class BundleUploadView(APIView):
         summary="Import bundles, zonecfg exports or hardware specs",
         description=(
             "Each file becomes a new inventory snapshot of the host it describes (re-importing "
-            "identical files returns the existing snapshot). 201 when at least one file was "
-            "imported, 400 when none was; every file has its own result. Uploads over "
+            "identical files returns the existing snapshot); the zonecfg exports of one upload go to "
+            "one host (`zonecfg_host`). An upload never replaces a host of another kind: such a file "
+            "is refused with `conflict` and the existing host named. 201 when at least one file was "
+            "imported, 409 when none was and a file met a host of another kind, 400 otherwise; every "
+            "file has its own result (an empty file is refused by name). Uploads over "
             "ZFLAR_MAX_UPLOAD_BYTES are stopped while streaming (413). Bundles are read in memory "
             "with member count and size caps; nothing is extracted to disk."
         ),
@@ -159,8 +181,12 @@ class BundleUploadView(APIView):
                     OpenApiTypes.OBJECT,
                     description=(
                         "No file imported: the upload response with every file's error, or a field error "
-                        "(no files, bad team)."
+                        "(no files, bad team, bad zonecfg_host)."
                     ),
+                ),
+                409: OpenApiResponse(
+                    s.BundleUploadResponseSerializer,
+                    description="No file imported, and a file's hostname belongs to a host of another kind.",
                 ),
             },
             401,
@@ -177,14 +203,24 @@ class BundleUploadView(APIView):
         team = self._team(request)
         if not files:
             raise ValidationError({"files": ["Attach at least one file (field `files`)."]})
-        limits = bundle_limits()
-        results = [
-            imports.import_upload(team=team, upload=upload, user=request.user, limits=limits).api_dict()
-            for upload in files
-        ]
+        zonecfg_host = str(request.data.get("zonecfg_host") or "").strip()
+        if zonecfg_host:
+            problem = hostname_problem(zonecfg_host)
+            if problem:
+                raise ValidationError({"zonecfg_host": [f"Not a hostname: {problem}."]})
+        outcomes = imports.import_uploads(
+            team=team, uploads=files, user=request.user, limits=bundle_limits(), zonecfg_host=zonecfg_host
+        )
+        results = [o.api_dict() for o in outcomes]
         imported = sum(1 for r in results if r["ok"])
         body = {"team": team.pk, "imported": imported, "failed": len(results) - imported, "results": results}
-        return Response(body, status=status.HTTP_201_CREATED if imported else status.HTTP_400_BAD_REQUEST)
+        if imported:
+            code = status.HTTP_201_CREATED
+        elif any(o.conflict for o in outcomes):
+            code = status.HTTP_409_CONFLICT  # every file refused, and a host of another kind has its name
+        else:
+            code = status.HTTP_400_BAD_REQUEST
+        return Response(body, status=code)
 
 
 # --- plans ----------------------------------------------------------------------------------------
@@ -211,13 +247,25 @@ _PLAN_WRITE = s.WRITE_ERRORS
         summary="A plan: verdict, counts and the snapshots it was computed from",
         responses=s.responses({200: s.PlanDetailSerializer}, *s.READ_ERRORS),
     ),
+    destroy=extend_schema(
+        summary="Delete a plan; its jobs stay as records (409 while one of its jobs is queued or running)",
+        responses=s.responses({204: None}, 401, 403, 404, 409),
+    ),
 )
-class PlanViewSet(viewsets.ReadOnlyModelViewSet):
+class PlanViewSet(mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [IsAuthenticated, IsTeamOperatorForWrites]
     filterset_class = PlanFilter
     # Actions that read the plan's report (the others leave the big JSON column in the database).
     READS_REPORT = frozenset(
-        {"report", "nic_mappings", "device_mappings", "disk_overrides", "plan_settings", "routes"}
+        {
+            "report",
+            "nic_mappings",
+            "device_mappings",
+            "disk_overrides",
+            "size_overrides",
+            "plan_settings",
+            "routes",
+        }
     )
 
     def get_queryset(self) -> QuerySet[Plan]:
@@ -236,6 +284,12 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
         return s.PlanSerializer if self.action == "list" else s.PlanDetailSerializer
+
+    def perform_destroy(self, instance: Plan) -> None:
+        try:
+            services.plan_delete(plan=instance)
+        except services.PlannerError as exc:
+            raise DeleteRefused(str(exc)) from exc
 
     def _detail(self, plan: Plan, code: int = status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().get(pk=plan.pk)
@@ -459,6 +513,50 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
                 raise ValidationError({"disk": [f"the destination has no disk {disk!r}"]})
         try:
             plan = services.disk_override_set(plan=plan, key=key, disk=disk)
+        except services.PlannerError as exc:
+            raise planner_error(exc) from exc
+        return self._detail(plan)
+
+    # sizes -----------------------------------------------------------------------------------
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The layout's sizes: each file system's and estimated zone's size, and how it was worked out",
+        responses=s.responses({200: s.SizeOverridesSerializer}, *s.READ_ERRORS),
+    )
+    @extend_schema(
+        methods=["PUT", "PATCH"],
+        summary="Give a file system (or a zone, zoneroot:<zone>) your size in MB; null clears it",
+        request=s.SizeOverrideInputSerializer,
+        responses=s.responses({200: s.PlanDetailSerializer}, *_PLAN_WRITE),
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        summary="Forget your size for one file system or zone",
+        parameters=[OpenApiParameter("key", str, required=True, description="The size key.")],
+        request=None,
+        responses=s.responses({200: s.PlanDetailSerializer}, *_PLAN_WRITE),
+    )
+    @action(
+        detail=True,
+        methods=["get", "put", "patch", "delete"],
+        url_path="size-overrides",
+        url_name="size-overrides",
+        filter_backends=[],
+    )
+    def size_overrides(self, request: Request, pk: str | None = None) -> Response:
+        plan = self.get_object()
+        if request.method == "GET":
+            return Response({"sizes": [row.api_dict() for row in presenters.size_rows(plan)]})
+        if request.method == "DELETE":
+            key, size = validated(s.SizeKeySerializer, request.query_params)["key"], None
+        else:
+            data = validated(s.SizeOverrideInputSerializer, request.data)
+            key, size = data["key"], data["size_mb"]
+            if key not in services.size_keys(plan) | set(selectors.plan_size_choices(plan)):
+                raise ValidationError({"key": [f"the plan's layout has no file system or zone {key!r}"]})
+        try:
+            plan = services.size_override_set(plan=plan, key=key, size_mb=size)
         except services.PlannerError as exc:
             raise planner_error(exc) from exc
         return self._detail(plan)

@@ -19,12 +19,15 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from planner.domain.findings import Severity, Verdict
+from planner.domain.findings import ZONE_VERDICTS, Severity, Verdict
+from planner.domain.quoting import zonecfg_token
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 SEVERITY_RANK = {s.value: s.rank for s in Severity}
-VERDICTS = tuple(v.value for v in Verdict)
+# A zone's verdicts (the filters of the plan pages); a plan may also be "nothing_to_migrate".
+VERDICTS = tuple(v.value for v in ZONE_VERDICTS)
+PLAN_VERDICTS = tuple(v.value for v in Verdict)
 
 
 # --- lenient readers ------------------------------------------------------------------------------
@@ -250,6 +253,7 @@ class NicMappingRow:
     source_driver: str = ""
     target_driver: str = ""
     duplicates: tuple[str, ...] = ()
+    link_warning: str = ""  # the chosen port's link is down or unknown
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> NicMappingRow:
@@ -270,6 +274,7 @@ class NicMappingRow:
             source_driver=_str(d.get("source_driver")),
             target_driver=_str(d.get("target_driver")),
             duplicates=_strs(d.get("duplicates")),
+            link_warning=_str(d.get("link_warning")),
         )
 
     @property
@@ -284,7 +289,7 @@ class NicMappingRow:
     @property
     def zonecfg_selector(self) -> str:
         """The zonecfg selector of the source net (with its address when the port is shared)."""
-        return self.selector or f"net physical={self.physical}"
+        return self.selector or f"net physical={zonecfg_token(self.physical)}"
 
 
 @dataclass(frozen=True)
@@ -463,10 +468,42 @@ class LayoutRow:
 
 
 @dataclass(frozen=True)
+class PlannedFs:
+    """A file system the destination needs, as sized before placement (``layout.planned``)."""
+
+    key: str = ""
+    purpose: str = ""
+    mount_point: str = ""
+    size_mb: int = 0
+    basis: str = ""  # how the size was worked out
+    zone: str | None = None
+    zone_dir: str = ""
+    estimated: bool = False  # an assumption (SIZE_ASSUMED), not a measured figure
+    estimated_zones: tuple[str, ...] = ()  # zones counted at an estimate inside it
+    sized_by_user: bool = False  # the user's SizeOverride
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> PlannedFs:
+        return cls(
+            key=_str(d.get("key")),
+            purpose=_str(d.get("purpose")),
+            mount_point=_str(d.get("mount_point")),
+            size_mb=max(0, _int(d.get("size_mb"))),
+            basis=_str(d.get("basis")),
+            zone=_opt_str(d.get("zone")),
+            zone_dir=_str(d.get("zone_dir")),
+            estimated=_bool(d.get("estimated")),
+            estimated_zones=_strs(d.get("estimated_zones")),
+            sized_by_user=_bool(d.get("sized_by_user")),
+        )
+
+
+@dataclass(frozen=True)
 class Layout:
     disks: tuple[LayoutDisk, ...] = ()
     unplaced: tuple[UnplacedFs, ...] = ()
     notes: tuple[str, ...] = ()
+    planned: tuple[PlannedFs, ...] = ()
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Layout:
@@ -474,7 +511,12 @@ class Layout:
             disks=tuple(LayoutDisk.from_dict(disk) for disk in _items(d.get("disks"))),
             unplaced=tuple(UnplacedFs.from_dict(u) for u in _items(d.get("unplaced"))),
             notes=_strs(d.get("notes")),
+            planned=tuple(PlannedFs.from_dict(p) for p in _items(d.get("planned"))),
         )
+
+    @property
+    def planned_keys(self) -> set[str]:
+        return {p.key for p in self.planned if p.key}
 
     @property
     def placed(self) -> list[LayoutSlice]:
@@ -584,6 +626,50 @@ class Summary:
 
 
 @dataclass(frozen=True)
+class Install:
+    """The install facts (report key ``install``, issue #12): what the archive command and the
+    install media need.  Empty for reports older than that key."""
+
+    update: str = ""  # the source's Solaris 10 update, e.g. "10/09" ("" unknown)
+    media: str = ""
+    build: str = ""
+    install_image_dir: str = ""
+    destination_model: str = ""
+    content_architectures: tuple[str, ...] = ()  # flarcreate -U content_architectures=...
+    archiver: str = "cpio"  # "pax" when files over 4 GiB need flarcreate -L pax
+    root_pool: str = ""
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Install:
+        archiver = _str(d.get("archiver")) or "cpio"
+        return cls(
+            update=_str(d.get("update")),
+            media=_str(d.get("media")),
+            build=_str(d.get("build")),
+            install_image_dir=_str(d.get("install_image_dir")),
+            destination_model=_str(d.get("destination_model")),
+            content_architectures=_strs(d.get("content_architectures")),
+            archiver=archiver if archiver in ("cpio", "pax") else "cpio",
+            root_pool=_str(d.get("root_pool")),
+        )
+
+    @property
+    def pax(self) -> bool:
+        return self.archiver == "pax"
+
+    def flarcreate_options(self) -> dict[str, str]:
+        """What ``flarcreate`` must be given for this plan: ``{"-U": "content_architectures=a,b"}``
+        when the archive must install on other kernel architectures, ``{"-L": "pax"}`` for files
+        over 4 GiB.  The archive jobs pass these on (local rehearsal and ssh alike)."""
+        out: dict[str, str] = {}
+        if self.content_architectures:
+            out["-U"] = "content_architectures=" + ",".join(self.content_architectures)
+        if self.pax:
+            out["-L"] = "pax"
+        return out
+
+
+@dataclass(frozen=True)
 class Report:
     """A plan's report as the app reads it; ``computed`` is False for an empty (never computed) one."""
 
@@ -609,6 +695,7 @@ class Report:
     route_host_findings: Mapping[str, tuple[Finding, ...]] = field(default_factory=dict)
     route_findings: tuple[Finding, ...] = ()
     route_summary: Mapping[str, int] = field(default_factory=dict)
+    install: Install = field(default_factory=Install)
 
     @classmethod
     def from_dict(cls, data: object) -> Report:
@@ -638,6 +725,7 @@ class Report:
             },
             route_findings=tuple(Finding.from_dict(f) for f in _items(d.get("route_findings"))),
             route_summary={_str(m): _int(n) for m, n in _mapping(d.get("route_summary")).items()},
+            install=Install.from_dict(_mapping(d.get("install"))),
         )
 
     @property

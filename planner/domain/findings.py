@@ -9,6 +9,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+# The source most rules encode: Jeff Victor, "Creating a Flash Archive of a Zoned System" (Sun, 2006),
+# a field test of flash archives with zones and its results table.  User-facing texts name it thus,
+# and the findings help page (docs/findings.md) describes it.
+FIELD_TEST = "Sun's 2006 field test of flash archives with zones"
+FIELD_TEST_SHORT = "Sun's 2006 field test"
+
 
 class Severity(StrEnum):
     INFO = "info"
@@ -27,6 +33,13 @@ class Verdict(StrEnum):
     READY = "ready"
     READY_WITH_STEPS = "ready_with_steps"
     BLOCKED = "blocked"
+    # A plan's verdict only (never a zone's): the source has no non-global zone and no host
+    # finding blocks.  Neutral, not a green "ready" (issue #13 item 10).
+    NOTHING_TO_MIGRATE = "nothing_to_migrate"
+
+
+# The verdicts a zone can have (the plan pages filter zones by these).
+ZONE_VERDICTS = (Verdict.READY, Verdict.READY_WITH_STEPS, Verdict.BLOCKED)
 
 
 class Code(StrEnum):
@@ -94,6 +107,8 @@ class Code(StrEnum):
     S10B_ZONEPATH = "S10B_ZONEPATH"  # zone, info: NFS or ZFS zonepath, read by the archive
     GZ_LOFS_SOURCE = "GZ_LOFS_SOURCE"  # zone, step: a lofs source the global zone must provide
     ROUTE_MIX_CONFLICT = "ROUTE_MIX_CONFLICT"  # plan, blocker: routes need Solaris 10 and 11 at once
+    # Issue #13: a size the layout had to assume (no df -k, prtvtoc or memory figure), host, step.
+    SIZE_ASSUMED = "SIZE_ASSUMED"
 
 
 # The matrix columns of the plan page, and which codes land in each.

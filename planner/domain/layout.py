@@ -50,7 +50,7 @@ from planner.domain.facts import (
     zonepath_of,
 )
 from planner.domain.install import METADB_SLICE_MB, InstallFacts
-from planner.domain.options import DiskOverride, Overrides, PlanOptions
+from planner.domain.options import ZONE_ROOT_PREFIX, DiskOverride, Overrides, PlanOptions
 from planner.solaris.inventory import HostInventory, record_dict
 
 ROOT_DEFAULT_MB = 6144
@@ -97,6 +97,10 @@ class PlannedFs:
     estimated: bool = False
     mirror: str = ""  # the SVM mirror (d10) the JumpStart profile rebuilds for it (SVM_MIRROR_REBUILD)
     mirror_disks: tuple[str, ...] = ()  # the source's submirror disks: a second half goes there first
+    # Zones whose own size is estimated inside this file system (no df -k of it): SIZE_ASSUMED
+    # offers a ``zoneroot:<zone>`` size for each.
+    estimated_zones: tuple[str, ...] = ()
+    sized_by_user: bool = False  # a SizeOverride replaced the planner's figure
 
     @property
     def prefers_boot_disk(self) -> bool:
@@ -235,6 +239,11 @@ def _zone_estimate_mb(sparse: bool) -> int:
     return SPARSE_ZONE_ESTIMATE_MB if sparse else WHOLE_ROOT_ZONE_ESTIMATE_MB
 
 
+def zone_root_key(zone: str) -> str:
+    """The size-override key of one zone's own size (``zoneroot:<zone>``)."""
+    return f"{ZONE_ROOT_PREFIX}{zone}"
+
+
 def _zonepath_groups(
     source: HostInventory, root_pool: str = ""
 ) -> tuple[dict[str, list[str]], list[str], list[str]]:
@@ -296,15 +305,21 @@ def nfs_relocations(source: HostInventory) -> dict[str, str]:
     return out
 
 
-def _nfs_zone_size_mb(source: HostInventory, zone_name: str) -> tuple[int, str]:
-    """What a zone moved off NFS needs: its own NFS mount's used space when the zonepath is one."""
+def _nfs_zone_size_mb(
+    source: HostInventory, zone_name: str, sizes: dict[str, int] | None = None
+) -> tuple[int, str, bool]:
+    """What a zone moved off NFS needs: its own NFS mount's used space when the zonepath is one,
+    else the user's size for it, else an estimate (the last item: whether it is one)."""
     zone = next(z for z in nonglobal_zones(source) if z.name == zone_name)
     zp = zonepath_of(zone, source).rstrip("/")
     used = df_used_kib(source, zp)
     if used is not None:
-        return mb_from_kib(used), f"{zone_name} {mb_from_kib(used)} MB (df -k {zp})"
+        return mb_from_kib(used), f"{zone_name} {mb_from_kib(used)} MB (df -k {zp})", False
+    given = (sizes or {}).get(zone_root_key(zone_name))
+    if given is not None:
+        return given, f"{zone_name} {given} MB (set by the user)", False
     estimate = _zone_estimate_mb(is_sparse_root(zone))
-    return estimate, f"{zone_name} estimated at {estimate} MB"
+    return estimate, f"{zone_name} estimated at {estimate} MB", True
 
 
 def plan_filesystems(
@@ -312,16 +327,32 @@ def plan_filesystems(
     destination: HostInventory,
     options: PlanOptions,
     facts: InstallFacts | None = None,
+    sizes: dict[str, int] | None = None,
 ) -> list[PlannedFs]:
+    """The file systems the destination needs, sized; ``sizes`` (layout key or ``zoneroot:<zone>``
+    -> MB) are the user's figures, which replace what the planner worked out or assumed."""
     zones = {z.name: z for z in nonglobal_zones(source)}
     root_pool = facts.root_pool if facts is not None else ""
+    sizes = sizes or {}
+
+    # A zonecfg export alone says nothing of the zone's state or files: its zones are sized like
+    # installed ones (and SIZE_ASSUMED says so) rather than counted as empty.
+    state_unknown = source.origin.split(":", 1)[0] == "zonecfg"
+
+    def counted(names: list[str]) -> list[str]:
+        return [
+            n
+            for n in names
+            if state_unknown or zone_root_key(n) in sizes or zone_state(zones[n]) in INSTALLED_STATES
+        ]
 
     def estimate(names: list[str]) -> int:
         return sum(
-            _zone_estimate_mb(is_sparse_root(zones[n]))
-            for n in names
-            if zone_state(zones[n]) in INSTALLED_STATES
+            sizes.get(zone_root_key(n), _zone_estimate_mb(is_sparse_root(zones[n]))) for n in counted(names)
         )
+
+    def guessed(names: list[str]) -> tuple[str, ...]:
+        return tuple(n for n in counted(names) if zone_root_key(n) not in sizes)
 
     groups, on_root, _on_nfs = _zonepath_groups(source, root_pool)
     planned: list[PlannedFs] = []
@@ -348,6 +379,7 @@ def plan_filesystems(
                 ROOT_DEFAULT_MB + extra,
                 f"no df -k of /: {ROOT_DEFAULT_MB} MB default + {extra} MB for zonepaths on /",
                 estimated=True,
+                estimated_zones=guessed(on_root),
             )
         )
 
@@ -399,7 +431,17 @@ def plan_filesystems(
                 f"+ {options.zonepath_headroom_pct}%"
             )
             estimated = True
-        planned.append(PlannedFs(key, "zonepaths", mount_point, max(size, 1), basis, estimated=estimated))
+        planned.append(
+            PlannedFs(
+                key,
+                "zonepaths",
+                mount_point,
+                max(size, 1),
+                basis,
+                estimated=estimated,
+                estimated_zones=guessed(names) if estimated else (),
+            )
+        )
 
     for zone in nonglobal_zones(source):
         if zone.config is None:
@@ -409,7 +451,8 @@ def plan_filesystems(
             if fs.type != "ufs":
                 continue
             planned.append(_plan_zone_ufs(source, options, zone.name, zp, fs.dir, fs.special, fs.raw))
-    _add_relocated_zones(source, planned)
+    _add_relocated_zones(source, planned, sizes)
+    _apply_sizes(planned, sizes)
     if facts is not None:
         for item in planned:
             rebuild = facts.mirror_for(item.mount_point)
@@ -419,7 +462,22 @@ def plan_filesystems(
     return planned
 
 
-def _add_relocated_zones(source: HostInventory, planned: list[PlannedFs]) -> None:
+def _apply_sizes(planned: list[PlannedFs], sizes: dict[str, int]) -> None:
+    """The user's sizes win over the planner's figures (and make them no longer assumed)."""
+    for item in planned:
+        given = sizes.get(item.key)
+        if given is None:
+            continue
+        item.basis = f"{given} MB, set by the user (the planner had {item.size_mb} MB: {item.basis})"
+        item.size_mb = given
+        item.estimated = False
+        item.estimated_zones = ()
+        item.sized_by_user = True
+
+
+def _add_relocated_zones(
+    source: HostInventory, planned: list[PlannedFs], sizes: dict[str, int] | None = None
+) -> None:
     """Room for the zones moved off NFS, in the file system that will hold their new zonepath."""
     relocations = nfs_relocations(source)
     for name, path in relocations.items():
@@ -429,9 +487,11 @@ def _add_relocated_zones(source: HostInventory, planned: list[PlannedFs]) -> Non
             (p for p in planned if p.mount_point == home and p.purpose in ("root", "zonepaths", "global-fs")),
             None,
         ) or next(p for p in planned if p.purpose == "root")
-        size, why = _nfs_zone_size_mb(source, name)
+        size, why, estimated = _nfs_zone_size_mb(source, name, sizes)
         target.size_mb += size
         target.basis += f"; + {why}, moved off NFS to {path} (ZONEPATH_ON_NFS)"
+        if estimated:
+            target.estimated_zones = (*target.estimated_zones, name)
 
 
 def _plan_zone_ufs(
@@ -729,7 +789,8 @@ def plan_layout(
     overrides: Overrides,
     facts: InstallFacts | None = None,
 ) -> LayoutPlan:
-    planned = plan_filesystems(source, destination, options, facts)
+    sizes = {s.key: s.size_mb for s in overrides.sizes}
+    planned = plan_filesystems(source, destination, options, facts, sizes)
     layout = place_filesystems(planned, destination, overrides)
     layout.relocations = nfs_relocations(source)
     if layout.relocations:

@@ -62,6 +62,9 @@ class NicMapping:
     target_driver: str = ""
     # Other users of the same IP address: "zone z2" or "global zone (bge0)".
     duplicates: list[str] = field(default_factory=list)
+    # The chosen port's link is not known to be up (down, or unknown: a catalog entry, a spec, no
+    # dladm output): the row stays usable, but the user is told to check the cabling.
+    link_warning: str = ""
 
     @property
     def needs_change(self) -> bool:
@@ -339,6 +342,14 @@ def _choose(w: _Work, ports: dict[str, Nic], dest_name: str) -> None:
         return
     row.target_driver = _port_driver(port)[0]
     row.action = "keep" if target == row.physical else "map"
+    if port.link_state != "up":
+        state = port.link_state if port.link_state in ("down", "unknown") else "unknown"
+        why = (
+            "is down in the destination's dladm output"
+            if state == "down"
+            else "is unknown (the inventory says nothing of it: a catalog model, a spec, no dladm output)"
+        )
+        row.link_warning = f"the link of {target} {why}: check that it is cabled before the zone boots"
 
 
 def _flag_port_conflicts(rows: list[NicMapping], gz_port: str) -> None:
@@ -369,18 +380,29 @@ def _flag_port_conflicts(rows: list[NicMapping], gz_port: str) -> None:
 
 
 def _flag_duplicate_addresses(rows: list[NicMapping], source: HostInventory) -> None:
-    owners: dict[str, list[str]] = {}
+    """Mark the nets whose address another net also uses.
+
+    ``duplicates`` names the other users: "zone z2", "global zone (bge0)", and for a second net
+    of the same zone "net bge1 of zone z1" (never the zone's own name alone, which read as a zone
+    clashing with itself).
+    """
+    owners: dict[str, list[tuple[NicMapping | None, str]]] = {}
     for address, itf in global_zone_addresses(source).items():
-        owners.setdefault(address, []).append(f"global zone ({itf})")
+        owners.setdefault(address, []).append((None, f"global zone ({itf})"))
     for r in rows:
         if r.action != "drop" and r.address:
-            owners.setdefault(bare_address(r.address), []).append(f"zone {r.zone}")
+            owners.setdefault(bare_address(r.address), []).append((r, f"zone {r.zone}"))
     for r in rows:
         if r.action == "drop" or not r.address:
             continue
-        users = owners.get(bare_address(r.address), [])
-        mine = f"zone {r.zone}"
-        others = [u for u in users if u != mine] + ([mine] if users.count(mine) > 1 else [])
+        others: list[str] = []
+        for row, label in owners.get(bare_address(r.address), []):
+            if row is r:
+                continue
+            if row is not None and row.zone == r.zone:
+                label = f"net {row.physical} of zone {r.zone}"
+            if label not in others:
+                others.append(label)
         if others:
             r.duplicates = others
             if r.status == "ok":

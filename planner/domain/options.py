@@ -456,6 +456,25 @@ class DiskOverride:
     disk: str
 
 
+# Sizes a user may give, in MB (10 TB: more than any Solaris 10 VTOC slice holds).
+SIZE_OVERRIDE_MAX_MB = 10_000_000
+ZONE_ROOT_PREFIX = "zoneroot:"
+
+
+@dataclass
+class SizeOverride:
+    """The user's size for one planned file system, replacing what the planner worked out or assumed.
+
+    Keys: the layout keys of :class:`DiskOverride` (``root``, ``swap``, ``zonepaths``,
+    ``fs:/var``, ``zone:<zone>:<dir>``), and ``zoneroot:<zone>``: one zone's own size where the
+    planner can only estimate it (no df -k of the file system holding its zonepath), counted into
+    whichever file system holds the zonepath.  SIZE_ASSUMED names the keys whose size was assumed.
+    """
+
+    key: str
+    size_mb: int
+
+
 @dataclass
 class RouteOverride:
     """The user's pin of one zone to a route (``flar``, ``detach_attach`` or ``s10_branded``)."""
@@ -470,6 +489,7 @@ class Overrides:
     devices: list[DeviceOverride] = field(default_factory=list)
     disks: list[DiskOverride] = field(default_factory=list)
     routes: list[RouteOverride] = field(default_factory=list)
+    sizes: list[SizeOverride] = field(default_factory=list)
     # The default rule: nets with no same-name port go here unless overridden.
     default_nic_target: str = ""
 
@@ -620,6 +640,11 @@ def check_overrides(overrides: Overrides) -> Overrides:
     for disk in overrides.disks:
         check_zonecfg_value(disk.key, source=f"{where}: disk override key")
         check_disk_name(disk.disk, source=f"{where}: disk override")
+    for size in overrides.sizes:
+        check_zonecfg_value(size.key, source=f"{where}: size override key")
+        if size.key.startswith(ZONE_ROOT_PREFIX):
+            check_zone_name(size.key[len(ZONE_ROOT_PREFIX) :], source=f"{where}: size override key")
+        _check_int(size.size_mb, f"size of {size.key}", 1, SIZE_OVERRIDE_MAX_MB)
     if overrides.default_nic_target:
         check_nic_name(overrides.default_nic_target, source=f"{where}: default NIC target")
     for route in overrides.routes:

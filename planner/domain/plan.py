@@ -178,7 +178,10 @@ class PlanResult:
 
     @property
     def recommended_verdict(self) -> Verdict:
-        return self.routes.recommended_verdict if self.routes is not None else self.verdict
+        """The plan's verdict with every zone on its route; with no zone, the plan's own."""
+        if self.routes is None or not self.zones:
+            return self.verdict
+        return self.routes.recommended_verdict
 
     def to_report_dict(self) -> dict[str, Any]:
         """The JSON contract (docs/findings.md): plain types only, stable keys."""
@@ -263,6 +266,8 @@ def _compute_plan(
             )
         )
     verdict = verdict_of([*hosts, *(f for z in zones for f in z.findings)])
+    if not zones and verdict is not Verdict.BLOCKED:
+        verdict = Verdict.NOTHING_TO_MIGRATE
 
     routes = evaluate_routes(
         source=source,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from planner.domain import commands as cmd
 from planner.domain.catalog import NO_NATIVE_S10
 from planner.domain.facts import INSTALLED_STATES, metadevice_tree, mount_for, nonglobal_zones, zone_state
-from planner.domain.findings import Code, Finding, Severity, finding
+from planner.domain.findings import FIELD_TEST, Code, Finding, Severity, finding
 from planner.domain.install import (
     METADB_BLOCKS,
     METADB_COUNT,
@@ -486,9 +486,8 @@ def rule_support_caution(
             "Oracle's flash archive guides (10/08, 5/09, 8/11, 1/13) say that an archive made in a global "
             "zone with "
             "non-global zones installed may not install properly; the 1/13 guide calls the result undefined "
-            "[FL1008, LU509, FL113zh]. This plan follows the seed's tested procedure for zoned systems, "
-            "which "
-            "Oracle does not support.",
+            "[FL1008, LU509, FL113zh]. This plan follows the procedure tested in "
+            f"{FIELD_TEST} for zoned systems, which Oracle does not support.",
             f"Keep {source.hostname} intact as the rollback until {destination.hostname} passes the "
             "verification "
             f"phase: do not reinstall, relabel or reuse it, and keep {archive}. To roll back, on "

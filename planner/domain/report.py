@@ -17,7 +17,12 @@ from planner.domain.runbook import FINISH_SCRIPT_NAME, PRE_ARCHIVE_SCRIPT_NAME
 from planner.solaris.names import check_hostname
 
 WIDTH = 100
-_VERDICT_WORDS = {"ready": "READY", "ready_with_steps": "READY WITH STEPS", "blocked": "BLOCKED"}
+_VERDICT_WORDS = {
+    "ready": "READY",
+    "ready_with_steps": "READY WITH STEPS",
+    "blocked": "BLOCKED",
+    "nothing_to_migrate": "NOTHING TO MIGRATE (no non-global zones)",
+}
 
 
 def _wrap(text: str, indent: str) -> list[str]:

@@ -1,6 +1,6 @@
 """Routes: the three ways a zone can move, judged zone by zone, and the one to take (issue #14).
 
-* ``flar`` - the whole-system flash archive of the seed: the rules of ``rules.py`` and
+* ``flar`` - the whole-system flash archive of Sun's 2006 field test: the rules of ``rules.py`` and
   ``release_rules.py``; its findings are each zone's ``findings`` and the plan's ``host_findings``.
 * ``detach_attach`` - native zone migration between Solaris 10 hosts: ``zoneadm detach``, copy
   the zonepath, ``zonecfg -z Z create -a PATH``, ``zoneadm attach`` (``-u`` from 10/08) [ZTOC,
@@ -32,7 +32,7 @@ from typing import Any
 from planner.domain import commands as cmd
 from planner.domain.catalog import NO_NATIVE_S10, CatalogModel
 from planner.domain.facts import is_sparse_root, metadevice_name, metadevice_tree, mount_for
-from planner.domain.findings import Code, Finding, Severity, Verdict, finding, verdict_of
+from planner.domain.findings import FIELD_TEST_SHORT, Code, Finding, Severity, Verdict, finding, verdict_of
 from planner.domain.install import InstallFacts
 from planner.domain.layout import LayoutPlan
 from planner.domain.options import ROUTE_METHODS, PlanOptions, RouteOverride
@@ -206,7 +206,7 @@ def _halt(w: ZoneWork, source: HostInventory, before: str) -> list[Finding]:
             Severity.STEP,
             f"zone {w.name}",
             f"Zone {w.name} is {w.state} on {source.hostname}: every route moves a halted zone, and "
-            f"{before} needs it halted (seed: archives of running zones came out incomplete).",
+            f"{before} needs it halted ({FIELD_TEST_SHORT}: archives of running zones came out incomplete).",
             f"On {source.hostname}: {cmd.zoneadm(w.name, 'halt')} (to stop its services cleanly first: "
             f"zlogin {cmd.q(w.name)} shutdown -y -g 0 -i 0). The runbook does it.",
             w.name,
@@ -645,7 +645,7 @@ def _da_zone(
                     f"zonepath {w.zonepath}",
                     f"Zone {w.name}'s zonepath is on NFS ({m.device} on {m.mount_point}), where a zone "
                     "cannot "
-                    "be installed (seed). Detach/attach copies the zonepath anyway: on "
+                    f"be installed ({FIELD_TEST_SHORT}). Detach/attach copies the zonepath anyway: on "
                     f"{destination.hostname} it lands on local storage, as {new}.",
                     "The runbook archives the detached zonepath (pax) and unpacks it on "
                     f"{destination.hostname} "

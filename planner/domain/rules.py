@@ -15,9 +15,9 @@ from planner.domain.facts import (
     metadevice_tree,
     mount_for,
 )
-from planner.domain.findings import CHECK_COLUMNS, Code, Finding, Severity
+from planner.domain.findings import CHECK_COLUMNS, FIELD_TEST, FIELD_TEST_SHORT, Code, Finding, Severity
 from planner.domain.install import InstallFacts, global_metadevices, mirror_halves
-from planner.domain.layout import LayoutPlan, UnplacedFs
+from planner.domain.layout import LayoutPlan, PlannedFs, UnplacedFs, zone_root_key
 from planner.domain.nicmap import NicMapping
 from planner.domain.options import PlanOptions
 from planner.domain.quoting import zonecfg_token
@@ -66,8 +66,8 @@ def rule_zone_running(w: ZoneWork, source: HostInventory) -> list[Finding]:
                 Code.ZONE_RUNNING,
                 Severity.STEP,
                 f"zone {w.name}",
-                f"Zone {w.name} is mounted (zoneadm mount) on {source.hostname}. The seed found every flash "
-                "archive made while a non-global zone was not halted incomplete.",
+                f"Zone {w.name} is mounted (zoneadm mount) on {source.hostname}. {FIELD_TEST} found every "
+                "flash archive made while a non-global zone was not halted incomplete.",
                 f"On {source.hostname}, before flarcreate: {cmd.zoneadm(w.name, 'unmount')}",
                 w.name,
                 state=w.state,
@@ -80,9 +80,9 @@ def rule_zone_running(w: ZoneWork, source: HostInventory) -> list[Finding]:
             Code.ZONE_RUNNING,
             Severity.STEP,
             f"zone {w.name}",
-            f"Zone {w.name} is {w.state} on {source.hostname}. The seed made archives while zones were "
-            "running "
-            "and every one came out incomplete: flarcreate must run with all non-global zones halted.",
+            f"Zone {w.name} is {w.state} on {source.hostname}. {FIELD_TEST} made archives while zones "
+            "were running and every one came out incomplete: flarcreate must run with all non-global "
+            "zones halted.",
             f"On {source.hostname}, before flarcreate: {cmd.zoneadm(w.name, 'halt')} "
             f"(to stop its services cleanly first: zlogin {w.name} shutdown -y -g 0 -i 0). "
             "Check with: zoneadm list -cv",
@@ -105,8 +105,9 @@ def rule_autoboot(w: ZoneWork, blocked: bool) -> list[Finding]:
             Severity.STEP,
             f"zone {w.name}",
             f"Zone {w.name} has autoboot=true and needs changes after extraction ({', '.join(reasons)}): "
-            "its first automatic boot on the destination would fail (seed: with any post-extraction change "
-            "the first autoboot fails, later reboots succeed).",
+            "its first automatic boot on the destination would fail "
+            f"({FIELD_TEST_SHORT}: with any post-extraction change the first autoboot fails, later "
+            "reboots succeed).",
             f"On the source before flarcreate: {cmd.set_autoboot(w.name, False)}. "
             f"On the destination after the fixes: {cmd.set_autoboot(w.name, True)}; "
             f"{cmd.zoneadm(w.name, 'boot')} (the finish script does both). "
@@ -140,6 +141,7 @@ def rule_nets(
     zone's port the Solaris 11 way (``ipadm create-ip``) instead of ``ifconfig plumb``."""
     out: list[Finding] = []
     ports = ", ".join(n.name for n in destination.nics) or "none"
+    reported: set[str] = set()  # one NET_DUPLICATE_ADDRESS per address of the zone
     for row in w.nets:
         details: dict[str, object] = {
             "physical": row.physical,
@@ -149,14 +151,24 @@ def rule_nets(
             "proposed": row.proposed_target,
             "origin": row.origin,
         }
-        if row.duplicates:
+        if row.duplicates and bare(row.address) not in reported:
             first = bare(row.address)
+            reported.add(first)
+            mine = [n.physical for n in w.nets if n.action != "drop" and bare(n.address) == first]
+            others = [d for d in row.duplicates if not d.endswith(f" of zone {w.name}")]
+            if len(mine) > 1:
+                where = (
+                    f"Address {first} is configured on {len(mine)} nets of zone {w.name} ({', '.join(mine)})"
+                )
+                where += f" and also for {', '.join(others)}." if others else "."
+            else:
+                where = f"Address {first} of zone {w.name} is also configured for {', '.join(others)}."
             out.append(
                 _finding(
                     Code.NET_DUPLICATE_ADDRESS,
                     Severity.BLOCKER,
                     row.resource,
-                    f"Address {first} of zone {w.name} is also configured for {', '.join(row.duplicates)}. "
+                    f"{where} "
                     f"On {destination.hostname} both come up together and the second one to plumb it fails.",
                     "Give one of them another address before archiving, e.g. "
                     f"{cmd.zonecfg(w.name, f'select {row.selector}', 'set address=NEW-ADDRESS', 'end')}, "
@@ -231,9 +243,9 @@ def rule_nets(
                     Code.NET_PORT_REMAP,
                     Severity.STEP,
                     row.resource,
-                    f"{why}: zone {w.name} moves to {row.chosen_target} ({row.origin}: {row.reason}). The "
-                    "seed: a "
-                    "different port type (or instance) must be changed with zonecfg after extraction.",
+                    f"{why}: zone {w.name} moves to {row.chosen_target} ({row.origin}: {row.reason}). "
+                    f"{FIELD_TEST_SHORT}: a different port type (or instance) must be changed with "
+                    "zonecfg after extraction.",
                     f"Before the zone first boots on {destination.hostname}: "
                     f"{cmd.net_remap(w.name, row.selector, row.chosen_target)}{extra} ({applied_by})",
                     w.name,
@@ -249,7 +261,7 @@ def rule_nets(
                     row.resource,
                     f"{row.physical} exists on {destination.hostname} and zone {w.name} keeps it: the same "
                     "port on "
-                    "both systems works without manual intervention (seed).",
+                    f"both systems works without manual intervention ({FIELD_TEST_SHORT}).",
                     "No action needed.",
                     w.name,
                     action="keep",
@@ -304,7 +316,7 @@ def rule_zonepath_nfs(
             Severity.BLOCKER,
             f"zonepath {w.zonepath}",
             f"The zonepath of {w.name} is on NFS ({m.device} mounted on {m.mount_point}). A flash archive "
-            "leaves NFS file systems out and the seed notes a zone cannot be installed into an NFS file "
+            f"leaves NFS file systems out and {FIELD_TEST} notes a zone cannot be installed into an NFS file "
             f"system. The layout plans the zone at {target}, on {home_text}.",
             f"Move the zone to a local file system on {source.hostname} before archiving "
             f"(df -k {cmd.q(target.rsplit('/', 1)[0] or '/')} must show room for it): {how}. Then collect "
@@ -331,7 +343,7 @@ def rule_nfs(w: ZoneWork) -> list[Finding]:
                 f"fs {v.mount_point}",
                 f"Zone {w.name} mounts {v.device} on {v.mount_point} over NFS from its own /etc/vfstab: this "
                 "works "
-                "after a flash install (seed).",
+                f"after a flash install ({FIELD_TEST_SHORT}).",
                 "No change. Before flarcreate, confirm the line is there: "
                 f"grep nfs {cmd.q(vfstab)}; and that {server} "
                 "exports it to the zone's address on the destination too (share / dfshares on the server).",
@@ -347,9 +359,9 @@ def rule_nfs(w: ZoneWork) -> list[Finding]:
                 Code.FS_NFS,
                 Severity.STEP,
                 f"fs {fs.dir}",
-                f"Zone {w.name} has an NFS file system {fs.special} on {fs.dir} in its zonecfg. The seed's "
-                "working "
-                "form is a line in the zone's own /etc/vfstab, written before the archive is made.",
+                f"Zone {w.name} has an NFS file system {fs.special} on {fs.dir} in its zonecfg. The working "
+                f"form in {FIELD_TEST} is a line in the zone's own /etc/vfstab, written before the "
+                "archive is made.",
                 f"Before flarcreate: {cmd.zonecfg(w.name, f'remove fs dir={zonecfg_token(fs.dir)}')}; "
                 f"echo {cmd.q(line)} >> {cmd.q(vfstab)}",
                 w.name,
@@ -378,7 +390,7 @@ def rule_lofs(w: ZoneWork, source: HostInventory) -> list[Finding]:
                 Severity.INFO,
                 f"fs {fs.dir}",
                 f"Zone {w.name} loopback-mounts {fs.special} on {fs.dir}: lofs works after a flash install "
-                "(seed)." + note,
+                f"({FIELD_TEST_SHORT})." + note,
                 "No action needed.",
                 w.name,
                 special=fs.special,
@@ -437,7 +449,8 @@ def rule_ufs(w: ZoneWork, source: HostInventory, destination: HostInventory) -> 
                 f"fs {u.directory}",
                 f"Zone {w.name} mounts its own ufs slice {u.source_special} on {u.directory}. With the zone "
                 "halted "
-                "the slice is mounted nowhere, so a flash archive leaves it out (seed); it must be mounted "
+                "the slice is mounted nowhere, so a flash archive leaves it out "
+                f"({FIELD_TEST_SHORT}); it must be mounted "
                 "into "
                 "the zone root from the global zone while the archive is made"
                 + (f", and lands on {u.dest_special} on {destination.hostname}." if u.placed else "."),
@@ -508,7 +521,8 @@ def _svm_remedy(
         "Before archiving, copy the data to a plain slice: newfs /dev/rdsk/NEW-SLICE; mount "
         "/dev/dsk/NEW-SLICE "
         f"/mnt; ufsdump 0f - /dev/md/rdsk/{md} | (cd /mnt && ufsrestore rf -); umount /mnt; {repoint}; "
-        f"then metaclear {md}. The seed found no simple workaround for SVM layouts such as soft partitions."
+        f"then metaclear {md}. {FIELD_TEST} found no simple workaround for SVM layouts such as soft "
+        "partitions."
     )
 
 
@@ -517,7 +531,7 @@ def _svm_message(source: HostInventory, md: str, what: str) -> tuple[str, dict[s
     slices = ", ".join(tree.slices) or "unknown slices"
     return (
         f"{what} is on metadevice {tree.description}, built on {slices}. The Solaris installer does not know "
-        "SVM, so a flash archive of SVM-managed slices fails (seed: SVM, failure mostly).",
+        f"SVM, so a flash archive of SVM-managed slices fails ({FIELD_TEST_SHORT}: SVM, failure mostly).",
         {
             "metadevice": md,
             "tree": tree.description,
@@ -607,7 +621,7 @@ def rule_devices(
                     Severity.INFO,
                     d.resource,
                     f"Zone {w.name}'s device {d.match}: {d.reason}. Identical hardware works unchanged "
-                    "(seed).",
+                    f"({FIELD_TEST_SHORT}).",
                     "No action needed.",
                     w.name,
                     **details,
@@ -633,9 +647,8 @@ def rule_devices(
                 d.resource,
                 f"{hardware} for zone {w.name}'s device {d.match}: "
                 f"{d.reason}. "
-                "The seed: without identical hardware the zone configuration must be changed with zonecfg "
-                "before "
-                "the zone first boots.",
+                f"{FIELD_TEST_SHORT}: without identical hardware the zone configuration must be changed with "
+                "zonecfg before the zone first boots.",
                 f"{remedy} ({applied_by})",
                 w.name,
                 **details,
@@ -723,6 +736,69 @@ def rule_disk_space(layout: LayoutPlan, destination: HostInventory) -> list[Find
     return out
 
 
+def _size_what(item: PlannedFs) -> str:
+    if item.purpose == "swap":
+        return "swap"
+    if item.purpose == "root":
+        return "the root file system /"
+    if item.purpose == "zone-ufs":
+        return f"zone {item.zone}'s ufs file system {item.zone_dir}"
+    if item.purpose == "zonepaths":
+        return f"the zonepaths file system {item.mount_point}"
+    return f"the file system {item.mount_point}"
+
+
+def rule_sizes_assumed(
+    layout: LayoutPlan, source: HostInventory, destination: HostInventory
+) -> list[Finding]:
+    """SIZE_ASSUMED: every size the layout assumed rather than read, and where to correct it.
+
+    A source that is only a zonecfg export has no df -k, prtvtoc or memory figure: root is 6144 MB
+    plus a guess per zone, swap is the destination's memory, a zone's ufs slice 1024 MB, and the
+    zonepaths have no file system of their own.  The user's size (a SizeOverride) replaces each.
+    """
+    out: list[Finding] = []
+    for item in layout.planned:
+        zones = list(item.estimated_zones)
+        if not item.estimated and not zones:
+            continue
+        what = _size_what(item)
+        keys = ([item.key] if item.estimated else []) + [zone_root_key(z) for z in zones]
+        guessed = ""
+        if zones:
+            guessed = (
+                f" It counts zone{'s' if len(zones) > 1 else ''} {', '.join(zones)} at an estimate "
+                "(sparse root 512 MB, whole root 3072 MB): the file system holding "
+                f"{'their zonepaths' if len(zones) > 1 else 'its zonepath'} has no df -k figure"
+                + (
+                    ", so the zonepaths get no slice of their own and are planned inside /."
+                    if item.purpose == "root"
+                    else "."
+                )
+            )
+        out.append(
+            _finding(
+                Code.SIZE_ASSUMED,
+                Severity.STEP,
+                f"size {item.key}",
+                f"The size of {what} on {destination.hostname} is assumed, not measured: {item.size_mb} MB "
+                f"({item.basis}).{guessed} The disk layout is built on it.",
+                f"Check the real figure on {source.hostname} (df -k, prtvtoc, prtdiag; or collect it with "
+                "scripts/zflar-collect and import the bundle), then set the size in the plan's Disk layout "
+                f"tab (size key{'s' if len(keys) > 1 else ''} {', '.join(keys)}), or with "
+                'PUT /api/plans/{id}/size-overrides/ {"key": …, "size_mb": …}. '
+                "Your sizes survive a re-import.",
+                None,
+                key=item.key,
+                keys=keys,
+                size_mb=item.size_mb,
+                basis=item.basis,
+                zones=zones,
+            )
+        )
+    return out
+
+
 def rule_platform(
     source: HostInventory,
     destination: HostInventory,
@@ -798,6 +874,7 @@ def host_findings(
             *rule_platform(source, destination),
             *rule_svm_host(source),
             *rule_disk_space(layout, destination),
+            *rule_sizes_assumed(layout, source, destination),
         ]
     return [
         *rule_platform(source, destination, facts, options),
@@ -809,6 +886,7 @@ def host_findings(
         *rule_large_files(source, facts, options),
         *rule_svm_host(source, destination, facts, layout),
         *rule_disk_space(layout, destination),
+        *rule_sizes_assumed(layout, source, destination),
         *rule_support_caution(source, destination, options),
         *rule_settings(source, destination, placeholders or [], options),
     ]

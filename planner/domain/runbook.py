@@ -24,6 +24,7 @@ from typing import Any
 
 from planner.domain import commands as cmd
 from planner.domain.facts import RUNNING_STATES
+from planner.domain.findings import FIELD_TEST, FIELD_TEST_SHORT
 from planner.domain.install import MEDIA_PLACEHOLDER, InstallFacts, archive_command, install_facts
 from planner.domain.jumpstart import rules_line
 from planner.domain.options import PlanOptions, parse_archive_location
@@ -154,8 +155,8 @@ def _source_actions(
                     f"Halt zone {w.name} (it is {w.state})",
                     cmd.zoneadm(w.name, "halt"),
                     script=f"halt_zone {cmd.q(w.name)}",
-                    notes="Seed: archives made with running zones are incomplete. For a clean application "
-                    "stop "
+                    notes=f"{FIELD_TEST_SHORT}: archives made with running zones are incomplete. For a clean "
+                    "application stop "
                     f"first: zlogin {cmd.q(w.name)} shutdown -y -g 0 -i 0",
                 )
             )
@@ -168,7 +169,8 @@ def _source_actions(
                     f"Turn autoboot off for {w.name} until the destination fixes are done",
                     cmd.set_autoboot(w.name, False),
                     script=f"run {_say(f'zone {w.name}: autoboot off')} {cmd.set_autoboot(w.name, False)}",
-                    notes="Seed: with a change due after extraction, the first autoboot fails.",
+                    notes=f"{FIELD_TEST_SHORT}: with a change due after extraction, the first autoboot "
+                    "fails.",
                 )
             )
     for w in zones:
@@ -180,8 +182,8 @@ def _source_actions(
                     f"Mount {w.name}'s ufs {u.directory} into the zone root from the global zone",
                     cmd.mount_ufs(u.source_special, u.mount_point),
                     script=f"mount_into {cmd.q(u.source_special)} {cmd.q(u.mount_point)}",
-                    notes="Seed workaround: the halted zone's private file system is mounted nowhere, so the "
-                    "archive would leave it out.",
+                    notes=f"The workaround of {FIELD_TEST}: the halted zone's private file system is mounted "
+                    "nowhere, so the archive would leave it out.",
                 )
             )
     for w in zones:
@@ -194,7 +196,8 @@ def _source_actions(
                     f"Check {w.name}'s NFS mounts are in its own vfstab",
                     f"grep nfs {cmd.q(vfstab)}",
                     script=f"check_nfs {cmd.q(vfstab)}",
-                    notes="Seed: NFS mounts work when they are in the zone's /etc/vfstab before flarcreate. "
+                    notes=f"{FIELD_TEST_SHORT}: NFS mounts work when they are in the zone's /etc/vfstab "
+                    "before flarcreate. "
                     "Expect: " + "; ".join(f"{v.device} on {v.mount_point}" for v in w.nfs_vfstab),
                     expected=[
                         f"{v.device} {v.fsck_device} {v.mount_point} nfs {v.fsck_pass} {v.mount_at_boot} "
@@ -431,7 +434,8 @@ def _destination_actions(
             f"Boot {host} from the network into the flash install",
             boot,
             notes="At the ok prompt on SPARC. The profile creates and mounts the zone-private ufs slices "
-            "at <zonepath>/root/<dir> during extraction: the seed's 'configure the slice into the GZ'.",
+            "at <zonepath>/root/<dir> during extraction: 'configure the slice into the GZ', as "
+            f"{FIELD_TEST} did.",
         ),
     ]
     return acts
@@ -576,14 +580,15 @@ def _zone_post_actions(w: ZoneWork, autoboot_off: set[str]) -> list[_Action]:
             f"remove {u.mount_point} from the global zone vfstab",
             cmd.vfstab_remove(u.mount_point),
             script_cmd=f"vfstab_remove {cmd.q(u.mount_point)}",
-            notes="Seed: after first boot, remove that entry from the GZ's /etc/vfstab.",
+            notes=f"{FIELD_TEST_SHORT}: after first boot, remove that entry from the GZ's /etc/vfstab.",
         )
         add(
             f"fs.{u.directory}.umount",
             f"unmount {u.mount_point}",
             cmd.umount(u.mount_point),
             script_cmd=f"ensure_unmounted {cmd.q(u.mount_point)}",
-            notes="Seed: unmount the zone-pvt fs and then boot the zone; zoneadm mounts it from now on.",
+            notes=f"{FIELD_TEST_SHORT}: unmount the zone-pvt fs and then boot the zone; zoneadm mounts it "
+            "from now on.",
         )
     waits = w.waits_for_zfs
     if waits:

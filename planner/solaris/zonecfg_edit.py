@@ -13,9 +13,9 @@ Supported: ``set <global>=v``, ``select net|device|fs <prop>=<v>...``,
 from __future__ import annotations
 
 import copy
-import shlex
 from dataclasses import dataclass
 
+from ._zonecfg_lexer import tokenize
 from .errors import SolarisParseError
 from .inventory import ZoneConfig, ZoneDevice, ZoneFs, ZoneNet
 
@@ -43,16 +43,37 @@ class _Selection:
 
 
 def split_commands(text: str) -> list[list[str]]:
-    """Commands end at ';' or a newline; quoting follows the shell-like zonecfg lexer."""
+    """Commands end at ';' or a newline; words and ``"quoted strings"`` as zonecfg's lexer reads them.
+
+    ``prop=value`` (three tokens to the lexer) comes back as one ``prop=value`` word.  This is the
+    lexer the parsers use, so a value the runner quoted for zonecfg reads back exactly, and a ';'
+    outside quotes ends a command here just as it does in zonecfg.
+    """
     commands: list[list[str]] = []
-    for raw in text.replace("\n", ";").split(";"):
-        raw = raw.strip()
-        if not raw or raw.startswith("#"):
-            continue
-        try:
-            words = shlex.split(raw)
-        except ValueError as exc:
-            raise SolarisParseError(f"cannot read {raw!r}: {exc}", source="zonecfg") from exc
+    for command in tokenize(text, source="zonecfg"):
+        words: list[str] = []
+        tokens = command.tokens
+        index = 0
+        while index < len(tokens):
+            token = tokens[index]
+            if token.kind in ("word", "string"):
+                words.append(token.text)
+                index += 1
+                continue
+            following = tokens[index + 1] if index + 1 < len(tokens) else None
+            if (
+                token.kind != "="
+                or not words
+                or following is None
+                or following.kind not in ("word", "string")
+            ):
+                raise SolarisParseError(
+                    f"cannot read {token.text!r} here: expected property=value",
+                    source="zonecfg",
+                    line=token.line,
+                )
+            words[-1] = f"{words[-1]}={following.text}"
+            index += 2
         commands.append(words)
     return commands
 

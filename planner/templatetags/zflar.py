@@ -92,7 +92,7 @@ def get_item(mapping: Any, key: Any) -> Any:
 @register.filter
 def column_title(column: str) -> str:
     return {
-        "state": "State",
+        "state": "Halted",
         "autoboot": "Autoboot",
         "net": "Network",
         "nfs": "NFS",

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from planner.domain.options import Overrides, PlanOptions, RouteOverride
+from planner.domain.options import Overrides, PlanOptions, RouteOverride, SizeOverride
 from planner.domain.releases import find_update
 from planner.fleet import HostSpec, render_bundle
 from planner.solaris.bundle import read_bundle_files
@@ -38,6 +38,14 @@ def complete_options(**changes: object) -> PlanOptions:
     for name, value in changes.items():
         setattr(options, name, value)
     return options
+
+
+def measured_sizes(root_mb: int = 8192, swap_mb: int = 4096, **other: int) -> Overrides:
+    """Overrides that give root and swap (and ``other`` layout keys) a size, as a user who checked
+    them would: the plan then assumes no size (SIZE_ASSUMED stays out of the way)."""
+    sizes = [SizeOverride("root", root_mb), SizeOverride("swap", swap_mb)]
+    sizes += [SizeOverride(key, mb) for key, mb in other.items()]
+    return Overrides(sizes=sizes)
 
 
 def release_text(update: str, arch: str = "sparc") -> str:

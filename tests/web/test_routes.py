@@ -149,3 +149,14 @@ def test_a_pin_survives_a_re_import(team, operator, operator_client, plan):
     zones = {z["name"]: z for z in plan.report["zones"]}
     assert set(zones) == {"web01", "db01", "app01"}
     assert zones["web01"]["route"] == "detach_attach" and zones["web01"]["route_pinned"] is True
+
+
+def test_every_route_code_has_its_place_on_the_findings_help_page(operator_client):  # type: ignore[no-untyped-def]
+    from planner.domain.findings import Code
+
+    page = operator_client.get(reverse("planner:help_findings")).content.decode()
+    route_codes = [c.value for c in Code if c.value.startswith(("DA_", "S10B_", "GZ_", "ROUTE_"))]
+    assert len(route_codes) > 25
+    for code in route_codes:
+        assert f'id="{code}"' in page, code
+    assert "seed" not in page.lower()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -20,9 +22,46 @@ def test_upload_page_renders_forms(operator_client):
     page = operator_client.get(reverse("planner:upload")).content.decode()
     assert 'enctype="multipart/form-data"' in page
     assert "data-dropzone" in page
-    assert 'for="id_files"' in page
+    assert 'for="upload-files"' in page
     assert "csrfmiddlewaretoken" in page
     assert 'action="/upload/catalog/"' in page and 'action="/upload/spec/"' in page
+
+
+class _Ids(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+        self.described: list[str] = []
+        self.labels: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.append(str(values["id"]))
+        self.described += str(values.get("aria-describedby") or "").split()
+        if tag == "label" and values.get("for"):
+            self.labels.append(str(values["for"]))
+
+
+def test_upload_page_ids_are_unique_and_every_description_exists(operator_client, operator, other_team):
+    # Issue #13 item 12: id_hostname and id_model twice, aria-describedby naming ids that were not there.
+    # Two teams, so the team fields are shown; after a refused catalog form, so errors are described too.
+    from planner.models import Membership
+
+    Membership.objects.create(user=operator, team=other_team, role="operator")
+    for response in (
+        operator_client.get(reverse("planner:upload")),
+        operator_client.post(reverse("planner:destination_catalog"), {"model": "T5220", "hostname": "-bad"}),
+    ):
+        parser = _Ids()
+        parser.feed(response.content.decode())
+        duplicates = sorted({i for i in parser.ids if parser.ids.count(i) > 1})
+        assert duplicates == []
+        assert parser.described and set(parser.described) <= set(parser.ids), set(parser.described) - set(
+            parser.ids
+        )
+        assert set(parser.labels) <= set(parser.ids)
+    assert "catalog-hostname_error" in parser.described
 
 
 def test_upload_source_and_destination_offers_a_plan(operator_client, team):
@@ -135,7 +174,7 @@ def test_team_choice_when_operator_of_several_teams(operator_client, operator, o
 
     Membership.objects.create(user=operator, team=other_team, role="operator")
     page = operator_client.get(reverse("planner:upload")).content.decode()
-    assert 'for="id_team"' in page
+    assert 'for="upload-team"' in page
     response = _upload(
         operator_client, SimpleUploadedFile("newbox.tar.gz", bundles.destination_bundle()), team=other_team.pk
     )

@@ -121,6 +121,21 @@ def test_archive_side_sequence_runs_the_exact_solaris_commands(
     assert not any((fake_host.root / "zones/web/root/data").iterdir())
 
 
+def test_flarcreate_gets_the_plans_install_facts(executor: SshExecutor, fake_host: FakeHost) -> None:
+    # Issue #12: sun4u -> sun4v needs -U content_architectures (the installer's checkArch()), files
+    # over 4 GiB need -L pax; the runner passes both from the plan's report (install section).
+    spec = _spec(content_architectures=["sun4u", "sun4v"], archiver="pax")
+    outcome = executor.archive_create(spec, lambda *_: None, lambda: False)
+    flarcreate = next(call for call in fake_host.calls() if call[0] == "flarcreate")
+    assert flarcreate[-5:-1] == ["-U", "content_architectures=sun4u,sun4v", "-L", "pax"]
+    assert outcome.identification["content_architectures"] == "sun4u,sun4v"
+    assert outcome.identification["files_archived_method"] == "pax"
+    plain = executor.archive_create(_spec(output_path="/srv/other.flar"), lambda *_: None, lambda: False)
+    second = [call for call in fake_host.calls() if call[0] == "flarcreate"][-1]
+    assert "-U" not in second and "-L" not in second
+    assert plain.identification["files_archived_method"] == "cpio"
+
+
 def test_compressed_archive_without_the_zone_ufs_mounted(executor: SshExecutor, fake_host: FakeHost) -> None:
     spec = _spec(compress=True, name="with -c", excludes=[])
     outcome = executor.archive_create(spec, lambda *_: None, lambda: False)

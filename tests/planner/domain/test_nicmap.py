@@ -236,6 +236,49 @@ def test_duplicate_addresses_are_flagged_on_every_zone_involved() -> None:
         assert _row(result.nic_mappings, name).status == "conflict"
 
 
+def test_one_zone_with_one_address_on_two_nets_is_one_finding_that_names_the_nets() -> None:
+    # Issue #13 item 5: "Address 10.0.0.1 of zone odd01 is also configured for zone odd01", twice.
+    src = host(
+        "src", zones=[zone("odd01", nets=[ZoneNet("bge1", "10.0.0.1"), ZoneNet("bge2", "10.0.0.1/24")])]
+    )
+    result = compute_plan(src, host("dst"))
+    finding = one(result, "odd01", "NET_DUPLICATE_ADDRESS")
+    assert "also configured for zone odd01" not in finding.message
+    assert "Address 10.0.0.1 is configured on 2 nets of zone odd01 (bge1, bge2)." in finding.message
+    assert {r.status for r in result.nic_mappings} == {"conflict"}
+    assert _row(result.nic_mappings, "odd01", "bge1").duplicates == ["net bge2 of zone odd01"]
+
+
+def test_a_zone_with_a_doubled_address_that_another_zone_also_uses_names_both() -> None:
+    src = host(
+        "src",
+        zones=[
+            zone("z1", nets=[ZoneNet("bge1", "10.0.0.5"), ZoneNet("bge2", "10.0.0.5")]),
+            zone("z2", nets=[ZoneNet("bge3", "10.0.0.5")]),
+        ],
+    )
+    result = compute_plan(src, host("dst"))
+    finding = one(result, "z1", "NET_DUPLICATE_ADDRESS")
+    assert "on 2 nets of zone z1 (bge1, bge2) and also for zone z2." in finding.message
+    assert "also configured for zone z1" in one(result, "z2", "NET_DUPLICATE_ADDRESS").message
+
+
+def test_a_port_whose_link_is_not_up_gets_a_warning_even_when_pinned() -> None:
+    # Issue #13 item 12: pinning a net to a port whose link is "unknown" said "ok" and nothing else.
+    src = host("src", zones=[zone("z1", nets=[ZoneNet("bge1", "10.0.0.5"), ZoneNet("bge2", "10.0.0.6")])])
+    dst = host("dst", nics=[nic("bge1", "bge", 1, link="up"), nic("bge2", "bge", 2, link="unknown")])
+    overrides = Overrides(nics=[NicOverride("z1", "bge1", address="10.0.0.5", target="bge2")])
+    pinned = _row(compute_plan(src, dst, overrides=overrides).nic_mappings, "z1", "bge1")
+    assert (pinned.chosen_target, pinned.status) == ("bge2", "ok")
+    assert "the link of bge2 is unknown" in pinned.link_warning and "cabled" in pinned.link_warning
+    plain = compute_plan(src, dst)
+    assert _row(plain.nic_mappings, "z1", "bge1").link_warning == ""  # up
+    assert "is unknown" in _row(plain.nic_mappings, "z1", "bge2").link_warning
+    down = host("dst", nics=[nic("bge1", "bge", 1, link="down"), nic("bge2", "bge", 2, link="up")])
+    assert "is down" in _row(compute_plan(src, down).nic_mappings, "z1", "bge1").link_warning
+    assert plain.to_report_dict()["nic_mappings"][1]["link_warning"].startswith("the link of bge2")
+
+
 def test_spreading_is_only_done_when_asked() -> None:
     zones = [zone(f"z{i}", nets=[ZoneNet("ce0", f"10.0.0.{10 + i}")]) for i in range(3)]
     src = host("src", zones=zones, nics=[nic("ce0", "ce", 0)])

@@ -17,7 +17,7 @@ from planner.domain.runbook import PHASES
 from planner.domain.samples import seed_pair
 from planner.solaris.inventory import DfEntry, IpInterface, ZoneFs, ZoneNet
 from tests.support.bundles import host, zone
-from tests.support.plans import complete_options, pin_routes
+from tests.support.plans import complete_options, measured_sizes, pin_routes
 
 
 def test_verdict_rolls_up_from_zones_and_host() -> None:
@@ -47,7 +47,11 @@ def test_verdict_rolls_up_from_zones_and_host() -> None:
     }
 
     only_good = host("src", zones=[zone("ready", nets=[ZoneNet("bge1", "10.0.0.5")])], release="8/11")
-    assert compute_plan(only_good, host("dst"), complete_options()).verdict is Verdict.READY
+    assert compute_plan(only_good, host("dst"), complete_options(), measured_sizes()).verdict is Verdict.READY
+    # Sizes the layout had to assume are a host step (SIZE_ASSUMED) until the user gives them.
+    assumed = compute_plan(only_good, host("dst"), complete_options())
+    assert assumed.verdict is Verdict.READY_WITH_STEPS
+    assert {f.code for f in assumed.host_findings if f.severity.value == "step"} == {"SIZE_ASSUMED"}
     # Placeholders left in the settings are a host step (PLAN_SETTINGS_INCOMPLETE).
     assert compute_plan(only_good, host("dst")).verdict is Verdict.READY_WITH_STEPS
     # A host-level blocker blocks the plan even when every zone is ready.
@@ -228,7 +232,7 @@ def test_lofs_only_zone_needs_nothing() -> None:
     src = host(
         "src", zones=[zone("z1", fs=[ZoneFs(dir="/a", special="/export/a", type="lofs")])], release="10/09"
     )
-    result = compute_plan(src, host("dst"), complete_options())
+    result = compute_plan(src, host("dst"), complete_options(), measured_sizes())
     assert result.verdict is Verdict.READY
     assert [s for s in result.runbook[3].steps if s.zone == "z1"] == []
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('planner', '0003_team_settings'),
+        ('planner', '0004_nothing_to_migrate_and_size_overrides'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
