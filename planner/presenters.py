@@ -100,6 +100,15 @@ class MatrixCell:
     findings: list[Finding]
 
 
+# Short enough for the matrix: "detach/" and "attach" may go on two lines (a zero-width space).
+ROUTE_SHORT = {"flar": "flar", "detach_attach": "detach/\u200battach", "s10_branded": "s10\u200bzone"}
+
+
+def route_short(method: str) -> str:
+    """The Route column's short name of a route (the full one is :func:`route_label`)."""
+    return ROUTE_SHORT.get(method, method)
+
+
 @dataclass(frozen=True)
 class RouteOption:
     method: str
@@ -107,6 +116,10 @@ class RouteOption:
     verdict: str
     recommended: bool
     selected: bool
+
+    @property
+    def short(self) -> str:
+        return route_short(self.method)
 
 
 @dataclass(frozen=True)
@@ -124,6 +137,14 @@ class RouteCell:
     @property
     def recommended_label(self) -> str:
         return route_label(self.recommended)
+
+    @property
+    def short(self) -> str:
+        return route_short(self.route)
+
+    @property
+    def recommended_short(self) -> str:
+        return route_short(self.recommended)
 
 
 @dataclass(frozen=True)
