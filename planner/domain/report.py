@@ -224,9 +224,10 @@ def runbook_markdown(result: PlanResult) -> str:
         "",
         "## Files",
         "",
-        f"`{PRE_ARCHIVE_SCRIPT_NAME}` runs phases 1-2 on {src}; `{FINISH_SCRIPT_NAME}` runs phase 4 on "
-        f"{dst}. "
-        "Both are in the scripts download.",
+        f"`{PRE_ARCHIVE_SCRIPT_NAME}` runs the flash archive's "
+        f"{_phase_numbers(result, 'pre-archive', 'archive')} on {src}; `{FINISH_SCRIPT_NAME}` runs its "
+        f"{_phase_numbers(result, 'post-extraction')} on {dst}. "
+        "Both are in the scripts download; the other routes' phases are run by hand or by the jobs.",
         "",
         f"### JumpStart profile ({dst}.profile)",
         "",
@@ -241,6 +242,16 @@ def runbook_markdown(result: PlanResult) -> str:
         "```",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _phase_numbers(result: PlanResult, *keys: str) -> str:
+    """``phases 1-2`` / ``phase 4``: where the flash archive's phases are in this runbook."""
+    numbers = [n for n, p in enumerate(result.runbook, 1) if p.route == "flar" and p.key in keys]
+    if not numbers:
+        return "phases (not in this runbook: no zone takes the flash archive)"
+    if len(numbers) == 1:
+        return f"phase {numbers[0]}"
+    return f"phases {numbers[0]}-{numbers[-1]}"
 
 
 def scripts_tarball(result: PlanResult) -> bytes:
