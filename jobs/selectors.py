@@ -9,11 +9,12 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as AuthUser
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from planner.models import Action, Plan
+from planner.models import Action, Membership, Plan
 from planner.selectors import teams_for_user
 
 from . import storage
@@ -43,9 +44,26 @@ def job_for_user(user: User, pk: int) -> Job:
     )
 
 
-def job_for_polling(user: User, pk: int) -> Job:
-    """The job row alone (one query): the progress partial must stay cheap."""
-    return get_object_or_404(Job.objects.for_user(user).select_related("plan").defer("plan__report"), pk=pk)
+def job_for_polling(user: User, pk: int) -> tuple[Job, bool]:
+    """The job and whether the user may operate it (its cancel and retry buttons), in one query.
+
+    The progress partial is polled every second: this row is all it reads before it answers 304
+    (its ETag comes from the row, see :mod:`jobs.live`), and it renders from the same row.
+    """
+    if not user.is_authenticated:
+        raise Http404("no such job")
+    operator = Membership.objects.filter(user=user, team=OuterRef("team_id"), role=Membership.Role.OPERATOR)
+    row = (
+        Job.objects.for_user(user)
+        .filter(pk=pk)
+        .select_related("plan", "created_by")
+        .defer("plan__report")
+        .annotate(can_write=Exists(operator))
+        .first()
+    )
+    if row is None:
+        raise Http404("no such job")
+    return row, bool(row.can_write)
 
 
 def job_stats(user: User) -> dict[str, int]:
@@ -100,6 +118,26 @@ def job_has_retryable_zones(job: Job, results: list[ZoneResult]) -> bool:
     if job.state == Job.State.FAILED:
         return True
     return any(r.state in (ZoneResult.State.FAILED, ZoneResult.State.SKIPPED) for r in results)
+
+
+# A running job's elapsed time, rate and ETA follow the clock.  The live block computes them for the
+# start of the current step of the run rather than for "now", so it stays the same between two
+# steps and the polled partial can answer 304 (the step is part of its ETag, see jobs.live).
+# Elapsed times show seconds below an hour and minutes above (the duration filter).
+LIVE_CLOCK_STEP_SECONDS = 5
+LIVE_CLOCK_STEP_LONG_SECONDS = 60
+
+
+def live_clock(job: Job, *, now: datetime | None = None) -> tuple[datetime, int | None]:
+    """The instant the live block computes its figures for, and that instant in seconds after the
+    job's start; ``None`` when nothing it shows follows the clock (not started, or finished)."""
+    now = now or timezone.now()
+    if job.started is None or job.finished is not None:
+        return now, None
+    elapsed = max(0, int((now - job.started).total_seconds()))
+    step = LIVE_CLOCK_STEP_SECONDS if elapsed < 3600 else LIVE_CLOCK_STEP_LONG_SECONDS
+    offset = elapsed - elapsed % step
+    return job.started + timedelta(seconds=offset), offset
 
 
 @dataclass
