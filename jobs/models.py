@@ -100,11 +100,12 @@ class Job(TimeStampedModel):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Saving an existing row (the admin) increments ``version`` in SQL: never a stale copy's."""
-        if self._state.adding or kwargs.get("force_insert"):
+        fields = kwargs.get("update_fields")
+        if self._state.adding or kwargs.get("force_insert") or (fields is not None and not fields):
             super().save(*args, **kwargs)
             return
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        if fields is not None:
+            kwargs["update_fields"] = {*fields, "version"}
         self.version = next_version()
         super().save(*args, **kwargs)
         self.refresh_from_db(fields=["version"])

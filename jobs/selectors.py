@@ -53,17 +53,17 @@ def job_for_polling(user: User, pk: int) -> tuple[Job, bool]:
     if not user.is_authenticated:
         raise Http404("no such job")
     operator = Membership.objects.filter(user=user, team=OuterRef("team_id"), role=Membership.Role.OPERATOR)
-    row = (
+    rows = (
         Job.objects.for_user(user)
-        .filter(pk=pk)
         .select_related("plan", "created_by")
         .defer("plan__report")
         .annotate(can_write=Exists(operator))
-        .first()
     )
-    if row is None:
-        raise Http404("no such job")
-    return row, bool(row.can_write)
+    try:
+        job = rows.get(pk=pk)
+    except Job.DoesNotExist:
+        raise Http404("no such job") from None
+    return job, bool(job.can_write)
 
 
 def job_stats(user: User) -> dict[str, int]:
