@@ -27,7 +27,6 @@ from pathlib import Path
 import django
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 
@@ -75,10 +74,10 @@ def live_etag(request: HttpRequest, job: Job, *, can_write: bool, clock_offset: 
 
 
 def _csrf_secret(request: HttpRequest) -> str:
-    """The secret the block's forms make their tokens from: the browser's, or the new one the render
-    would make (and send as a cookie) when it has none yet, so the next poll's tag is the same."""
-    if "CSRF_COOKIE" not in request.META:
-        get_token(request)
+    """The browser's CSRF secret, which the block's forms make their tokens from: when it changes (a
+    log-in rotates it) the forms must come back with new tokens.  A client without one could not
+    post the forms anyway (the check needs the cookie), so it adds nothing; its first answer sets one.
+    """
     return str(request.META.get("CSRF_COOKIE", ""))
 
 

@@ -65,6 +65,12 @@ def _poll(client: Any, job: Job, tag: str | None = None) -> Any:
 
 
 def _tag(client: Any, job: Job) -> str:
+    """The block's current tag, as a browser that has loaded the job page knows it.
+
+    The page (like every page with a form) sets the CSRF cookie the forms' tokens are made from,
+    and that secret is part of the tag: the first visit sets it, as the login page did in a browser.
+    """
+    client.get(reverse("jobs:job_detail", args=[job.pk]))
     response = _poll(client, job)
     assert response.status_code in (200, 286)
     return str(response["ETag"])
@@ -100,8 +106,8 @@ def test_an_unchanged_block_is_304_with_no_body_after_one_query(
 
 
 def test_the_job_page_embeds_the_tag_the_first_poll_sends(operator_client, job):
-    page = operator_client.get(reverse("jobs:job_detail", args=[job.pk])).content.decode()
     tag = _tag(operator_client, job)
+    page = operator_client.get(reverse("jobs:job_detail", args=[job.pk])).content.decode()
     assert f'data-etag="{tag.replace(chr(34), "&quot;")}"' in page
     assert _poll(operator_client, job, tag).status_code == 304
 
@@ -259,10 +265,24 @@ def test_a_new_csrf_secret_gets_forms_with_fresh_tokens(operator_client, job):
     tag = _tag(operator_client, job)
     assert _poll(operator_client, job, tag).status_code == 304
     operator_client.cookies["csrftoken"] = "A" * 32  # as after a log-in elsewhere rotated it
-    assert _poll(operator_client, job, tag).status_code == 200
+    response = _poll(operator_client, job, tag)
+    assert response.status_code == 200 and response["ETag"] != tag
+    assert _poll(operator_client, job, response["ETag"]).status_code == 304
+
+
+def test_a_client_without_a_csrf_cookie_gets_304s_too(client, operator, job):
+    """wrk, scripts: they keep no cookie but the session's, so every answer's new CSRF secret is lost."""
+    client.force_login(operator)
+    session = client.cookies["sessionid"].value
+    first = _poll(client, job)
+    assert first.status_code == 200 and "csrftoken" in first.cookies  # the render made a secret
+    client.cookies.clear()
+    client.cookies["sessionid"] = session
+    assert _poll(client, job, first["ETag"]).status_code == 304
 
 
 def test_the_clock_moves_a_running_jobs_tag_once_per_step(operator_client, job, clock):
+    operator_client.get(reverse("jobs:job_detail", args=[job.pk]))  # the page sets the CSRF cookie
     first = _poll(operator_client, job)
     assert "elapsed 40s" in first.content.decode()
     tag = first["ETag"]
