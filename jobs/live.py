@@ -30,7 +30,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 
-from .models import Job
+from .selectors import LiveState
 
 # What the release digest reads, below the project's folder (BASE_DIR).
 RELEASE_SOURCES = (("templates", "*.html"), ("jobs", "*.py"), ("planner", "*.py"), ("zflar_site", "*.py"))
@@ -51,21 +51,21 @@ def release() -> str:
     return digest.hexdigest()
 
 
-def live_etag(request: HttpRequest, job: Job, *, can_write: bool, clock_offset: int | None) -> str:
-    """The weak ETag of the live block of ``job`` as ``request``'s user sees it now.
+def live_etag(request: HttpRequest, state: LiveState, *, clock_offset: int | None) -> str:
+    """The weak ETag of the live block of a job in ``state``, as ``request``'s user sees it now.
 
-    ``job`` must come with its plan and its creator (select_related); ``clock_offset`` is the second
-    of the run its figures are computed for (:func:`jobs.selectors.live_clock`).
+    ``clock_offset`` is the second of the run its figures are computed for
+    (:func:`jobs.selectors.live_clock`).
     """
     parts = (
         release(),
-        job.pk,
-        job.version,
-        job.plan_id,
-        job.plan.name if job.plan_id is not None and job.plan is not None else "",
-        job.created_by_id,
-        str(job.created_by) if job.created_by_id is not None else "",
-        can_write,
+        state.pk,
+        state.version,
+        state.plan_id,
+        state.plan_name,
+        state.created_by_id,
+        state.created_by_name,
+        state.can_write,
         clock_offset,
         timezone.get_current_timezone_name(),
         _csrf_secret(request),

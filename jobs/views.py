@@ -79,7 +79,9 @@ def _live_context(request: HttpRequest, job: Job, *, can_write: bool, now: datet
     the block's ETag (``live_etag``) with everything else it shows.
     """
     clock, clock_offset = selectors.live_clock(job, now=now)
-    etag = live.live_etag(request, job, can_write=can_write, clock_offset=clock_offset)
+    etag = live.live_etag(
+        request, selectors.LiveState.of(job, can_write=can_write), clock_offset=clock_offset
+    )
     results = selectors.job_zone_results(job)
     events, hidden = selectors.job_events(job, limit=selectors.LIVE_EVENT_LIMIT)
     progress = selectors.job_progress(job, now=clock)
@@ -120,18 +122,19 @@ def job_progress(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The live block alone: polled every second while the job runs, 286 once it ended.
 
     It carries an ETag; while the job is active, a poll whose ``If-None-Match`` holds the current
-    one is answered 304 with no body, after the one query that reads the job.  A finished job
-    always gets its block with 286: a 304 could not tell htmx to stop polling.
+    one is answered 304 with no body, after one query of a few columns.  A finished job always
+    gets its block with 286: a 304 could not tell htmx to stop polling.  The block is rendered
+    from rows read after that query, so it is never older than the tag it is sent with.
     """
-    job, can_write = selectors.job_for_polling(request.user, pk)
+    state = selectors.job_live_state(request.user, pk)
     now = timezone.now()
-    _, clock_offset = selectors.live_clock(job, now=now)
-    etag = live.live_etag(request, job, can_write=can_write, clock_offset=clock_offset)
-    if not job.is_terminal:
-        unchanged = live.not_modified(request, etag)
+    if not state.is_terminal:
+        _, clock_offset = selectors.live_clock(state, now=now)
+        unchanged = live.not_modified(request, live.live_etag(request, state, clock_offset=clock_offset))
         if unchanged is not None:
             return unchanged
-    context = _live_context(request, job, can_write=can_write, now=now)
+    job = selectors.job_for_polling(request.user, pk)
+    context = _live_context(request, job, can_write=state.can_write, now=now)
     html = render_to_string("jobs/partials/job_live.html", context, request=request)
     response = HttpResponseStopPolling(html) if job.is_terminal else HttpResponse(html)
     return live.with_etag(response, context["live_etag"])

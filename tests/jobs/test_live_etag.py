@@ -102,7 +102,7 @@ def test_an_unchanged_block_is_304_with_no_body_after_one_query(
     assert {part.strip() for part in response["Cache-Control"].split(",")} == {"no-cache", "private"}
     own = [q["sql"] for q in captured.captured_queries if "django_session" not in q["sql"]]
     own = [sql for sql in own if not sql.lstrip().startswith('SELECT "auth_user"')]
-    assert len(own) == 1 and '"jobs_job"' in own[0], own
+    assert len(own) == 1 and "jobs_job" in own[0], own
 
 
 def test_the_job_page_embeds_the_tag_the_first_poll_sends(operator_client, job):
@@ -340,3 +340,39 @@ def test_the_304_path_reads_no_zone_results_or_events(operator_client, job):
         assert _poll(operator_client, job, tag).status_code == 304
     sql = " ".join(q["sql"] for q in captured.captured_queries)
     assert "jobs_zoneresult" not in sql and "jobs_jobevent" not in sql
+
+
+# --- the one query the 304 answers from ---------------------------------------------------------------
+
+
+def test_the_written_out_query_scopes_and_answers_as_the_orm(
+    job, plan, operator, viewer, outsider, other_team, django_user_model
+):
+    """jobs.selectors.LIVE_STATE_SQL against TeamScopedQuerySet and the ORM's rows, for every pair."""
+    from django.http import Http404
+
+    from jobs import selectors
+    from planner.models import Membership
+    from planner.permissions import is_operator
+
+    theirs = make_job(None, team=other_team, state="queued")
+    orphan = make_job(plan, state="succeeded")
+    Job.objects.filter(pk=orphan.pk).update(plan=None, created_by=None, finished=None)
+    stranger = django_user_model.objects.create_user(username="nobody", password="pw")  # in no team
+    both = django_user_model.objects.create_user(username="both", password="pw")
+    Membership.objects.create(user=both, team=plan.team, role="viewer")
+    Membership.objects.create(user=both, team=other_team, role="operator")
+    for user in (operator, viewer, outsider, stranger, both):
+        for each in (job, theirs, orphan):
+            visible = Job.objects.for_user(user).filter(pk=each.pk).exists()
+            if not visible:
+                with pytest.raises(Http404):
+                    selectors.job_live_state(user, each.pk)
+                continue
+            row = selectors.job_for_polling(user, each.pk)
+            expected = selectors.LiveState.of(row, can_write=is_operator(user, row.team_id))
+            assert selectors.job_live_state(user, each.pk) == expected, (user, each)
+    with pytest.raises(Http404):
+        selectors.job_live_state(operator, 10**9)
+    state = selectors.job_live_state(operator, job.pk)
+    assert state.started == job.started and timezone.is_aware(state.started)
