@@ -279,17 +279,7 @@ def _store_batch(
         if current is not None and digest and current.digest == digest:
             results.append(Imported(snapshot=current, inventory=inventory, new=False))
             continue
-        snapshot = InventorySnapshot(
-            host=host,
-            number=numbers.get(host.pk, 0) + 1,
-            origin=inventory.origin,
-            upload_name=loaded.upload_name[:255],
-            raw_files=loaded.files,
-            inventory=inventory.to_dict(),
-            issues=[record_dict(i) for i in inventory.issues],
-            digest=digest,
-            created_by=user,
-        )
+        snapshot = _new_snapshot(host, numbers.get(host.pk, 0) + 1, loaded, inventory, user)
         fresh.append((snapshot, inventory))
         results.append(None)
     _create_all(InventorySnapshot, [snapshot for snapshot, _ in fresh])
@@ -298,10 +288,7 @@ def _store_batch(
     changed = []
     for snapshot, inventory in fresh:
         host = snapshot.host
-        host.current_snapshot = snapshot
-        host.origin = _origin_of(inventory)
-        host.model = (inventory.prtdiag.model or inventory.uname.platform)[:120]
-        host.platform = inventory.uname.platform[:120]
+        _point_host(host, snapshot, inventory)
         host.updated = now
         changed.append(host)
     Host.objects.bulk_update(
@@ -326,7 +313,18 @@ def _store_snapshot(
     if current is not None and digest and current.digest == digest:
         return current, False
     number = 1 if created else (host.snapshots.aggregate(n=Max("number"))["n"] or 0) + 1
-    snapshot = InventorySnapshot.objects.create(
+    snapshot = _new_snapshot(host, number, loaded, inventory, user)
+    snapshot.save(force_insert=True)
+    _store_rows(snapshot, inventory)
+    _point_host(host, snapshot, inventory)
+    host.save()
+    return snapshot, True
+
+
+def _new_snapshot(
+    host: Host, number: int, loaded: LoadedInventory, inventory: HostInventory, user: User | None
+) -> InventorySnapshot:
+    return InventorySnapshot(
         host=host,
         number=number,
         origin=inventory.origin,
@@ -334,16 +332,17 @@ def _store_snapshot(
         raw_files=loaded.files,
         inventory=inventory.to_dict(),
         issues=[record_dict(i) for i in inventory.issues],
-        digest=digest,
+        digest=loaded.digest if loaded.files else "",
         created_by=user,
     )
-    _store_rows(snapshot, inventory)
+
+
+def _point_host(host: Host, snapshot: InventorySnapshot, inventory: HostInventory) -> None:
+    """The host's current snapshot and the facts its lists show, from ``snapshot``."""
     host.current_snapshot = snapshot
     host.origin = _origin_of(inventory)
     host.model = (inventory.prtdiag.model or inventory.uname.platform)[:120]
     host.platform = inventory.uname.platform[:120]
-    host.save()
-    return snapshot, True
 
 
 def _create_all(model: type[_Row], rows: list[_Row]) -> list[_Row]:
