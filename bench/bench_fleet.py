@@ -28,6 +28,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,9 +39,24 @@ from bench import common
 
 SEED = 7
 ZONES = 20
-TARGET_IMPORT_PLAN_S = 10.0
+# Issue #15's targets, and what they were as ratios to the same run's reference on the day they
+# were set (the 4,000-zone reference, read + json.loads of 11 MB, took 34.3 ms then; the
+# 40,000-zone one reads ten times as much): the verdict is the ratio's, as this machine's speed
+# varies up to 3x between runs.
+TARGET_IMPORT_PLAN_S = 5.0
+TARGET_IMPORT_PLAN_RATIO = 146.0  # 5 s / 34.3 ms
+TARGET_LARGE_S = 60.0
+TARGET_LARGE_RATIO = 175.0  # 60 s / 343 ms
+LARGE_HOSTS = 2000  # 40,000 zones
 TARGET_REPORT_MS = 30.0
+TARGET_REPORT_RATIO = 12.5  # 30 ms / the login page's 2.4 ms when it was set (issue #7)
 TARGET_RSS_MB = 300.0
+# Source/destination pairs read, imported and planned at a time.
+CHUNK_PAIRS = 50
+# Processes reading and parsing bundles beside the import (BENCH_FLEET_READERS).
+READERS = int(os.environ.get("BENCH_FLEET_READERS", "1"))
+# Report pages timed (the first plans'), whatever the fleet's size.
+REPORT_PAGES = 200
 
 
 def hosts_count() -> int:
@@ -106,7 +122,7 @@ def child(root: Path, backend: str) -> dict[str, Any]:
 
     from planner import services
     from planner.domain.report import render_report_text
-    from planner.inputs import load_path
+    from planner.inputs import LoadedInventory, load_paths
     from planner.models import Plan
 
     manifest = json.loads((root / "manifest.json").read_text())
@@ -118,39 +134,51 @@ def child(root: Path, backend: str) -> dict[str, Any]:
     reference_runs = [_reference(root)]
 
     parse_s = 0.0
-    hosts = []
-    cpu = time.process_time()
-    start = time.perf_counter()
-    with common.profiled(f"fleet-import-{backend}"):
-        for source_path, destination_path in pairs:
-            pair = []
-            for path in (source_path, destination_path):
-                t0 = time.perf_counter()
-                loaded = load_path(path)
-                parse_s += time.perf_counter() - t0
-                snapshot = services.host_import(team=team, loaded=loaded, user=user, replan=False)
-                pair.append(snapshot.host)
-            hosts.append(pair)
-    import_s = time.perf_counter() - start
-    import_cpu = time.process_time() - cpu
+    import_s = plan_s = import_cpu = plan_cpu = 0.0
+    plan_ids: list[int] = []
 
-    cpu = time.process_time()
-    start = time.perf_counter()
-    with common.profiled(f"fleet-plan-{backend}"):
-        plan_ids = [
-            services.plan_create(team=team, source=source, destination=destination, user=user).pk
-            for source, destination in hosts
-        ]
-    plan_s = time.perf_counter() - start
-    plan_cpu = time.process_time() - cpu
-    del hosts
+    # The bundles are read and parsed by READERS processes ahead of the import (bounded), as
+    # `manage.py zflar_import` does; parse_s is the time the import waited for them.
+    stream = load_paths((path for pair in pairs for path in pair), workers=READERS, ahead=4 * CHUNK_PAIRS)
+
+    def loaded(count: int) -> Iterator[Any]:
+        nonlocal parse_s
+        for _ in range(count):
+            t0 = time.perf_counter()
+            spec, item = next(stream)
+            parse_s += time.perf_counter() - t0
+            if not isinstance(item, LoadedInventory):
+                raise RuntimeError(f"{spec}: {item}")
+            yield item
+
+    # Streamed: a chunk of pairs is read, imported (one transaction per batch of bundles) and
+    # planned (one per batch of plans) before the next is read, so memory stays flat as N grows.
+    with common.profiled(f"fleet-{backend}"):
+        for first in range(0, len(pairs), CHUNK_PAIRS):
+            chunk = pairs[first : first + CHUNK_PAIRS]
+            cpu, start = time.process_time(), time.perf_counter()
+            imported = list(services.hosts_import_many(team=team, loaded=loaded(2 * len(chunk)), user=user))
+            import_s += time.perf_counter() - start
+            import_cpu += time.process_time() - cpu
+            cpu, start = time.process_time(), time.perf_counter()
+            known = {r.snapshot.pk: r.inventory for r in imported}
+            hosts = [
+                (s.snapshot.host, d.snapshot.host) for s, d in zip(imported[::2], imported[1::2], strict=True)
+            ]
+            plan_ids += [
+                plan.pk
+                for plan in services.plans_create_many(team=team, pairs=hosts, user=user, inventories=known)
+            ]
+            plan_s += time.perf_counter() - start
+            plan_cpu += time.process_time() - cpu
+            del imported, known, hosts
 
     zones = sum(Plan.objects.filter(pk__in=plan_ids).values_list("zones_total", flat=True))
     client = Client()
     client.force_login(user)
     report_ms: list[float] = []
     text_ms: list[float] = []
-    for plan_id in plan_ids:
+    for plan_id in plan_ids[:REPORT_PAGES]:
         url = reverse("planner:plan_report", args=[plan_id])
         t0 = time.perf_counter()
         response = client.get(url)
@@ -210,6 +238,14 @@ def run() -> dict[str, Any]:
             ["bench/bench_fleet.py", "--child", str(root), "--backend", "postgresql"],
             common.django_env(url),
         )
+    if not common.quick():
+        common.log(f"fleet: PostgreSQL, {LARGE_HOSTS * ZONES:,} zones (preparing the bundles once)")
+        large = prepare(LARGE_HOSTS)
+        with common.scratch_database(common.DB_NAME) as url:
+            results["postgresql_large"] = common.run_json(
+                ["bench/bench_fleet.py", "--child", str(large), "--backend", "postgresql"],
+                common.django_env(url),
+            )
     return results
 
 

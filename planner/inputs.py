@@ -10,10 +10,15 @@ Accepted inputs, for the web upload and the CLIs alike:
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+import multiprocessing
 import os
 import re
 import stat
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -54,6 +59,41 @@ def load_path(spec: str, *, limits: BundleLimits | None = None) -> LoadedInvento
     if not path.is_file():
         raise SolarisParseError("no such file or folder", source=spec)
     return load_upload(path.name, path.read_bytes(), limits=limits)
+
+
+def _load_or_error(spec: str, limits: BundleLimits | None) -> LoadedInventory | SolarisParseError:
+    try:
+        return load_path(spec, limits=limits)
+    except SolarisParseError as exc:
+        return exc
+
+
+def load_paths(
+    specs: Iterable[str], *, workers: int = 0, limits: BundleLimits | None = None, ahead: int = 32
+) -> Iterator[tuple[str, LoadedInventory | SolarisParseError]]:
+    """Load many CLI arguments, in order, each with what :func:`load_path` returns or the error
+    that refused it (one bad bundle does not stop the others).
+
+    With ``workers`` > 0 they are read and parsed in that many processes (the readers are pure
+    and CPU-bound, so threads would not help) while the caller stores the earlier ones; at most
+    ``ahead`` are read ahead, so memory stays bounded however many there are."""
+    if workers <= 0:
+        for spec in specs:
+            yield spec, _load_or_error(spec, limits)
+        return
+    # spawn, not fork: the caller may hold database connections and threads.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        queue: deque[tuple[str, Future[LoadedInventory | SolarisParseError]]] = deque()
+        todo = iter(specs)
+        for spec in itertools.islice(todo, max(ahead, 1)):
+            queue.append((spec, pool.submit(_load_or_error, spec, limits)))
+        while queue:
+            spec, future = queue.popleft()
+            following = next(todo, None)
+            if following is not None:
+                queue.append((following, pool.submit(_load_or_error, following, limits)))
+            yield spec, future.result()
 
 
 def load_catalog(spec: str) -> LoadedInventory:

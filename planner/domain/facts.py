@@ -171,15 +171,25 @@ def is_under(path: str, mount_point: str) -> bool:
 
 def mount_for(inv: HostInventory, path: str) -> Mount | None:
     """The mount holding ``path``: the longest mount-point prefix (as the kernel resolves it)."""
-    for m in _mounts_longest_first(inv):
-        if is_under(path, m.mount_point):
-            return m
-    return None
+    ordered, by_point = _mount_table(inv)
+    if not path.startswith("/"):  # no mount holds a relative path; keep the plain rule for it
+        return next((m for m in ordered if is_under(path, m.mount_point)), None)
+    # The path's own prefixes, longest first, looked up in the table: the first found is the
+    # longest mount point holding it (what the scan of ``ordered`` with is_under would find).
+    prefix = path.rstrip("/")
+    while True:
+        for m in by_point.get(prefix, ()):
+            if is_under(path, m.mount_point):  # "/a/b/" does not hold "/a/b"
+                return m
+        if not prefix:
+            return None
+        prefix = prefix[: prefix.rfind("/")].rstrip("/")
 
 
 # Inside memoized_mounts() (compute_plan), each inventory's mount table is built once:
 # rebuilding it for every zone and rule was half the time of planning a 20-zone host.
-_MOUNTS_MEMO: ContextVar[dict[int, tuple[HostInventory, list[Mount]]] | None] = ContextVar(
+_MountTable = tuple[list[Mount], dict[str, list[Mount]]]
+_MOUNTS_MEMO: ContextVar[dict[int, tuple[HostInventory, _MountTable]] | None] = ContextVar(
     "_MOUNTS_MEMO", default=None
 )
 
@@ -195,6 +205,10 @@ def memoized_mounts() -> Iterator[None]:
 
 
 def _mounts_longest_first(inv: HostInventory) -> list[Mount]:
+    return _mount_table(inv)[0]
+
+
+def _mount_table(inv: HostInventory) -> _MountTable:
     memo = _MOUNTS_MEMO.get()
     if memo is not None:
         hit = memo.get(id(inv))
@@ -202,9 +216,15 @@ def _mounts_longest_first(inv: HostInventory) -> list[Mount]:
             return hit[1]
     # Mount points are unique, so the first prefix match in this order is the longest one.
     ordered = sorted(mounts(inv), key=lambda m: len(m.mount_point), reverse=True)
+    # Keyed without the trailing '/' ("/" itself as ""), the longest spelling first, as is_under matches.
+    by_point: dict[str, list[Mount]] = {}
+    for m in ordered:
+        if m.mount_point.startswith("/"):
+            by_point.setdefault(m.mount_point.rstrip("/"), []).append(m)
+    table = (ordered, by_point)
     if memo is not None:
-        memo[id(inv)] = (inv, ordered)
-    return ordered
+        memo[id(inv)] = (inv, table)
+    return table
 
 
 def df_used_kib(inv: HostInventory, mount_point: str) -> int | None:

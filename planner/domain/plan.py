@@ -225,13 +225,21 @@ def compute_plan(
     destination: HostInventory,
     options: PlanOptions | None = None,
     overrides: Overrides | None = None,
+    *,
+    inventories_checked: bool = False,
 ) -> PlanResult:
+    """Plan the move of ``source``'s zones to ``destination``.
+
+    ``inventories_checked``: the caller has just passed both inventories through
+    ``check_inventory`` itself (the services do, on import and when reading a stored one), so
+    they are not checked a second time here."""
     options = check_options(options or PlanOptions(), hostname=source.hostname)
     overrides = check_overrides(overrides or Overrides())
     # The boundary again: stored inventories (JSON rows older than the readers' checks) and
     # catalog entries did not all come through the readers.
-    check_inventory(source, source=f"source host {source.hostname[:64]!r}")
-    check_inventory(destination, source=f"destination host {destination.hostname[:64]!r}")
+    if not inventories_checked:
+        check_inventory(source, source=f"source host {source.hostname[:64]!r}")
+        check_inventory(destination, source=f"destination host {destination.hostname[:64]!r}")
     with memoized_mounts():
         return _compute_plan(source, destination, options, overrides)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from ._text import content_lines, numbered_lines
@@ -90,6 +91,7 @@ _MODEL_NOISE = (
 )
 
 
+@functools.lru_cache(maxsize=1024)
 def model_key(name: str) -> str:
     """The one comparison key for server model names, whatever prints them.
 
