@@ -5,13 +5,20 @@ it.  The child migrates, loads a 50-zone source host (every seed row plus random
 kinds) and a destination, plans them, and adds a running archive job with one
 result row per zone and two events per zone, as a job's progress looks mid-run.
 It then starts ``gunicorn zflar_site.wsgi`` with 2 workers (the ``scripts/serve``
-defaults) and loads three pages, each with 16 connections over 2 wrk threads:
+defaults) and loads four pages, each with 16 connections over 2 wrk threads:
 
 * ``trivial``: ``/login/``, a template page that needs no login (the reference);
 * ``plan``: ``/plans/<pk>/``, the plan page (matrix tab) of the 50-zone plan;
-* ``progress``: ``/jobs/<pk>/progress/``, the partial htmx polls while a job runs.
+* ``progress``: ``/jobs/<pk>/progress/``, the partial htmx polls while a job runs, asked
+  unconditionally: every answer is a full render (200);
+* ``progress_conditional``: the same partial asked as the job page polls it since issue #15: each
+  request sends ``If-None-Match`` with the ETag of the last answer (the current one before the
+  first), so while nothing changes every answer is a 304 without a body.  It polls a second job
+  of the same shape that is queued: nothing it shows changes, not even its clock (a running
+  job's elapsed time moves its tag every 5 s; then the browser gets one full render).  The
+  answers are counted by status: the figures are of 304s.
 
-The two logged-in pages send the session cookie of a user logged in with
+The logged-in pages send the session cookie of a user logged in with
 ``Client.force_login``.  Two kinds of load, each page in turn:
 
 * closed loop (wrk's default): every connection sends its next request as soon
@@ -52,7 +59,19 @@ THREADS = 2
 WEB_WORKERS = 2
 TARGET_PLAN_P95_MS = 150.0
 TARGET_PROGRESS_P95_MS = 20.0
+# The conditional partial (a 304) under closed-loop load: p95 at most twice the login page's.
+TARGET_CONDITIONAL_P95_VS_TRIVIAL = 2.0
 POLL_INTERVAL_MS = 1000  # htmx polls the progress partial every second
+
+
+# The cases: the page (its path in the fixtures), whether it needs the session cookie, and whether
+# it is asked conditionally (If-None-Match with the last answer's ETag).
+CASES: dict[str, tuple[str, bool, bool]] = {
+    "trivial": ("trivial", False, False),
+    "plan": ("plan", True, False),
+    "progress": ("progress", True, False),
+    "progress_conditional": ("progress_unchanged", True, True),
+}
 
 
 def _fixtures() -> dict[str, Any]:
@@ -86,15 +105,20 @@ def _fixtures() -> dict[str, Any]:
         ZoneResult.State.RUNNING,
         ZoneResult.State.PENDING,
     ]
-    ZoneResult.objects.bulk_create(
-        ZoneResult(job=job, zone=zone, state=states[i % len(states)], message=f"{zone}: pre-archive steps")
-        for i, zone in enumerate(zones)
+    # The same rows on a queued job: its block does not change while the benchmark polls it.
+    unchanged = Job.objects.create(
+        team=team, plan=plan, kind=Job.Kind.ARCHIVE, state=Job.State.QUEUED, created_by=user
     )
-    JobEvent.objects.bulk_create(
-        JobEvent(job=job, zone=zone, message=f"{zone}: step {step}: halted, autoboot set to false")
-        for zone in zones
-        for step in range(2)
-    )
+    for each in (job, unchanged):
+        ZoneResult.objects.bulk_create(
+            ZoneResult(job=each, zone=z, state=states[i % len(states)], message=f"{z}: pre-archive steps")
+            for i, z in enumerate(zones)
+        )
+        JobEvent.objects.bulk_create(
+            JobEvent(job=each, zone=zone, message=f"{zone}: step {step}: halted, autoboot set to false")
+            for zone in zones
+            for step in range(2)
+        )
     client = Client()
     client.force_login(user)
     return {
@@ -104,6 +128,7 @@ def _fixtures() -> dict[str, Any]:
             "trivial": reverse("login"),
             "plan": reverse("planner:plan_detail", args=[plan.pk]),
             "progress": reverse("jobs:job_progress", args=[job.pk]),
+            "progress_unchanged": reverse("jobs:job_progress", args=[unchanged.pk]),
         },
     }
 
@@ -112,7 +137,23 @@ def _get(url: str, cookie: str) -> int:
     return common.http_status(url, {"Cookie": cookie} if cookie else {})
 
 
-def _wrk(url: str, cookie: str, seconds: int) -> dict[str, Any]:
+def _etag(url: str, cookie: str) -> str:
+    """The partial's current ETag, as the job page that embeds the block knows it."""
+    parsed = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parsed.hostname or "127.0.0.1", parsed.port, timeout=30)
+    try:
+        connection.request("GET", parsed.path, headers={"HX-Request": "true", "Cookie": cookie})
+        response = connection.getresponse()
+        response.read()
+        tag = response.getheader("ETag") or ""
+    finally:
+        connection.close()
+    if response.status != 200 or not tag:
+        raise RuntimeError(f"{parsed.path}: HTTP {response.status}, ETag {tag!r}")
+    return tag
+
+
+def _wrk(url: str, cookie: str, seconds: int, etag: str | None = None) -> dict[str, Any]:
     command = [
         common.require_tool("wrk"),
         f"-t{THREADS}",
@@ -128,10 +169,13 @@ def _wrk(url: str, cookie: str, seconds: int) -> dict[str, Any]:
     ]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
-    proc = subprocess.run([*command, url], capture_output=True, text=True, check=True, timeout=seconds + 60)
+    script_args = [] if etag is None else ["--", "conditional", etag]
+    proc = subprocess.run(
+        [*command, url, *script_args], capture_output=True, text=True, check=True, timeout=seconds + 60
+    )
     line = next(line for line in proc.stdout.splitlines() if line.startswith("WRK_JSON "))
     raw = json.loads(line.removeprefix("WRK_JSON "))
-    return {
+    result = {
         "rps": round(raw["requests"] / (raw["duration_us"] / 1e6), 1),
         "requests": raw["requests"],
         "errors": raw["errors"],
@@ -141,42 +185,55 @@ def _wrk(url: str, cookie: str, seconds: int) -> dict[str, Any]:
         "p99_ms": raw["p99_us"] / 1000,
         "mean_ms": round(raw["mean_us"] / 1000, 3),
     }
+    if etag is not None:
+        result |= {f"status_{k}": raw[f"status_{k}"] for k in ("304", "200", "other")}
+        result["errors"] += raw["status_other"]
+    return result
 
 
-def _paced(url: str, cookie: str, seconds: int) -> dict[str, Any]:
+def _paced(url: str, cookie: str, seconds: int, etag: str | None = None) -> dict[str, Any]:
     """CONNECTIONS clients, each sending one request about every POLL_INTERVAL_MS (0.5-1.5x, random).
 
     Each request opens its connection when it is sent, as a browser does.  (wrk's ``delay``
     hook reconnects at once and then idles, which parks a sync worker on an empty connection.)
+    With ``etag`` each client sends ``If-None-Match`` with the last ETag it got (``etag`` first).
     """
     parsed = urllib.parse.urlsplit(url)
-    headers = {"HX-Request": "true", **({"Cookie": cookie} if cookie else {})}
+    base_headers = {"HX-Request": "true", **({"Cookie": cookie} if cookie else {})}
     latencies: list[float] = []
     errors = [0]
+    statuses: dict[int, int] = {}
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
 
     def client(seed: int) -> None:
         rng = random.Random(seed)
+        tag = etag
         while True:
             time.sleep(POLL_INTERVAL_MS / 1000 * (0.5 + rng.random()))
             if time.monotonic() >= deadline:
                 return
+            headers = base_headers if tag is None else {**base_headers, "If-None-Match": tag}
             start = time.perf_counter()
             connection = http.client.HTTPConnection(parsed.hostname or "127.0.0.1", parsed.port, timeout=30)
+            status = 0
             try:
                 connection.request("GET", parsed.path, headers=headers)
                 response = connection.getresponse()
                 response.read()
-                ok = response.status == 200
+                status = response.status
+                if tag is not None:
+                    tag = response.getheader("ETag") or tag
             except OSError:
-                ok = False
+                pass
             finally:
                 connection.close()
             elapsed = (time.perf_counter() - start) * 1000
+            ok = status == 200 or (etag is not None and status == 304)
             with lock:
                 latencies.append(elapsed)
                 errors[0] += 0 if ok else 1
+                statuses[status] = statuses.get(status, 0) + 1
 
     started = time.perf_counter()
     threads = [threading.Thread(target=client, args=(i,)) for i in range(CONNECTIONS)]
@@ -185,7 +242,16 @@ def _paced(url: str, cookie: str, seconds: int) -> dict[str, Any]:
     for thread in threads:
         thread.join()
     duration = time.perf_counter() - started
-    return {
+    counts = (
+        {}
+        if etag is None
+        else {
+            "status_304": statuses.get(304, 0),
+            "status_200": statuses.get(200, 0),
+            "status_other": sum(n for code, n in statuses.items() if code not in (200, 304)),
+        }
+    )
+    return counts | {
         "rps": round(len(latencies) / duration, 1),
         "requests": len(latencies),
         "errors": errors[0],
@@ -214,22 +280,25 @@ def child() -> dict[str, Any]:
 
 
 def _measure(base: str, fixtures: dict[str, Any]) -> dict[str, Any]:
-    cookies = {"trivial": "", "plan": fixtures["cookie"], "progress": fixtures["cookie"]}
-    for name, path in fixtures["paths"].items():
+    urls = {name: base + fixtures["paths"][path] for name, (path, _, _) in CASES.items()}
+    cookies = {name: fixtures["cookie"] if logged_in else "" for name, (_, logged_in, _) in CASES.items()}
+    for name, url in urls.items():
         for _ in range(20):  # warm both workers: imports, template caches, database connections
-            status = _get(base + path, cookies[name])
+            status = _get(url, cookies[name])
             if status != 200:
-                raise RuntimeError(f"{path}: HTTP {status}")
+                raise RuntimeError(f"{url}: HTTP {status}")
+    # The conditional cases start from the block's current tag, as the job page embeds it.
+    etags = {name: _etag(urls[name], cookies[name]) if cond else None for name, (_, _, cond) in CASES.items()}
     seconds = int(os.environ.get("BENCH_WEB_SECONDS", "3" if common.quick() else "8"))
     rounds = int(os.environ.get("BENCH_WEB_ROUNDS", "2"))
-    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in fixtures["paths"]}
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in CASES}
     for _ in range(rounds):
-        for name, path in fixtures["paths"].items():
-            runs[name].append(_wrk(base + path, cookies[name], seconds))
+        for name, url in urls.items():
+            runs[name].append(_wrk(url, cookies[name], seconds, etags[name]))
     pages = _summary(runs)
     paced_seconds = int(os.environ.get("BENCH_WEB_PACED_SECONDS", "5" if common.quick() else "12"))
     paced_runs = {
-        name: [_paced(base + path, cookies[name], paced_seconds)] for name, path in fixtures["paths"].items()
+        name: [_paced(url, cookies[name], paced_seconds, etags[name])] for name, url in urls.items()
     }
     trivial = pages["trivial"]
     return {
@@ -244,12 +313,15 @@ def _measure(base: str, fixtures: dict[str, Any]) -> dict[str, Any]:
         "runs": runs,
         "paced": {"interval_ms": POLL_INTERVAL_MS, "seconds": paced_seconds, "pages": _summary(paced_runs)},
         "ratios": {
-            "plan_p95_vs_trivial": round(pages["plan"]["p95_ms"] / trivial["p95_ms"], 2),
-            "progress_p95_vs_trivial": round(pages["progress"]["p95_ms"] / trivial["p95_ms"], 2),
-            "plan_rps_vs_trivial": round(pages["plan"]["rps"] / trivial["rps"], 3),
-            "progress_rps_vs_trivial": round(pages["progress"]["rps"] / trivial["rps"], 3),
+            f"{name}_{figure}_vs_trivial": round(pages[name][key] / trivial[key], digits)
+            for name in CASES
+            if name != "trivial"
+            for figure, key, digits in (("p95", "p95_ms", 2), ("rps", "rps", 3))
         },
     }
+
+
+STATUS_KEYS = ("status_304", "status_200", "status_other")
 
 
 def _summary(runs: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, Any]]:
@@ -260,6 +332,7 @@ def _summary(runs: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, Any]]
             "errors": sum(run["errors"] for run in results),
             "requests": sum(run["requests"] for run in results),
         }
+        | {key: sum(run[key] for run in results) for key in STATUS_KEYS if key in results[0]}
         for name, results in runs.items()
     }
 

@@ -81,6 +81,37 @@ def _verdict(ok: bool | None) -> str:
     return "—" if ok is None else ("met" if ok else "**missed**")
 
 
+def _answers(page: dict[str, Any]) -> str:
+    """How a conditional case's requests were answered: "99.9% 304 (12 of 20,000 full renders)"."""
+    total = page.get("status_304", 0) + page.get("status_200", 0) + page.get("status_other", 0)
+    if not total:
+        return "no answers counted"
+    return (
+        f"{100 * page.get('status_304', 0) / total:.1f}% 304 "
+        f"({page.get('status_200', 0):,} of {total:,} full renders)"
+    )
+
+
+def _web_pages(rows: int, pages: dict[str, Any]) -> list[tuple[str, str, float]]:
+    """The web benchmark's pages beside the login page (those ``pages`` holds): key, label, p95 target."""
+    conditional = pages.get("progress_conditional", {})
+    cases = [
+        ("plan", f"plan page, {rows}-zone plan", bench_web.TARGET_PLAN_P95_MS),
+        (
+            "progress",
+            f"job-progress partial, {rows} zone rows, unconditional (every request a full render, 200)",
+            bench_web.TARGET_PROGRESS_P95_MS,
+        ),
+        (
+            "progress_conditional",
+            f"job-progress partial, {rows} zone rows, conditional as browsers poll (If-None-Match of "
+            f"the unchanged block: {_answers(conditional)})",
+            bench_web.TARGET_PROGRESS_P95_MS,
+        ),
+    ]
+    return [case for case in cases if case[0] in pages]
+
+
 def _rows(results: dict[str, Any]) -> list[Row]:
     rows: list[Row] = []
 
@@ -265,27 +296,27 @@ def _rows(results: dict[str, Any]) -> list[Row]:
     if "pages" in w:
         pages, trivial = w["pages"], w["pages"]["trivial"]
         load = f"{w['connections']} connections, {w['web_workers']} gunicorn workers"
-        for name, label, target in (
-            ("plan", f"plan page, {w['zones']}-zone plan", bench_web.TARGET_PLAN_P95_MS),
-            ("progress", f"job-progress partial, {w['zones']} zone rows", bench_web.TARGET_PROGRESS_P95_MS),
-        ):
+        for name, label, target in _web_pages(w["zones"], pages):
             page = pages[name]
+            if name == "progress_conditional":
+                factor = bench_web.TARGET_CONDITIONAL_P95_VS_TRIVIAL
+                target_text = f"p95 ≤ {factor:g}x the login page's"
+                ok = page["p95_ms"] <= factor * trivial["p95_ms"]
+            else:
+                target_text, ok = f"p95 < {target:.0f} ms", page["p95_ms"] < target
             add(
                 "web",
                 f"{label}, p95 ({load}, closed loop)",
                 f"{page['p95_ms']:.1f} ms ({page['rps']:.0f} req/s)",
-                f"p95 < {target:.0f} ms",
+                target_text,
                 f"login page p95 {trivial['p95_ms']:.1f} ms, {trivial['rps']:.0f} req/s",
                 f"p95 {page['p95_ms'] / trivial['p95_ms']:.1f}x, "
                 f"throughput {page['rps'] / trivial['rps']:.2f}x",
-                page["p95_ms"] < target,
+                ok,
             )
         paced = w.get("paced")
         if paced:
-            for name, label, target in (
-                ("plan", "plan page", bench_web.TARGET_PLAN_P95_MS),
-                ("progress", "job-progress partial", bench_web.TARGET_PROGRESS_P95_MS),
-            ):
+            for name, label, target in _web_pages(w["zones"], paced["pages"]):
                 page = paced["pages"][name]
                 ref = paced["pages"]["trivial"]
                 add(

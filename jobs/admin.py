@@ -55,8 +55,19 @@ class JobAdmin(admin.ModelAdmin):
         return pretty_json(obj.result)
 
 
+class _JobPartAdmin(admin.ModelAdmin):
+    """Zone results and events: deleting several at once (a queryset delete) changes their jobs'
+    live blocks, which their own ``delete()`` would have said (``Job.version``)."""
+
+    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        job_ids = set(queryset.values_list("job_id", flat=True))
+        super().delete_queryset(request, queryset)
+        for job_id in job_ids:
+            Job.bump_version(job_id)
+
+
 @admin.register(ZoneResult)
-class ZoneResultAdmin(admin.ModelAdmin):
+class ZoneResultAdmin(_JobPartAdmin):
     list_display = ["job", "zone", "state", "message", "updated"]
     list_filter = ["state"]
     search_fields = ["zone", "message", "=job__id"]
@@ -71,7 +82,7 @@ class ZoneResultAdmin(admin.ModelAdmin):
 
 
 @admin.register(JobEvent)
-class JobEventAdmin(admin.ModelAdmin):
+class JobEventAdmin(_JobPartAdmin):
     list_display = ["job", "created", "level", "zone", "message"]
     list_filter = ["level"]
     search_fields = ["message", "zone", "=job__id"]

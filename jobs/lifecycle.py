@@ -3,6 +3,7 @@
 Everything here may put a job (back) on the queue.  The message is sent by the task's name
 (``jobs.tasks.run_job_task``), so this module never imports :mod:`jobs.tasks`: the task imports
 this module and :mod:`jobs.progress`, and the runners write through :mod:`jobs.progress` only.
+Like :mod:`jobs.progress`, every write the job page's live block shows increments ``Job.version``.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from django.utils import timezone
 
 from planner.models import Plan, Team
 
-from .models import Job, JobEvent, ZoneResult
-from .progress import job_log, job_mark_cancelled
+from .models import Job, JobEvent, ZoneResult, next_version
+from .progress import job_log, job_mark_cancelled, zones_skip_unfinished
 
 RUN_JOB_TASK = "jobs.tasks.run_job_task"
 
@@ -99,7 +100,7 @@ def plan_delete_refusal(plan: Plan) -> str:
 
 def plan_delete_keep_jobs(plan: Plan) -> None:
     """Before a plan goes: its jobs stay as records and keep its name (their ``plan`` becomes null)."""
-    Job.objects.filter(plan=plan).update(plan_name=plan.name[:200])
+    Job.objects.filter(plan=plan).update(plan_name=plan.name[:200], version=next_version())
     for job in Job.objects.filter(plan=plan).only("pk"):
         job_log(job, f"plan “{plan.name}” was deleted; this job stays as a record", level=JobEvent.Level.INFO)
 
@@ -108,7 +109,7 @@ def job_cancel(*, job: Job) -> Job:
     """Ask a job to stop. A queued job ends at once; a running one stops at its next heartbeat."""
     if job.is_terminal:
         raise JobError(f"{job} already ended ({job.state})")
-    Job.objects.filter(pk=job.pk).update(cancel_requested=True)
+    Job.objects.filter(pk=job.pk).update(cancel_requested=True, version=next_version())
     if Job.objects.filter(pk=job.pk, state=Job.State.QUEUED).exists():
         return job_mark_cancelled(job, "cancelled before it started")
     job_log(job, "cancel requested; the job stops at its next checkpoint", level=JobEvent.Level.WARNING)
@@ -226,16 +227,16 @@ def _requeue_or_fail(job: Job, reason: str, why_not_run: str, **guard: Any) -> b
     rows = Job.objects.filter(pk=job.pk, state=Job.State.RUNNING, **guard)
     now = timezone.now()
     if job.cancel_requested:
-        if not rows.update(state=Job.State.CANCELLED, finished=now, error="cancelled; " + reason):
+        if not rows.update(
+            state=Job.State.CANCELLED, finished=now, error="cancelled; " + reason, version=next_version()
+        ):
             return False
-        job.zone_results.filter(state__in=[ZoneResult.State.PENDING, ZoneResult.State.RUNNING]).update(
-            state=ZoneResult.State.SKIPPED, message="not run: the job was cancelled"
-        )
+        zones_skip_unfinished(job, "not run: the job was cancelled")
         job_log(job, f"job cancelled: {reason}", level=JobEvent.Level.WARNING)
         return True
     if job.attempt < job.max_attempts:
         # A queued job's heartbeat is when its message was last sent (see jobs_resend_unclaimed).
-        if not rows.update(state=Job.State.QUEUED, worker="", heartbeat=now):
+        if not rows.update(state=Job.State.QUEUED, worker="", heartbeat=now, version=next_version()):
             return False
         job_log(
             job,
@@ -245,11 +246,12 @@ def _requeue_or_fail(job: Job, reason: str, why_not_run: str, **guard: Any) -> b
         _enqueue_on_commit(job)
         return True
     if not rows.update(
-        state=Job.State.FAILED, finished=now, error=f"{reason}; gave up after {job.attempt} attempts"
+        state=Job.State.FAILED,
+        finished=now,
+        error=f"{reason}; gave up after {job.attempt} attempts",
+        version=next_version(),
     ):
         return False
-    job.zone_results.filter(state__in=[ZoneResult.State.PENDING, ZoneResult.State.RUNNING]).update(
-        state=ZoneResult.State.SKIPPED, message=f"not run: {why_not_run}"
-    )
+    zones_skip_unfinished(job, f"not run: {why_not_run}")
     job_log(job, f"{reason}; failed after {job.attempt} attempts", level=JobEvent.Level.ERROR)
     return True

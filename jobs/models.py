@@ -8,8 +8,12 @@ heartbeat went stale, so nothing stays "running" for ever.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.expressions import CombinedExpression
 
 from planner.choices import register_state_tones
 from planner.models import TeamScopedQuerySet, TimeStampedModel
@@ -79,6 +83,11 @@ class Job(TimeStampedModel):
     finished = models.DateTimeField(null=True, blank=True)
     heartbeat = models.DateTimeField(null=True, blank=True, db_index=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    # Counts the writes that change what the job page's live block shows: the row's own fields (in
+    # the same UPDATE, ``version=next_version()``), its zone results and its events (right after
+    # theirs, ``Job.bump_version``).  The progress partial's ETag is taken from it (jobs/live.py), so
+    # a write that forgets it would let a 304 hide the change.  Only ever incremented in SQL.
+    version = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = TeamScopedQuerySet.as_manager()
 
@@ -88,6 +97,23 @@ class Job(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} job #{self.pk}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Saving an existing row (the admin) increments ``version`` in SQL: never a stale copy's."""
+        fields = kwargs.get("update_fields")
+        if self._state.adding or kwargs.get("force_insert") or (fields is not None and not fields):
+            super().save(*args, **kwargs)
+            return
+        if fields is not None:
+            kwargs["update_fields"] = {*fields, "version"}
+        self.version = next_version()
+        super().save(*args, **kwargs)
+        self.refresh_from_db(fields=["version"])
+
+    @staticmethod
+    def bump_version(job_id: int) -> None:
+        """After a write to the job's zone results or events: the live block changed."""
+        Job.objects.filter(pk=job_id).update(version=next_version())
 
     @property
     def is_active(self) -> bool:
@@ -106,7 +132,34 @@ class Job(TimeStampedModel):
         return min(100, int(self.bytes_done * 100 / self.bytes_total))
 
 
-class ZoneResult(TimeStampedModel):
+def next_version() -> CombinedExpression:
+    """``version + 1``, for the UPDATE of a job row that changes what its live block shows."""
+    return F("version") + 1
+
+
+class _BumpsJobVersion(TimeStampedModel):
+    """A job's zone result or event: saving or deleting one changes the job's live block.
+
+    Queryset writes (``update()``, ``bulk_create()``, ``delete()``) bypass this; jobs.progress and
+    jobs.lifecycle bump the version after those themselves.
+    """
+
+    job_id: int
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        Job.bump_version(self.job_id)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        deleted = super().delete(*args, **kwargs)
+        Job.bump_version(self.job_id)
+        return deleted
+
+
+class ZoneResult(_BumpsJobVersion):
     class State(models.TextChoices):
         PENDING = "pending", "Pending"
         RUNNING = "running", "Running"
@@ -131,7 +184,7 @@ class ZoneResult(TimeStampedModel):
         return f"{self.zone}: {self.state}"
 
 
-class JobEvent(TimeStampedModel):
+class JobEvent(_BumpsJobVersion):
     class Level(models.TextChoices):
         INFO = "info", "Info"
         WARNING = "warning", "Warning"

@@ -4,6 +4,11 @@ What the runners (and the task that claims a job) write through.  Every state ch
 targeted UPDATE guarded by the state it expects, so a duplicate delivery, a late heartbeat from a
 dead worker or a cancel racing a finish cannot move a job backwards.  Starting, cancelling,
 retrying and re-queueing jobs is :mod:`jobs.lifecycle`.
+
+Every write that changes what the job page's live block shows also increments ``Job.version``:
+in the same UPDATE for the job's own row (``version=next_version()``), right after the write for
+its zone results and events (their ``save()``, or ``Job.bump_version`` after a queryset write).
+The progress partial's ETag comes from it (:mod:`jobs.live`).  A heartbeat alone is not shown.
 """
 
 from __future__ import annotations
@@ -15,10 +20,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from .models import Job, JobEvent, ZoneResult
+from .models import Job, JobEvent, ZoneResult, next_version
 
 
 class JobCancelled(Exception):
@@ -35,10 +41,14 @@ def job_claim(*, job_id: int, task_id: str = "") -> Job | None:
         attempt=F("attempt") + 1,
         worker=f"{socket.gethostname()}:{_pid()}",
         celery_task_id=task_id,
+        version=next_version(),
     )
     if not claimed:
         Job.objects.filter(pk=job_id, state=Job.State.QUEUED, cancel_requested=True).update(
-            state=Job.State.CANCELLED, finished=now, error="cancelled before it started"
+            state=Job.State.CANCELLED,
+            finished=now,
+            error="cancelled before it started",
+            version=next_version(),
         )
         return None
     job = Job.objects.get(pk=job_id)
@@ -74,6 +84,8 @@ class ProgressRecorder:
             fields["bytes_done"] = bytes_done
         if bytes_total is not None:
             fields["bytes_total"] = bytes_total
+        if len(fields) > 1:  # the bytes are shown; the heartbeat is not
+            fields["version"] = next_version()
         updated = Job.objects.filter(pk=self.job.pk, state=Job.State.RUNNING, worker=self.job.worker).update(
             **fields
         )
@@ -91,25 +103,37 @@ class ProgressRecorder:
 
 
 def job_set_phase(job: Job, phase: str) -> None:
-    Job.objects.filter(pk=job.pk).update(phase=phase[:64], heartbeat=timezone.now())
+    Job.objects.filter(pk=job.pk).update(phase=phase[:64], heartbeat=timezone.now(), version=next_version())
     job.phase = phase
     job_log(job, phase)
 
 
 def job_log(job: Job, message: str, *, level: str = JobEvent.Level.INFO, zone: str = "") -> JobEvent:
+    # JobEvent.save() increments the job's version.
     return JobEvent.objects.create(job=job, message=message, level=level, zone=zone)
 
 
-def zone_results_init(job: Job, zones: Iterable[str]) -> None:
-    ZoneResult.objects.bulk_create(
-        [ZoneResult(job=job, zone=z) for z in zones],
-        ignore_conflicts=True,
-    )
+def job_set_archive_path(job: Job, path: str) -> None:
+    Job.objects.filter(pk=job.pk).update(archive_path=path, version=next_version())
+    job.archive_path = path
+
+
+def zone_results_init(job: Job, zones: Iterable[str], *, afresh: bool = False) -> None:
+    """A pending result for each zone; ``afresh``: drop the zones' results of an earlier attempt first."""
+    with transaction.atomic():
+        if afresh:
+            job.zone_results.all().delete()
+        ZoneResult.objects.bulk_create(
+            [ZoneResult(job=job, zone=z) for z in zones],
+            ignore_conflicts=True,
+        )
+        Job.bump_version(job.pk)
 
 
 def zone_result_set(
     job: Job, zone: str, state: str, message: str = "", details: dict[str, Any] | None = None
 ) -> None:
+    # ZoneResult.save() increments the job's version.
     ZoneResult.objects.update_or_create(
         job=job, zone=zone, defaults={"state": state, "message": message, "details": details or {}}
     )
@@ -132,7 +156,13 @@ def job_finish(job: Job, *, error: str = "", result: dict[str, Any] | None = Non
     else:
         state = Job.State.SUCCEEDED
     now = timezone.now()
-    fields: dict[str, Any] = {"state": state, "finished": now, "heartbeat": now, "error": error[:4000]}
+    fields: dict[str, Any] = {
+        "state": state,
+        "finished": now,
+        "heartbeat": now,
+        "error": error[:4000],
+        "version": next_version(),
+    }
     if result is not None:
         fields["result"] = result
     # Only the attempt that holds the row may end it: after the reaper handed the job to another
@@ -140,10 +170,7 @@ def job_finish(job: Job, *, error: str = "", result: dict[str, Any] | None = Non
     if not _owned(job).update(**fields):
         return _late(job, "finished late and was ignored: the job had been handed on or had ended")
     # Zones never reached stay visible as skipped rather than "pending" for ever.
-    job.zone_results.filter(state__in=[ZoneResult.State.PENDING, ZoneResult.State.RUNNING]).update(
-        state=ZoneResult.State.SKIPPED,
-        message=(error and f"not run: the job failed ({error})") or "not run",
-    )
+    zones_skip_unfinished(job, (error and f"not run: the job failed ({error})") or "not run")
     job.refresh_from_db()
     job_log(
         job,
@@ -176,13 +203,20 @@ def _late(job: Job, what: str) -> Job:
     return current
 
 
+def zones_skip_unfinished(job: Job, message: str) -> None:
+    """The job ended: its zones still pending or running become skipped, with ``message``."""
+    skipped = job.zone_results.filter(state__in=[ZoneResult.State.PENDING, ZoneResult.State.RUNNING]).update(
+        state=ZoneResult.State.SKIPPED, message=message
+    )
+    if skipped:
+        Job.bump_version(job.pk)
+
+
 def job_mark_cancelled(job: Job, reason: str) -> Job:
     now = timezone.now()
-    if not _owned(job).update(state=Job.State.CANCELLED, finished=now, error=reason):
+    if not _owned(job).update(state=Job.State.CANCELLED, finished=now, error=reason, version=next_version()):
         return _late(job, f"stopped: {reason}")
-    job.zone_results.filter(state__in=[ZoneResult.State.PENDING, ZoneResult.State.RUNNING]).update(
-        state=ZoneResult.State.SKIPPED, message=f"not run: {reason}"
-    )
+    zones_skip_unfinished(job, f"not run: {reason}")
     job.refresh_from_db()
     job_log(job, f"job cancelled: {reason}", level=JobEvent.Level.WARNING)
     return job

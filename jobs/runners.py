@@ -285,8 +285,7 @@ class BaseRunner:
 
     def start_zones(self, zones: list[str]) -> None:
         # A re-delivered attempt starts its zones afresh.
-        self.job.zone_results.all().delete()
-        progress.zone_results_init(self.job, zones)
+        progress.zone_results_init(self.job, zones, afresh=True)
         self.zone_notes = {z: ZoneNotes() for z in zones}
 
     def finish_zone(self, zone: str) -> None:
@@ -423,7 +422,7 @@ class ArchiveRunner(BaseRunner):
             if zone not in moved:
                 self.judge_zone(zone, check)
             self.finish_zone(zone)
-        Job.objects.filter(pk=self.job.pk).update(archive_path=stored)
+        progress.job_set_archive_path(self.job, stored)
         self.created = ""  # kept: the job ends with it
 
     def keep_archive(self, path: str, archive_id: str) -> str:

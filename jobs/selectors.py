@@ -7,13 +7,16 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as AuthUser
+from django.db import connection
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from planner.models import Action, Plan
+from planner.models import Action, Membership, Plan
 from planner.selectors import teams_for_user
 
 from . import storage
@@ -44,8 +47,97 @@ def job_for_user(user: User, pk: int) -> Job:
 
 
 def job_for_polling(user: User, pk: int) -> Job:
-    """The job row alone (one query): the progress partial must stay cheap."""
-    return get_object_or_404(Job.objects.for_user(user).select_related("plan").defer("plan__report"), pk=pk)
+    """The job with its plan and creator, for rendering the live block (one query)."""
+    return get_object_or_404(
+        Job.objects.for_user(user).select_related("plan", "created_by").defer("plan__report"), pk=pk
+    )
+
+
+@dataclass(frozen=True)
+class LiveState:
+    """What the job page's live block shows besides its zone results and events, in brief: what its
+    ETag is made of (:mod:`jobs.live`) with ``version``, which counts every change to those."""
+
+    pk: int
+    version: int
+    state: str
+    started: datetime | None
+    finished: datetime | None
+    plan_id: int | None
+    plan_name: str
+    created_by_id: int | None
+    created_by_name: str
+    can_write: bool
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.state in Job.TERMINAL_STATES
+
+    @classmethod
+    def of(cls, job: Job, *, can_write: bool) -> LiveState:
+        """The state of a job loaded with its plan and creator (select_related)."""
+        return cls(
+            pk=job.pk,
+            version=job.version,
+            state=job.state,
+            started=job.started,
+            finished=job.finished,
+            plan_id=job.plan_id,
+            plan_name=job.plan.name if job.plan is not None else "",
+            created_by_id=job.created_by_id,
+            created_by_name=job.created_by.get_username() if job.created_by is not None else "",
+            can_write=can_write,
+        )
+
+
+# The query of job_live_state.  Its team scoping is TeamScopedQuerySet.restrict's: the job's team
+# must be one of the user's; the join on the user's membership (one per team) also gives the role.
+LIVE_STATE_SQL = """
+SELECT j.id, j.version, j.state, j.started, j.finished, j.plan_id, j.created_by_id, p.name, u.username, m.role
+FROM jobs_job j
+INNER JOIN planner_membership m ON m.team_id = j.team_id AND m.user_id = %s
+LEFT OUTER JOIN planner_plan p ON p.id = j.plan_id
+LEFT OUTER JOIN auth_user u ON u.id = j.created_by_id
+WHERE j.id = %s
+"""
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """A timestamp as the ORM gives it (SQLite's driver hands back naive UTC)."""
+    if value is None or timezone.is_aware(value) or not settings.USE_TZ:
+        return value
+    return timezone.make_aware(value, connection.timezone)
+
+
+def job_live_state(user: User, pk: int) -> LiveState:
+    """The live block's state of a job of the user's teams (else 404), and whether the user may
+    operate it (the cancel and retry buttons): one query of a few columns.
+
+    The progress partial runs it for every poll of every watcher, and answers 304 from it alone.
+    The ORM took several times longer to build and compile this query than the database to run it,
+    so it is written out (``LIVE_STATE_SQL``); tests/jobs/test_live_etag.py checks its scoping and
+    its answers against the ORM's.
+    """
+    if not user.is_authenticated:
+        raise Http404("no such job")
+    with connection.cursor() as cursor:
+        cursor.execute(LIVE_STATE_SQL, [user.pk, pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise Http404("no such job")
+    job_id, version, state, started, finished, plan_id, created_by_id, plan_name, created_by_name, role = row
+    return LiveState(
+        pk=job_id,
+        version=version,
+        state=state,
+        started=_aware(started),
+        finished=_aware(finished),
+        plan_id=plan_id,
+        plan_name=plan_name or "",
+        created_by_id=created_by_id,
+        created_by_name=created_by_name or "",
+        can_write=role == Membership.Role.OPERATOR,
+    )
 
 
 def job_stats(user: User) -> dict[str, int]:
@@ -100,6 +192,26 @@ def job_has_retryable_zones(job: Job, results: list[ZoneResult]) -> bool:
     if job.state == Job.State.FAILED:
         return True
     return any(r.state in (ZoneResult.State.FAILED, ZoneResult.State.SKIPPED) for r in results)
+
+
+# A running job's elapsed time, rate and ETA follow the clock.  The live block computes them for the
+# start of the current step of the run rather than for "now", so it stays the same between two
+# steps and the polled partial can answer 304 (the step is part of its ETag, see jobs.live).
+# Elapsed times show seconds below an hour and minutes above (the duration filter).
+LIVE_CLOCK_STEP_SECONDS = 5
+LIVE_CLOCK_STEP_LONG_SECONDS = 60
+
+
+def live_clock(job: Job | LiveState, *, now: datetime | None = None) -> tuple[datetime, int | None]:
+    """The instant the live block computes its figures for, and that instant in seconds after the
+    job's start; ``None`` when nothing it shows follows the clock (not started, or finished)."""
+    now = now or timezone.now()
+    if job.started is None or job.finished is not None:
+        return now, None
+    elapsed = max(0, int((now - job.started).total_seconds()))
+    step = LIVE_CLOCK_STEP_SECONDS if elapsed < 3600 else LIVE_CLOCK_STEP_LONG_SECONDS
+    offset = elapsed - elapsed % step
+    return job.started + timedelta(seconds=offset), offset
 
 
 @dataclass

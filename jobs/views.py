@@ -5,19 +5,23 @@ and its CSV/JSON export.
 
 The progress partial is polled by htmx only while the job is active; once the
 job is terminal the partial comes back without ``hx-trigger`` and with status
-286 (htmx's "stop polling"), so a finished job costs nothing.
+286 (htmx's "stop polling"), so a finished job costs nothing.  While it is
+active, each poll sends the ETag of the block it has (``If-None-Match``), and
+an unchanged block is answered 304 after one query, without rendering
+(:mod:`jobs.live`).
 """
 
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -40,7 +44,7 @@ from planner.presenters import page_filters, report_of, zone_filter
 from planner.upload import limit_upload_size, upload_limit_error
 from planner.views import render_plan_page
 
-from . import selectors
+from . import live, selectors
 from .archives import archive_store_upload
 from .forms import InspectArchiveForm, StartJobForm
 from .lifecycle import JobError, job_cancel, job_create, job_retry_failed
@@ -68,11 +72,19 @@ def _digest(rows: list[tuple[Any, ...]]) -> str:
     return hashlib.blake2b(repr(rows).encode(), digest_size=16).hexdigest()
 
 
-def _live_context(request: HttpRequest, job: Job) -> dict[str, Any]:
-    """What the live block shows: progress, zone results, the event log and the action buttons."""
+def _live_context(request: HttpRequest, job: Job, *, can_write: bool, now: datetime) -> dict[str, Any]:
+    """What the live block shows: progress, zone results, the event log and the action buttons.
+
+    Its figures that follow the clock are computed for the current step of the run, which is in
+    the block's ETag (``live_etag``) with everything else it shows.
+    """
+    clock, clock_offset = selectors.live_clock(job, now=now)
+    etag = live.live_etag(
+        request, selectors.LiveState.of(job, can_write=can_write), clock_offset=clock_offset
+    )
     results = selectors.job_zone_results(job)
     events, hidden = selectors.job_events(job, limit=selectors.LIVE_EVENT_LIMIT)
-    progress = selectors.job_progress(job)
+    progress = selectors.job_progress(job, now=clock)
     # The zone rows and the log change far less often than the progress bar that is polled every
     # second, so their rendered HTML is cached under what they show (and the viewer's time zone).
     # The key hashes the rows' content: bulk updates (a cancel skipping zones) bypass auto_now.
@@ -81,13 +93,14 @@ def _live_context(request: HttpRequest, job: Job) -> dict[str, Any]:
         "zone_rows_key": f"{tz_name}|{_digest([(r.zone, r.state, r.message, r.updated) for r in results])}",
         "events_key": f"{tz_name}|{hidden}|{_digest([(e.pk, e.created, e.zone, e.message) for e in events])}",
         "job": job,
+        "live_etag": etag,
         "progress": progress,
-        "eta_at": selectors.job_eta_at(progress),
+        "eta_at": selectors.job_eta_at(progress, now=clock),
         "results": results,
         "result_counts": selectors.zone_result_counts(results),
         "events": events,
         "hidden_events": hidden,
-        "can_write": is_operator(request.user, job.team_id),
+        "can_write": can_write,
         "can_retry": selectors.job_has_retryable_zones(job, results),
     }
     if job.kind == Job.Kind.INSPECT:
@@ -98,18 +111,33 @@ def _live_context(request: HttpRequest, job: Job) -> dict[str, Any]:
 @login_required
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = selectors.job_for_user(request.user, pk)
-    return render(request, "jobs/job_detail.html", _live_context(request, job))
+    context = _live_context(
+        request, job, can_write=is_operator(request.user, job.team_id), now=timezone.now()
+    )
+    return render(request, "jobs/job_detail.html", context)
 
 
 @login_required
-def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """The live block alone: polled every second while the job runs, 286 once it ended."""
+def job_progress(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The live block alone: polled every second while the job runs, 286 once it ended.
+
+    It carries an ETag; while the job is active, a poll whose ``If-None-Match`` holds the current
+    one is answered 304 with no body, after one query of a few columns.  A finished job always
+    gets its block with 286: a 304 could not tell htmx to stop polling.  The block is rendered
+    from rows read after that query, so it is never older than the tag it is sent with.
+    """
+    state = selectors.job_live_state(request.user, pk)
+    now = timezone.now()
+    if not state.is_terminal:
+        _, clock_offset = selectors.live_clock(state, now=now)
+        unchanged = live.not_modified(request, live.live_etag(request, state, clock_offset=clock_offset))
+        if unchanged is not None:
+            return unchanged
     job = selectors.job_for_polling(request.user, pk)
-    context = _live_context(request, job)
+    context = _live_context(request, job, can_write=state.can_write, now=now)
     html = render_to_string("jobs/partials/job_live.html", context, request=request)
-    if job.is_terminal:
-        return HttpResponseStopPolling(html)
-    return HttpResponse(html)
+    response = HttpResponseStopPolling(html) if job.is_terminal else HttpResponse(html)
+    return live.with_etag(response, context["live_etag"])
 
 
 @login_required

@@ -66,6 +66,19 @@
     document.querySelectorAll("[data-dropzone]").forEach(setupDropzone);
   });
 
+  // The job page's live block carries its ETag (data-etag, the same as the response's ETag header):
+  // each poll sends it as If-None-Match, and the server answers 304 with no body while nothing the
+  // block shows has changed.  htmx 2 swaps every 2xx and 3xx answer in, so a 304's empty body would
+  // wipe the block: it is not swapped, and the block (with its tag and its polling) stays as it is.
+  // A changed block comes back 200 with the new tag in its markup; the swap brings both in.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var tag = event.detail.elt.getAttribute("data-etag");
+    if (tag) event.detail.headers["If-None-Match"] = tag;
+  });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr.status === 304) event.detail.shouldSwap = false;
+  });
+
   // The job page's event log: the live block is swapped every second, which would reset the log's
   // scroll position.  Follow the newest events while the reader is at the bottom (where it starts),
   // and keep the reader's place when they scrolled up.

@@ -109,6 +109,7 @@ def test_progress_partial_is_cheap(operator_client, running_job, django_assert_m
         running_job.events.create(message=f"event {i}")
     url = reverse("jobs:job_progress", args=[running_job.pk])
     operator_client.get(url)  # warm the session
+    # The session, its user, the job's tag (jobs.live), the job, zone results, events, older events' count.
     with django_assert_max_num_queries(7):
         response = operator_client.get(url, HTTP_HX_REQUEST="true")
     page = response.content.decode()
