@@ -279,7 +279,7 @@ def _store_batch(
         if current is not None and digest and current.digest == digest:
             results.append(Imported(snapshot=current, inventory=inventory, new=False))
             continue
-        snapshot = _new_snapshot(host, numbers.get(host.pk, 0) + 1, loaded, inventory, user)
+        snapshot = _new_snapshot(host, numbers.get(host.pk, 0) + 1, loaded, inventory, digest, user)
         fresh.append((snapshot, inventory))
         results.append(None)
     _create_all(InventorySnapshot, [snapshot for snapshot, _ in fresh])
@@ -313,7 +313,7 @@ def _store_snapshot(
     if current is not None and digest and current.digest == digest:
         return current, False
     number = 1 if created else (host.snapshots.aggregate(n=Max("number"))["n"] or 0) + 1
-    snapshot = _new_snapshot(host, number, loaded, inventory, user)
+    snapshot = _new_snapshot(host, number, loaded, inventory, digest, user)
     snapshot.save(force_insert=True)
     _store_rows(snapshot, inventory)
     _point_host(host, snapshot, inventory)
@@ -322,7 +322,7 @@ def _store_snapshot(
 
 
 def _new_snapshot(
-    host: Host, number: int, loaded: LoadedInventory, inventory: HostInventory, user: User | None
+    host: Host, number: int, loaded: LoadedInventory, inventory: HostInventory, digest: str, user: User | None
 ) -> InventorySnapshot:
     return InventorySnapshot(
         host=host,
@@ -332,7 +332,7 @@ def _new_snapshot(
         raw_files=loaded.files,
         inventory=inventory.to_dict(),
         issues=[record_dict(i) for i in inventory.issues],
-        digest=loaded.digest if loaded.files else "",
+        digest=digest,
         created_by=user,
     )
 
